@@ -1,0 +1,1 @@
+"""Shared mathematical objects of the paper: quadratic instances, initialisation, Algorithm A and GD."""

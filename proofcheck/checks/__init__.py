@@ -1,0 +1,8 @@
+"""Check kinds: verification strategies that lemma modules instantiate (DESIGN.md, 'Check kinds')."""
+from .base import Check, reproducer
+from .bound import Bound, Space, relative_excess
+from .probability import Probability
+from .symbolic import Identity, Step, Symbolic, equal, fact
+
+__all__ = ["Check", "reproducer", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
+           "equal", "fact"]

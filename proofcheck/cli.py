@@ -1,0 +1,249 @@
+"""Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM``.
+
+Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL; 2 usage or input error
+(one line naming the bad value and the valid choices); 3 an ERROR in claim code.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+
+from . import report as reporting
+from .context import BUDGETS, Budget
+from .errors import InvalidInstance, UsageError
+from .model import Verdict
+from .registry import BUILTIN, Registry
+from .runner import merge, run_sequential, tasks_for
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+DEFAULT_SEED = 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError (one line, exit 2) instead of printing usage and exiting."""
+
+    def error(self, message: str):  # noqa: D401
+        raise UsageError(message)
+
+
+def _nonneg_int(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a non-negative integer, got {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be a non-negative integer, got {text!r}")
+        return value
+    return parse
+
+
+def _positive_int(name: str):
+    def parse(text: str) -> int:
+        value = _nonneg_int(name)(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be a positive integer, got {text!r}")
+        return value
+    return parse
+
+
+def available_formats() -> dict:
+    """Report formats with a writer; optional writers register themselves on import."""
+    for plugin in ("html_report", "junit_report"):
+        try:
+            __import__(f"proofcheck.{plugin}")
+        except ImportError:
+            pass
+    return reporting.WRITERS
+
+
+def _formats(text: str) -> list[str]:
+    valid = available_formats()
+    chosen = [f.strip() for f in text.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in valid]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {','.join(bad) or repr(text)}; valid formats: {', '.join(valid)}")
+    return chosen
+
+
+def _budget(text: str) -> str:
+    if text not in BUDGETS:
+        raise argparse.ArgumentTypeError(f"unknown budget {text!r}; valid budgets: {', '.join(BUDGETS)}")
+    return text
+
+
+def _instance(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"--instance is not valid JSON ({exc.msg} at char {exc.pos})") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("--instance must be a JSON object")
+
+    def finite(x):
+        if isinstance(x, float) and not math.isfinite(x):
+            raise argparse.ArgumentTypeError(f"--instance holds a non-finite number {x!r}")
+        if isinstance(x, list):
+            for y in x:
+                finite(y)
+        if isinstance(x, dict):
+            for y in x.values():
+                finite(y)
+    finite(value)
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="proofcheck", description="Verify the claims of a paper, with evidence.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run_opts = _Parser(add_help=False)
+    run_opts.add_argument("--budget", type=_budget, default="standard", help="quick | standard | deep (default standard)")
+    run_opts.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
+    run_opts.add_argument("--out", default="reports", help="report directory (default reports/)")
+    run_opts.add_argument("--format", type=_formats, default=None, help="comma-separated: json,md,html,junit")
+    run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
+    run_opts.add_argument("--scheduler", default=None, help="Dask scheduler address for distributed runs")
+    run_opts.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    run_opts.add_argument("--rerun", action="store_true", help="ignore cached results, but refresh the cache")
+    run_opts.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                          help="also load user claims from a .py file or module")
+    noise = run_opts.add_mutually_exclusive_group()
+    noise.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    noise.add_argument("--verbose", "-v", action="store_true", help="print every check's evidence line")
+
+    sub.add_parser("list", help="list the claims")
+    show = sub.add_parser("show", help="show a claim's statement, hypotheses, provenance and checks")
+    show.add_argument("claim")
+    show.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE")
+    sub.add_parser("all", parents=[run_opts], help="run every claim")
+    run = sub.add_parser("run", parents=[run_opts], help="run the named claims (ids, files or modules)")
+    run.add_argument("targets", nargs="+", metavar="CLAIM")
+    run.add_argument("--instance", type=_instance, default=None, help="replay one instance (JSON) instead of searching")
+    run.add_argument("--check", default=None, help="with --instance: the check to replay")
+    run.add_argument("--mutant", default=None, help="run this false variant of the claim instead (see selftest)")
+    return parser
+
+
+def _registry(extra_origins: list[str]) -> Registry:
+    reg = Registry.builtin()
+    for origin in extra_origins:
+        reg.add_origin(origin)
+    return reg
+
+
+def cmd_list(args, out) -> int:
+    reg = _registry([])
+    for cid in reg.ids():
+        c = reg.claims[cid]
+        print(f"{cid:24s} {c.source:28s} {c.provenance:15s} {c.title}", file=out)
+    return EXIT_OK
+
+
+def cmd_show(args, out) -> int:
+    reg = _registry(args.claims)
+    c = reg.get(args.claim)
+    print(f"{c.id}: {c.title}", file=out)
+    print(f"source: {c.source}    provenance: {c.provenance}", file=out)
+    print(f"statement: {c.statement}", file=out)
+    if c.sympy_statement:
+        print(f"sympy: {c.sympy_statement}", file=out)
+    print("hypotheses:", file=out)
+    for h in c.hypotheses:
+        print(f"  - {h}", file=out)
+    print("checks:", file=out)
+    for check in c.checks:
+        print(f"  - {check.describe()}", file=out)
+    if reg.mutants.get(c.id):
+        print("mutants (false variants that must FAIL): " + ", ".join(reg.mutants[c.id]), file=out)
+    if c.notes:
+        print(f"notes: {c.notes}", file=out)
+    return EXIT_OK
+
+
+def _select(reg: Registry, args) -> list:
+    """Claim refs for the command; ``run`` targets may be claim ids or user claim files/modules."""
+    if args.command == "all":
+        return [reg.ref(cid) for cid in reg.ids()]
+    refs = []
+    for target in args.targets:
+        if target.endswith(".py") or "/" in target or (target not in reg.claims and "." in target and "[" not in target):
+            refs += [reg.ref(cid) for cid in reg.add_origin(target)]
+        else:
+            reg.get(target)
+            refs.append(reg.ref(target, getattr(args, "mutant", None)))
+    return refs
+
+
+def cmd_run(args, out, err) -> int:
+    started = time.perf_counter()
+    formats = args.format or ["json", "md"]
+    out_dir = reporting.check_writable(args.out)
+    reg = _registry(args.claims)
+    refs = _select(reg, args)
+    if args.check and not args.instance:
+        raise UsageError("--check is only meaningful with --instance")
+    claims = {}
+    for ref in refs:
+        key = ref.id if ref.mutant is None else f"{ref.id}::{ref.mutant}"
+        claims[key] = reg.claims[ref.id] if ref.mutant is None else reg.mutant(ref.id, ref.mutant)
+        if args.check and args.check not in [c.name for c in claims[key].checks]:
+            raise UsageError(f"claim {ref.id!r} has no check {args.check!r} (valid checks: "
+                             f"{', '.join(c.name for c in claims[key].checks)})")
+    budget = Budget(args.budget)
+    tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check)
+    results, complete = {}, True
+    try:
+        results = run_sequential(tasks, on_done=lambda t, e: _tick(t, e, args, err))
+    except InvalidInstance as exc:
+        raise UsageError(f"instance rejected: {exc}") from None
+    except KeyboardInterrupt:
+        complete = False
+        print("interrupted: writing what finished; the report is marked incomplete", file=err)
+    claim_results = merge(refs, claims, results, tasks)
+    rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *sys.argv[1:]],
+                                 seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir))
+    paths = reporting.write_reports(rep, str(out_dir), formats)
+    if not args.quiet:
+        for r in claim_results:
+            name = r.claim.id + (f" (mutant {r.mutant})" if r.mutant else "")
+            print(f"{r.verdict.value:12s} {name:36s} {r.reason}", file=out)
+            for e in r.evidence:
+                if e.reproducer and e.verdict is Verdict.FAIL:
+                    print(f"{'':12s}   reproduce: {e.reproducer}", file=out)
+        print("reports: " + ", ".join(str(p) for p in paths), file=out)
+    verdicts = {r.verdict for r in claim_results}
+    if Verdict.ERROR in verdicts:
+        return EXIT_ERROR
+    if Verdict.FAIL in verdicts:
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _tick(task, evidence: dict, args, err) -> None:
+    if args.verbose:
+        print(f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s)", file=err)
+
+
+def main(argv: list[str] | None = None, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("missing command; valid commands: all, list, run, show")
+        if args.command == "list":
+            return cmd_list(args, out)
+        if args.command == "show":
+            return cmd_show(args, out)
+        return cmd_run(args, out, err)
+    except UsageError as exc:
+        print(f"proofcheck: error: {exc}", file=err)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

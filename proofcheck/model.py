@@ -1,0 +1,131 @@
+"""The claim model: claims, evidence and verdicts (DESIGN.md, 'Verdicts and evidence')."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+PROVENANCES = ("abstract", "seed", "reconstruction", "user")
+BASES = ("symbolic", "numeric")
+
+
+class Verdict(str, enum.Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    INCONCLUSIVE = "INCONCLUSIVE"
+    ERROR = "ERROR"
+
+    def __str__(self) -> str:  # so f-strings print "PASS", not "Verdict.PASS"
+        return self.value
+
+
+@dataclass
+class Evidence:
+    """What one check did and found.
+
+    ``worst_margin`` follows the check's sign convention, stated in ``margin_meaning``:
+    for bounds it is the largest relative excess lhs/rhs - 1 found (positive = violated).
+    ``dps`` and ``backend`` describe the arithmetic that produced the *deciding* numbers.
+    """
+
+    check: str
+    kind: str
+    basis: str  # "symbolic" or "numeric"
+    verdict: Verdict
+    instances: int = 0
+    worst_margin: float | None = None
+    margin_meaning: str = ""
+    dps: int | None = None
+    backend: str = ""
+    seconds: float = 0.0
+    witness: Any = None
+    reproducer: str | None = None
+    certified: bool = False
+    reason: str = ""
+    details: dict = field(default_factory=dict)
+    artifacts: list = field(default_factory=list)  # {"name", "mime", "path" or "data"}
+
+    def to_json(self) -> dict:
+        return {
+            "check": self.check,
+            "kind": self.kind,
+            "basis": self.basis,
+            "verdict": self.verdict.value,
+            "instances": self.instances,
+            "worst_margin": self.worst_margin,
+            "margin_meaning": self.margin_meaning,
+            "dps": self.dps,
+            "backend": self.backend,
+            "seconds": self.seconds,
+            "witness": self.witness,
+            "reproducer": self.reproducer,
+            "certified": self.certified,
+            "reason": self.reason,
+            "details": self.details,
+            "artifacts": self.artifacts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Evidence":
+        data = dict(data)
+        data["verdict"] = Verdict(data["verdict"])
+        return cls(**data)
+
+
+@dataclass
+class Claim:
+    """A claim of a paper: what it says, where it comes from, and the checks that stand behind it."""
+
+    id: str
+    title: str
+    source: str
+    provenance: str
+    statement: str  # LaTeX text
+    hypotheses: list[str]
+    checks: list
+    sympy_statement: str | None = None
+    notes: str = ""
+    parameters: dict = field(default_factory=dict)  # selectable grid keys -> allowed values (see selection)
+
+    def __post_init__(self) -> None:
+        if self.provenance not in PROVENANCES:
+            raise ValueError(f"claim {self.id}: provenance {self.provenance!r} not in {PROVENANCES}")
+        names = [c.name for c in self.checks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"claim {self.id}: duplicate check names {names}")
+
+    def meta_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "provenance": self.provenance,
+            "statement": self.statement,
+            "sympy_statement": self.sympy_statement,
+            "hypotheses": list(self.hypotheses),
+            "notes": self.notes,
+        }
+
+
+def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
+    """A claim's verdict from its checks' evidence (DESIGN.md).
+
+    FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every check
+    PASSed and both symbolic and numeric evidence exist; otherwise INCONCLUSIVE with the reason.
+    """
+    if not evidence:
+        return Verdict.INCONCLUSIVE, "no checks ran"
+    fails = [e.check for e in evidence if e.verdict is Verdict.FAIL]
+    if fails:
+        return Verdict.FAIL, "confirmed counterexample in: " + ", ".join(fails)
+    errors = [e.check for e in evidence if e.verdict is Verdict.ERROR]
+    if errors:
+        return Verdict.ERROR, "claim code raised in: " + ", ".join(errors)
+    open_ = [f"{e.check} ({e.reason})" for e in evidence if e.verdict is not Verdict.PASS]
+    if open_:
+        return Verdict.INCONCLUSIVE, "not settled: " + "; ".join(open_)
+    bases = {e.basis for e in evidence}
+    missing = [b for b in BASES if b not in bases]
+    if missing:
+        return Verdict.INCONCLUSIVE, "no " + " and no ".join(missing) + " evidence"
+    return Verdict.PASS, "every check passed, with symbolic and numeric evidence"

@@ -1,0 +1,191 @@
+"""Reports: JSON (the machine-readable record), Markdown, and pluggable writers (html, junit).
+
+Every file is written atomically: to a temporary file in the same directory, then renamed
+over the target, so a crash never leaves a half-written report in place of a good one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from .errors import UsageError
+
+SCHEMA_VERSION = 1
+CORE = ("sympy", "mpmath", "numpy", "scipy", "hypothesis", "pytest")
+OPTIONAL = ("numba", "gmpy2", "python-flint", "matplotlib", "rich", "dask", "distributed")
+TIMING_KEYS = ("seconds", "started_at", "finished_at")  # excluded when comparing runs for reproducibility
+
+
+def versions() -> dict:
+    found = {"python": platform.python_version()}
+    for name in CORE + OPTIONAL:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            if name in CORE:
+                found[name] = None
+    try:
+        found["proofcheck"] = metadata.version("proofcheck")
+    except metadata.PackageNotFoundError:
+        found["proofcheck"] = None
+    return found
+
+
+def git_state(exclude: str | None = None) -> dict:
+    """The git revision of the proofcheck source tree and whether it has uncommitted changes."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if rev.returncode != 0:
+            return {"revision": None, "dirty": None}
+        spec = ["--", "."]
+        if exclude:
+            try:
+                rel = Path(exclude).resolve().relative_to(root)
+                spec.append(f":(exclude){rel.as_posix()}")
+            except ValueError:
+                pass
+        status = subprocess.run(["git", "status", "--porcelain", *spec], cwd=root, capture_output=True, text=True,
+                                timeout=10)
+        return {"revision": rev.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"revision": None, "dirty": None}
+
+
+def build_report(results, *, seed: int, budget: str, command: list[str], seconds: float, complete: bool,
+                 out_dir: str | None = None, extra: dict | None = None) -> dict:
+    git = git_state(exclude=out_dir)
+    summary: dict[str, int] = {}
+    for r in results:
+        summary[r.verdict.value] = summary.get(r.verdict.value, 0) + 1
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": "proofcheck",
+        "command": command,
+        "seed": seed,
+        "budget": budget,
+        "complete": complete,
+        "versions": versions(),
+        "git_revision": git["revision"],
+        "git_dirty": git["dirty"],
+        "seconds": round(seconds, 3),
+        "summary": summary,
+        "claims": [r.to_json() for r in results],
+    }
+    if extra:
+        report.update(extra)
+    return report
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and an atomic rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def check_writable(out_dir: str) -> Path:
+    """Create ``out_dir`` if needed and prove it writable, before any work is done."""
+    path = Path(out_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"output directory {out_dir!r} is not writable: {exc.strerror or exc}") from None
+    return path
+
+
+def to_json_text(report: dict) -> str:
+    return json.dumps(report, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return str(x)
+
+
+def to_markdown(report: dict) -> str:
+    lines = ["# proofcheck report", ""]
+    lines.append(f"- seed: `{report['seed']}`, budget: `{report['budget']}`, complete: `{report['complete']}`")
+    lines.append(f"- git revision: `{report['git_revision']}` (dirty: {report['git_dirty']})")
+    lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items() if v))
+    lines.append(f"- command: `{' '.join(report['command'])}`")
+    lines += ["", "| claim | source | provenance | verdict | reason |", "|---|---|---|---|---|"]
+    for c in report["claims"]:
+        name = c["id"] + (f" (mutant {c['mutant']})" if c.get("mutant") else "")
+        lines.append(f"| {name} | {_cell(c['source'])} | {c['provenance']} | **{c['verdict']}** | {_cell(c['reason'])} |")
+    for c in report["claims"]:
+        lines += ["", f"## {c['id']}: {c['title']}", "", f"**Verdict: {c['verdict']}** ({c['reason']})", "",
+                  f"Source: {c['source']}; provenance: {c['provenance']}.", "", f"Statement: {c['statement']}", ""]
+        if c["hypotheses"]:
+            lines.append("Hypotheses:")
+            lines += [f"- {h}" for h in c["hypotheses"]]
+            lines.append("")
+        lines += ["| check | kind | basis | verdict | instances | worst margin | dps | backend | certified | seconds |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for e in c["evidence"]:
+            lines.append(f"| {e['check']} | {e['kind']} | {e['basis']} | {e['verdict']} | {e['instances']} | "
+                         f"{_fmt(e['worst_margin'])} | {_fmt(e['dps'])} | {_cell(e['backend'])} | {e['certified']} | "
+                         f"{_fmt(e['seconds'])} |")
+        for e in c["evidence"]:
+            lines += ["", f"### {e['check']} ({e['kind']}): {e['verdict']}", "", f"- reason: {e['reason']}"]
+            if e["margin_meaning"]:
+                lines.append(f"- margin: {e['margin_meaning']}")
+            if e["witness"] is not None:
+                lines.append(f"- witness: `{json.dumps(e['witness'], default=str)[:2000]}`")
+            if e["reproducer"]:
+                lines.append(f"- reproducer: `{e['reproducer']}`")
+            derivation = e["details"].get("derivation")
+            if derivation:
+                lines.append("- derivation:")
+                lines += [f"  {i + 1}. {s['step']}: `{s['expression']}` ({s['result']})" for i, s in enumerate(derivation)]
+            for art in e.get("artifacts") or []:
+                if art.get("path"):
+                    lines.append(f"- plot: ![{art.get('name', '')}]({art['path']})")
+    return "\n".join(lines) + "\n"
+
+
+WRITERS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "json": ("report.json", to_json_text),
+    "md": ("report.md", to_markdown),
+}
+
+
+def register_writer(fmt: str, filename: str, render: Callable[[dict], str]) -> None:
+    """Plug in another report format (html, junit...)."""
+    WRITERS[fmt] = (filename, render)
+
+
+def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
+    """Render every format first, then write each atomically: a rendering error writes nothing."""
+    rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report)) for f in formats]
+    for path, text in rendered:
+        atomic_write(path, text)
+    return [p for p, _ in rendered]

@@ -1,0 +1,10 @@
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles tied to proofcheck budgets; the test suite uses "quick" unless told otherwise.
+settings.register_profile("quick", max_examples=25, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("standard", max_examples=200, deadline=None)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("PROOFCHECK_HYPOTHESIS_PROFILE", "quick"))
