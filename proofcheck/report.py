@@ -183,9 +183,51 @@ def register_writer(fmt: str, filename: str, render: Callable[[dict], str]) -> N
     WRITERS[fmt] = (filename, render)
 
 
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
+
+
+def place_artifacts(report: dict) -> list[tuple[str, str]]:
+    """Give every artifact carrying ``data`` a relative ``path`` under plots/; return (path, data) pairs."""
+    files = []
+    for claim in report["claims"]:
+        stem = claim["id"] + (f"--{claim['mutant']}" if claim.get("mutant") else "")
+        for ev in claim["evidence"]:
+            for art in ev.get("artifacts") or []:
+                if "data" in art:
+                    ext = ".svg" if art.get("mime") == "image/svg+xml" else ".txt"
+                    art["path"] = f"plots/{_slug(stem)}--{_slug(ev['check'])}--{_slug(art['name'])}{ext}"
+                    files.append((art["path"], art["data"]))
+    return files
+
+
+def without_data(report: dict) -> dict:
+    """A copy of the report whose artifacts keep their path but not their (embedded) data."""
+    out = dict(report, claims=[])
+    for claim in report["claims"]:
+        c = dict(claim, evidence=[])
+        for ev in claim["evidence"]:
+            c["evidence"].append(dict(ev, artifacts=[{k: v for k, v in a.items() if k != "data"}
+                                                     for a in ev.get("artifacts") or []]))
+        out["claims"].append(c)
+    return out
+
+
 def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
-    """Render every format first, then write each atomically: a rendering error writes nothing."""
-    rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report)) for f in formats]
+    """Render every format first, then write each atomically: a rendering error writes nothing.
+
+    Writers named in ``EMBEDDING`` (html) receive artifacts with their data; the others a copy
+    without it (JSON and Markdown point at the SVG files under plots/).
+    """
+    files = place_artifacts(report)
+    light = without_data(report)
+    rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report if f in EMBEDDING else light)) for f in formats]
+    for rel, data in files:
+        (Path(out_dir) / rel).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(Path(out_dir) / rel, data)
     for path, text in rendered:
         atomic_write(path, text)
     return [p for p, _ in rendered]
+
+
+EMBEDDING = {"html"}
