@@ -1,0 +1,15 @@
+"""Every registered claim is well formed: provenance, both evidence bases, and at least one mutant."""
+import pytest
+
+from proofcheck.registry import Registry
+
+REGISTRY = Registry.builtin()
+
+
+@pytest.mark.parametrize("claim_id", REGISTRY.ids())
+def test_claim_is_well_formed(claim_id):
+    claim = REGISTRY.get(claim_id)
+    assert claim.provenance in {"abstract", "seed", "reconstruction"}
+    assert claim.statement and claim.source and claim.title
+    assert {c.basis for c in claim.checks} >= {"symbolic", "numeric"}, "PASS needs symbolic and numeric evidence"
+    assert REGISTRY.mutants.get(claim_id), f"{claim_id} has no mutant: a check that cannot fail is a defect"
