@@ -24,10 +24,15 @@ class CheckTask:
     seed: int
     budget: str
     instance_json: str | None = None  # a JSON string, so that tasks stay hashable
+    selection_json: str | None = None  # ``claim[key=value]`` narrowing (proofcheck.selection), as JSON
 
     @property
     def instance(self) -> dict | None:
         return None if self.instance_json is None else json.loads(self.instance_json)
+
+    @property
+    def selection(self) -> dict:
+        return {} if self.selection_json is None else json.loads(self.selection_json)
 
 
 @dataclass
@@ -38,6 +43,7 @@ class ClaimResult:
     evidence: list[Evidence]
     seconds: float = 0.0
     mutant: str | None = None
+    selection: dict | None = None  # the ``claim[key=value]`` narrowing, if any
 
     def to_json(self) -> dict:
         data = self.claim.meta_json()
@@ -45,15 +51,17 @@ class ClaimResult:
                     evidence=[e.to_json() for e in self.evidence])
         if self.mutant:
             data["mutant"] = self.mutant
+        if self.selection:
+            data["selection"] = self.selection
         return data
 
 
 def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | None = None,
               progress: Callable[[float, str], None] | None = None, options: dict | None = None,
-              mutant: str | None = None) -> Evidence:
+              mutant: str | None = None, selection: dict | None = None) -> Evidence:
     """Run one check; claim code that raises becomes an ERROR evidence with its traceback."""
     ctx = Context(seed=seed, budget=budget, claim_id=claim.id, check_name=check.name, instance=instance,
-                  progress=progress, options=dict(options or {}), mutant=mutant)
+                  progress=progress, options=dict(options or {}), mutant=mutant, selection=dict(selection or {}))
     start = time.perf_counter()
     try:
         return check.run(ctx)
@@ -67,22 +75,27 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
                         reason=f"{type(exc).__name__}: {exc}", details={"traceback": traceback.format_exc()})
 
 
-def execute_task(task: CheckTask) -> dict:
+def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None = None) -> dict:
     """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON."""
     claim = resolve(task.ref)
     check = next(c for c in claim.checks if c.name == task.check)
-    return run_check(claim, check, task.seed, Budget(task.budget), task.instance, mutant=task.ref.mutant).to_json()
+    return run_check(claim, check, task.seed, Budget(task.budget), task.instance, mutant=task.ref.mutant,
+                     selection=task.selection, progress=progress).to_json()
 
 
 def tasks_for(refs: Iterable[ClaimRef], claims: dict[str, Claim], seed: int, budget: Budget,
-              instance: dict | None = None, only_check: str | None = None) -> list[CheckTask]:
+              instance: dict | None = None, only_check: str | None = None,
+              selections: dict[str, dict] | None = None) -> list[CheckTask]:
+    """One task per (claim, check); ``selections`` maps a claim id to its ``claim[key=value]`` selection."""
     tasks = []
     for ref in refs:
         claim = claims[ref.id if ref.mutant is None else f"{ref.id}::{ref.mutant}"]
+        chosen = (selections or {}).get(ref.id)
+        sel = json.dumps(chosen, sort_keys=True) if chosen else None
         for check in claim.checks:
             if only_check is None or check.name == only_check:
                 text = None if instance is None else json.dumps(instance, sort_keys=True)
-                tasks.append(CheckTask(ref, check.name, seed, budget.name, text))
+                tasks.append(CheckTask(ref, check.name, seed, budget.name, text, sel))
     return tasks
 
 
@@ -98,7 +111,8 @@ def merge(refs: list[ClaimRef], claims: dict[str, Claim], results: dict[CheckTas
         evidence = [Evidence.from_json(results[t]) for t in mine]
         verdict, reason = combine(evidence)
         out.append(ClaimResult(claims[key], verdict, reason, evidence,
-                               seconds=round(sum(e.seconds for e in evidence), 4), mutant=ref.mutant))
+                               seconds=round(sum(e.seconds for e in evidence), 4), mutant=ref.mutant,
+                               selection=mine[0].selection if mine else None))
     return out
 
 
