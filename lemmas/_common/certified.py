@@ -24,7 +24,8 @@ def eigenvalue_balls(Q: Sequence[Sequence[float]], prec_bits: int = 128, max_pre
     """
     flint = _flint()
     prec = prec_bits
-    rows = [[flint.arb(float(x)) for x in row] for row in Q]
+    # arb entries (e.g. products computed in ball arithmetic) are kept as balls; numbers are taken exactly.
+    rows = [[x if isinstance(x, flint.arb) else flint.arb(float(x)) for x in row] for row in Q]
     while prec <= max_prec_bits:
         old = flint.ctx.prec
         flint.ctx.prec = prec

@@ -115,3 +115,32 @@ class SPDSpace(Space):
                 raise InvalidInstance("nu must be in [0, 1)")
             if dd_ratio(q) > nu:
                 raise InvalidInstance(f"Q is not nu-diagonally dominant: row ratio {dd_ratio(q):.6g} > nu = {nu}")
+
+
+def drop_coordinate(inst: dict, drop: int, matrices=("Q",), vectors=()) -> dict:
+    """``inst`` with coordinate ``drop`` removed from the named square matrices and vectors.
+
+    A principal submatrix of an SPD (or nu-DD, or diagonal) matrix keeps the property, so this
+    is the basic shrinking move of instances that pair matrices with per-coordinate vectors.
+    """
+    out = dict(inst)
+    for key in matrices:
+        q = np.asarray(inst[key], dtype=float)
+        keep = [i for i in range(len(q)) if i != drop]
+        out[key] = q[np.ix_(keep, keep)].tolist()
+    for key in vectors:
+        out[key] = [v for i, v in enumerate(inst[key]) if i != drop]
+    return out
+
+
+def round_instance(inst: dict, digits: int, matrices=("Q",), vectors=(), scalars=()) -> dict:
+    """``inst`` with the named entries rounded to ``digits`` significant digits (matrices kept symmetric)."""
+    out = dict(inst)
+    for key in matrices:
+        q = np.array(_round_sig(inst[key], digits))
+        out[key] = ((q + q.T) / 2).tolist()
+    for key in vectors:
+        out[key] = _round_sig(inst[key], digits)
+    for key in scalars:
+        out[key] = _round_sig([inst[key]], digits)[0]
+    return out
