@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--rerun", action="store_true", help="ignore cached results, but refresh the cache")
     run_opts.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                           help="also load user claims from a .py file or module")
+    run_opts.add_argument("--annotations", action="store_true",
+                          help="print a GitHub Actions ::error line per FAIL (automatic when GITHUB_ACTIONS=true)")
     noise = run_opts.add_mutually_exclusive_group()
     noise.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     noise.add_argument("--verbose", "-v", action="store_true", help="print every check's evidence line")
@@ -125,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--instance", type=_instance, default=None, help="replay one instance (JSON) instead of searching")
     run.add_argument("--check", default=None, help="with --instance: the check to replay")
     run.add_argument("--mutant", default=None, help="run this false variant of the claim instead (see selftest)")
+    selftest = sub.add_parser("selftest", help="run every claim's mutants (false variants): all must FAIL")
+    selftest.add_argument("targets", nargs="*", metavar="CLAIM", help="only these claims' mutants")
+    selftest.add_argument("--budget", type=_budget, default="quick", help="quick | standard | deep (default quick)")
+    selftest.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
+    selftest.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                          help="also load user claims (and their MUTANTS) from a .py file or module")
+    selftest.add_argument("--quiet", "-q", action="store_true", help="print only the detected share")
     return parser
 
 
@@ -168,20 +177,31 @@ def _select(reg: Registry, args) -> list:
     """Claim refs for the command; ``run`` targets may be claim ids or user claim files/modules."""
     if args.command == "all":
         return [reg.ref(cid) for cid in reg.ids()]
+    from . import selection as selecting
+
     refs = []
     for target in args.targets:
         if target.endswith(".py") or "/" in target or (target not in reg.claims and "." in target and "[" not in target):
-            refs += [reg.ref(cid) for cid in reg.add_origin(target)]
+            refs += [reg.ref(cid) for cid in reg.add_origin(target) if reg.ref(cid) not in refs]
         else:
-            reg.get(target)
-            refs.append(reg.ref(target, getattr(args, "mutant", None)))
+            cid, body = selecting.split_target(target)  # ``claim[key=value,...]`` narrows the grid
+            reg.get(cid)
+            if body is not None:
+                if cid in args.selections:
+                    raise UsageError(f"claim {cid!r} is selected twice; give one CLAIM[key=[v1,v2],...] instead")
+                args.selections[cid] = selecting.parse(target, reg.claims[cid])
+            ref = reg.ref(cid, getattr(args, "mutant", None))
+            if ref not in refs:
+                refs.append(ref)
     return refs
 
 
 def cmd_run(args, out, err) -> int:
     started = time.perf_counter()
+    from .progress import LiveProgress, is_terminal
+
     formats = args.format or ["json", "md"]
-    out_dir = reporting.check_writable(args.out)
+    args.selections = {}
     reg = _registry(args.claims)
     refs = _select(reg, args)
     if args.check and not args.instance:
@@ -194,10 +214,13 @@ def cmd_run(args, out, err) -> int:
             raise UsageError(f"claim {ref.id!r} has no check {args.check!r} (valid checks: "
                              f"{', '.join(c.name for c in claims[key].checks)})")
     budget = Budget(args.budget)
-    tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check)
+    out_dir = reporting.check_writable(args.out)  # every input is valid: prove the output writable before work
+    tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections)
     results, complete = {}, True
+    args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
     try:
-        results = run_sequential(tasks, on_done=lambda t, e: _tick(t, e, args, err))
+        with args.live:
+            results = run_sequential(tasks, on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for)
     except InvalidInstance as exc:
         raise UsageError(f"instance rejected: {exc}") from None
     except KeyboardInterrupt:
@@ -206,15 +229,20 @@ def cmd_run(args, out, err) -> int:
     claim_results = merge(refs, claims, results, tasks)
     rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *sys.argv[1:]],
                                  seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir))
-    paths = reporting.write_reports(rep, str(out_dir), formats)
+    try:
+        paths = reporting.write_reports(rep, str(out_dir), formats)
+    except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched
+        raise UsageError(f"cannot write reports to {str(out_dir)!r}: {exc.strerror or exc}") from None
     if not args.quiet:
-        for r in claim_results:
-            name = r.claim.id + (f" (mutant {r.mutant})" if r.mutant else "")
-            print(f"{r.verdict.value:12s} {name:36s} {r.reason}", file=out)
-            for e in r.evidence:
-                if e.reproducer and e.verdict is Verdict.FAIL:
-                    print(f"{'':12s}   reproduce: {e.reproducer}", file=out)
+        from .progress import summary
+
+        summary(claim_results, out)
         print("reports: " + ", ".join(str(p) for p in paths), file=out)
+    from .junit_report import annotations, annotations_wanted
+
+    if annotations_wanted(args.annotations):
+        for line in annotations(rep):
+            print(line, file=out)
     verdicts = {r.verdict for r in claim_results}
     if Verdict.ERROR in verdicts:
         return EXIT_ERROR
@@ -224,8 +252,23 @@ def cmd_run(args, out, err) -> int:
 
 
 def _tick(task, evidence: dict, args, err) -> None:
+    """After each check: move the live progress display (terminal only) and, with --verbose, print a line."""
+    live = getattr(args, "live", None)
+    if live is not None:
+        live.on_done(task, evidence)
     if args.verbose:
-        print(f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s)", file=err)
+        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {evidence['reason']}"
+        live.log(line) if live is not None else print(line, file=err)
+
+
+def cmd_selftest(args, out, err) -> int:
+    """Run every registered mutant; exit 0 only when all of them are detected (FAIL)."""
+    from . import selftest
+
+    reg = _registry(args.claims)
+    outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=args.targets or None)
+    selftest.render(outcomes, out, quiet=args.quiet)
+    return EXIT_OK if selftest.detected_share(outcomes) == 1.0 else EXIT_FAIL
 
 
 def main(argv: list[str] | None = None, out=None, err=None) -> int:
@@ -234,9 +277,11 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("missing command; valid commands: all, list, run, show")
+            raise UsageError("missing command; valid commands: all, list, run, selftest, show")
         if args.command == "list":
             return cmd_list(args, out)
+        if args.command == "selftest":
+            return cmd_selftest(args, out, err)
         if args.command == "show":
             return cmd_show(args, out)
         return cmd_run(args, out, err)

@@ -116,10 +116,12 @@ def merge(refs: list[ClaimRef], claims: dict[str, Claim], results: dict[CheckTas
     return out
 
 
-def run_sequential(tasks: list[CheckTask], on_done: Callable[[CheckTask, dict], None] | None = None) -> dict:
+def run_sequential(tasks: list[CheckTask], on_done: Callable[[CheckTask, dict], None] | None = None,
+                   progress_for: Callable[[CheckTask], Callable | None] | None = None) -> dict:
+    """Run tasks in this process; ``progress_for(task)`` may give a per-check ``(fraction, message)`` callable."""
     results = {}
     for task in tasks:
-        results[task] = execute_task(task)
+        results[task] = execute_task(task, progress=progress_for(task) if progress_for else None)
         if on_done:
             on_done(task, results[task])
     return results

@@ -1,0 +1,110 @@
+"""JUnit XML reports (``--format junit`` -> ``report.junit.xml``) and GitHub Actions annotations.
+
+One ``<testcase>`` per claim (``classname="proofcheck"``, ``name`` = the claim id, plus the mutant
+when one ran). The claim's verdict maps to:
+
+- FAIL -> ``<failure>``: message = the reason and the one-line reproducer; text = every failing check;
+- ERROR -> ``<error>``: message = the reason; text = the tracebacks;
+- INCONCLUSIVE -> ``<skipped>`` with the reason;
+- PASS -> an empty testcase.
+
+Each testcase's ``<system-out>`` lists every check's evidence line (kind, basis, verdict,
+instances, worst margin, dps, backend). The suite's ``<properties>`` record the seed, budget,
+git revision and command, so a CI system shows how to reproduce the run.
+
+:func:`annotations` gives one GitHub Actions workflow command per FAIL
+(``::error title=proofcheck CLAIM::reason; reproduce: ...``); the CLI prints them on stdout when
+the environment has ``GITHUB_ACTIONS=true`` or when ``--annotations`` is given.
+"""
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+
+from . import report as reporting
+
+FILENAME = "report.junit.xml"
+
+
+def _name(claim: dict) -> str:
+    return claim["id"] + (f" (mutant {claim['mutant']})" if claim.get("mutant") else "")
+
+
+def _reproducers(claim: dict) -> list[str]:
+    return [e["reproducer"] for e in claim["evidence"] if e["verdict"] == "FAIL" and e.get("reproducer")]
+
+
+def _evidence_line(e: dict) -> str:
+    return (f"{e['check']} [{e['kind']}, {e['basis']}]: {e['verdict']}; instances={e['instances']} "
+            f"worst_margin={e['worst_margin']} dps={e['dps']} backend={e['backend'] or '-'}"
+            f"{' certified' if e.get('certified') else ''}; {e['reason']}")
+
+
+def failure_message(claim: dict) -> str:
+    """One line: the claim's reason and (for FAIL) its first reproducer."""
+    repro = _reproducers(claim)
+    return claim["reason"] + (f"; reproduce: {repro[0]}" if repro else "")
+
+
+def render(report: dict) -> str:
+    """The JUnit XML text of a report (deterministic apart from the ``time`` attributes)."""
+    claims = report["claims"]
+    count = {v: sum(1 for c in claims if c["verdict"] == v) for v in ("FAIL", "ERROR", "INCONCLUSIVE")}
+    seconds = sum(float(c.get("seconds") or 0) for c in claims)
+    suites = ET.Element("testsuites", name="proofcheck", tests=str(len(claims)), failures=str(count["FAIL"]),
+                        errors=str(count["ERROR"]), skipped=str(count["INCONCLUSIVE"]), time=f"{seconds:.3f}")
+    suite = ET.SubElement(suites, "testsuite", name=f"proofcheck ({report['budget']} budget, seed {report['seed']})",
+                          tests=str(len(claims)), failures=str(count["FAIL"]), errors=str(count["ERROR"]),
+                          skipped=str(count["INCONCLUSIVE"]), time=f"{seconds:.3f}")
+    props = ET.SubElement(suite, "properties")
+    for key in ("seed", "budget", "complete", "git_revision", "git_dirty"):
+        ET.SubElement(props, "property", name=key, value=str(report.get(key)))
+    ET.SubElement(props, "property", name="command", value=" ".join(report.get("command") or []))
+    for claim in claims:
+        case = ET.SubElement(suite, "testcase", classname="proofcheck", name=_name(claim),
+                             time=f"{float(claim.get('seconds') or 0):.3f}")
+        verdict = claim["verdict"]
+        if verdict == "FAIL":
+            failing = [e for e in claim["evidence"] if e["verdict"] == "FAIL"]
+            node = ET.SubElement(case, "failure", message=failure_message(claim), type="FAIL")
+            node.text = "\n".join(_evidence_line(e) + (f"\nwitness: {e['witness']}" if e["witness"] is not None else "")
+                                  + (f"\nreproduce: {e['reproducer']}" if e.get("reproducer") else "")
+                                  for e in failing)
+        elif verdict == "ERROR":
+            node = ET.SubElement(case, "error", message=claim["reason"], type="ERROR")
+            node.text = "\n".join(f"{e['check']}: {e['reason']}\n{e['details'].get('traceback', '')}"
+                                  for e in claim["evidence"] if e["verdict"] == "ERROR")
+        elif verdict == "INCONCLUSIVE":
+            ET.SubElement(case, "skipped", message=claim["reason"])
+        out = ET.SubElement(case, "system-out")
+        out.text = f"{claim['title']}\nprovenance: {claim['provenance']}; source: {claim['source']}\n" + \
+            "\n".join(_evidence_line(e) for e in claim["evidence"])
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(report: dict) -> list[str]:
+    """One GitHub Actions ``::error`` workflow command per FAILed claim."""
+    lines = []
+    for claim in report["claims"]:
+        if claim["verdict"] == "FAIL":
+            title = _escape_property(f"proofcheck {_name(claim)}")
+            lines.append(f"::error title={title}::{_escape_data(failure_message(claim))}")
+    return lines
+
+
+def annotations_wanted(flag: bool = False, environ=None) -> bool:
+    """Annotations are printed with ``--annotations`` or when running under GitHub Actions."""
+    env = os.environ if environ is None else environ
+    return bool(flag) or env.get("GITHUB_ACTIONS", "").lower() == "true"
+
+
+reporting.register_writer("junit", FILENAME, render)

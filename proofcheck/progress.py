@@ -1,0 +1,174 @@
+"""Progress on long runs: a live per-claim display with a running tally, and a summary table.
+
+On a terminal (``stream.isatty()``) :class:`LiveProgress` draws one rich progress row per claim
+(checks done, plus the running check's own fraction when it reports one through
+``ctx.report``) under a tally row (``PASS 3  FAIL 0  ERROR 0  INCONCLUSIVE 1  running 2``).
+When output is piped it draws nothing, but still keeps the tally. The hooks are small on purpose,
+so that any executor can drive them:
+
+- ``on_done(task, evidence_json)`` after each check (the ``on_done`` callback of the runners);
+- ``progress_for(task)`` -> a ``(fraction, message)`` callable for ``run_check(progress=...)``,
+  usable when the check runs in this process.
+
+``summary`` renders the end-of-run table: a rich table on a terminal, aligned plain text otherwise.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Callable, Iterable
+
+from .model import Evidence, Verdict, combine
+
+ORDER = ("PASS", "FAIL", "ERROR", "INCONCLUSIVE")
+_STYLE = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold magenta", "INCONCLUSIVE": "yellow"}
+
+
+def is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def claim_label(ref) -> str:
+    """How a claim is named on screen: its id, plus the mutant when one runs."""
+    return ref.id + (f" (mutant {ref.mutant})" if getattr(ref, "mutant", None) else "")
+
+
+class LiveProgress:
+    """Per-claim progress and a running tally; silent unless ``enabled`` (default: ``stream`` is a TTY)."""
+
+    def __init__(self, tasks: Iterable, stream=None, enabled: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = is_terminal(self.stream) if enabled is None else enabled
+        self._tasks: dict = {}  # ref -> list of tasks, in order
+        for task in tasks:
+            self._tasks.setdefault(task.ref, []).append(task)
+        self._done: dict = {ref: {} for ref in self._tasks}  # ref -> {check: evidence json}
+        self.verdicts: dict = {}  # ref -> claim verdict, once all its checks are done
+        self._lock = threading.Lock()
+        self._live = None
+        self._rows: dict = {}
+        self._tally_row = None
+
+    # -- the tally -------------------------------------------------------------
+    def tally(self) -> dict[str, int]:
+        counts = {v: 0 for v in ORDER}
+        for verdict in self.verdicts.values():
+            counts[verdict] += 1
+        counts["running"] = len(self._tasks) - len(self.verdicts)
+        return counts
+
+    def tally_text(self) -> str:
+        return "  ".join(f"{k} {v}" for k, v in self.tally().items())
+
+    # -- context manager ---------------------------------------------------------
+    def __enter__(self) -> "LiveProgress":
+        if self.enabled and self._tasks:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = Console(file=self.stream, force_terminal=True)
+            self._live = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                                  TimeElapsedColumn(), TextColumn("{task.fields[status]}"), console=console,
+                                  redirect_stdout=False, redirect_stderr=False, transient=False)
+            self._tally_row = self._live.add_task("[bold]proofcheck", total=sum(map(len, self._tasks.values())),
+                                                  status=self.tally_text())
+            for ref, tasks in self._tasks.items():
+                self._rows[ref] = self._live.add_task(claim_label(ref), total=len(tasks), status="waiting")
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    # -- hooks -----------------------------------------------------------------
+    def log(self, line: str) -> None:
+        """Print a line above the live display (or plainly when there is none)."""
+        if self._live is not None:
+            self._live.console.print(line, markup=False, highlight=False)
+        else:
+            print(line, file=self.stream)
+
+    def on_done(self, task, evidence: dict) -> None:
+        """Record a finished check; when its claim is complete, add the claim's verdict to the tally."""
+        with self._lock:
+            done = self._done.setdefault(task.ref, {})
+            done[task.check] = evidence
+            tasks = self._tasks.get(task.ref, [])
+            status = f"{task.check}: {evidence.get('verdict')}"
+            if tasks and len(done) == len(tasks):
+                verdict, _ = combine([Evidence.from_json(done[t.check]) for t in tasks])
+                self.verdicts[task.ref] = verdict.value
+                status = _styled(verdict.value)
+            if self._live is not None and task.ref in self._rows:
+                self._live.update(self._rows[task.ref], completed=len(done), status=status)
+                self._live.update(self._tally_row, completed=sum(map(len, self._done.values())),
+                                  status=self.tally_text())
+
+    def progress_for(self, task) -> Callable[[float, str], None] | None:
+        """A ``(fraction, message)`` callable that moves the claim's row within the running check."""
+        if self._live is None:
+            return None
+
+        def report(fraction: float, message: str = "") -> None:
+            with self._lock:
+                if self._live is None or task.ref not in self._rows:
+                    return
+                base = len(self._done.get(task.ref, {}))
+                self._live.update(self._rows[task.ref], completed=base + fraction,
+                                  status=f"{task.check}: {message} {100 * fraction:.0f}%")
+
+        return report
+
+
+def _styled(verdict: str) -> str:
+    return f"[{_STYLE.get(verdict, 'white')}]{verdict}[/]"
+
+
+def summary_rows(claim_results) -> list[tuple[str, str, str, str]]:
+    """(verdict, claim, seconds, reason) per claim result."""
+    rows = []
+    for r in claim_results:
+        name = r.claim.id + (f" (mutant {r.mutant})" if r.mutant else "")
+        rows.append((r.verdict.value, name, f"{r.seconds:.2f}", r.reason))
+    return rows
+
+
+def tally_line(claim_results) -> str:
+    counts = {v: 0 for v in ORDER}
+    for r in claim_results:
+        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+    return f"summary: {len(claim_results)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items())
+
+
+def summary(claim_results, out, rich: bool | None = None) -> None:
+    """The end-of-run table, with each FAIL's reproducer under it and the tally as the last line."""
+    use_rich = is_terminal(out) if rich is None else rich
+    if use_rich:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="proofcheck summary", show_lines=False)
+        for col in ("verdict", "claim", "seconds", "reason"):
+            table.add_column(col, justify="right" if col == "seconds" else "left", overflow="fold")
+        for verdict, name, seconds, reason in summary_rows(claim_results):
+            table.add_row(_styled(verdict), name, seconds, reason)
+        console = Console(file=out, force_terminal=True)
+        console.print(table)
+        for r in claim_results:
+            for e in r.evidence:
+                if e.reproducer and e.verdict is Verdict.FAIL:
+                    console.print(f"reproduce {r.claim.id}: {e.reproducer}", markup=False, highlight=False,
+                                  soft_wrap=True)
+        console.print(tally_line(claim_results), markup=False, highlight=False)
+        return
+    for r, (verdict, name, _, reason) in zip(claim_results, summary_rows(claim_results)):
+        print(f"{verdict:12s} {name:36s} {reason}", file=out)
+        for e in r.evidence:
+            if e.reproducer and e.verdict is Verdict.FAIL:
+                print(f"{'':12s}   reproduce: {e.reproducer}", file=out)
+    print(tally_line(claim_results), file=out)

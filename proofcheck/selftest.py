@@ -1,0 +1,88 @@
+"""``python -m proofcheck selftest``: can proofcheck tell a false claim from a true one?
+
+Every claim module may declare ``MUTANTS = {claim_id: {name: factory}}``: false variants of its
+claims (a threshold halved, an exponent lowered, a bound tightened below its tight example...).
+The selftest runs every registered mutant (quick budget by default) and counts a mutant as
+*detected* when its verdict is FAIL. Anything else (PASS, INCONCLUSIVE, ERROR) is a miss. The
+detected share must be 100%; the exit code is 0 when it is, and 1 otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .context import Budget
+from .errors import UsageError
+from .model import Verdict
+from .registry import ClaimRef, Registry
+from .runner import ClaimResult, merge, run_sequential, tasks_for
+
+
+@dataclass
+class MutantOutcome:
+    """The verdict proofcheck gave one false variant of a claim."""
+
+    claim_id: str
+    mutant: str
+    verdict: str
+    reason: str
+    reproducer: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def detected(self) -> bool:
+        return self.verdict == Verdict.FAIL.value
+
+
+def mutant_refs(reg: Registry, claim_ids: list[str] | None = None) -> list[ClaimRef]:
+    """One ref per registered mutant, in catalogue order (restricted to ``claim_ids`` when given)."""
+    if claim_ids:
+        for cid in claim_ids:
+            reg.get(cid)  # UsageError with the nearest ids for an unknown claim
+    wanted = claim_ids or reg.ids()
+    return [reg.ref(cid, name) for cid in wanted for name in reg.mutants.get(cid, {})]
+
+
+def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_ids: list[str] | None = None,
+                 run_tasks: Callable = run_sequential, on_done: Callable | None = None) -> list[MutantOutcome]:
+    """Run every mutant of the registered claims; ``run_tasks(tasks, on_done=...)`` executes the checks."""
+    refs = mutant_refs(reg, claim_ids)
+    claims, outcomes, runnable = {}, [], []
+    for ref in refs:
+        try:
+            claims[f"{ref.id}::{ref.mutant}"] = reg.mutant(ref.id, ref.mutant)
+            runnable.append(ref)
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken mutant factory is a miss, reported, not a crash
+            outcomes.append(MutantOutcome(ref.id, ref.mutant, Verdict.ERROR.value,
+                                          f"mutant factory raised {type(exc).__name__}: {exc}",
+                                          reproducer=None, seconds=0.0))
+    tasks = tasks_for(runnable, claims, seed, Budget(budget))
+    results = run_tasks(tasks, on_done=on_done)
+    for r in merge(runnable, claims, results, tasks):
+        outcomes.append(_outcome(r))
+    order = {(ref.id, ref.mutant): i for i, ref in enumerate(refs)}
+    return sorted(outcomes, key=lambda o: order[(o.claim_id, o.mutant)])
+
+
+def _outcome(result: ClaimResult) -> MutantOutcome:
+    repro = next((e.reproducer for e in result.evidence if e.verdict is Verdict.FAIL and e.reproducer), None)
+    return MutantOutcome(result.claim.id, result.mutant, result.verdict.value, result.reason, repro, result.seconds)
+
+
+def detected_share(outcomes: list[MutantOutcome]) -> float:
+    """The fraction of mutants reported as FAIL (1.0 when there are none to detect)."""
+    if not outcomes:
+        return 1.0
+    return sum(o.detected for o in outcomes) / len(outcomes)
+
+
+def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
+    """One line per mutant (detected or MISSED), then the detected share."""
+    if not quiet:
+        for o in outcomes:
+            mark = "detected" if o.detected else "MISSED  "
+            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {o.reason}", file=out)
+    n = sum(o.detected for o in outcomes)
+    print(f"selftest: {n}/{len(outcomes)} mutants detected ({100 * detected_share(outcomes):.0f}%)", file=out)
