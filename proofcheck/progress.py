@@ -61,22 +61,25 @@ class LiveProgress:
         return counts
 
     def tally_text(self) -> str:
-        return "  ".join(f"{k} {v}" for k, v in self.tally().items())
+        return " ".join(f"{k} {v}" for k, v in self.tally().items())
 
     # -- context manager ---------------------------------------------------------
     def __enter__(self) -> "LiveProgress":
         if self.enabled and self._tasks:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.table import Column
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             console = Console(file=self.stream, force_terminal=True)
-            self._live = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), TextColumn("{task.fields[status]}"), console=console,
+            self._live = Progress(TextColumn("{task.description}"), BarColumn(bar_width=12), MofNCompleteColumn(),
+                                  TextColumn("{task.fields[status]}",
+                                             table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis")),
+                                  console=console, expand=True,
                                   redirect_stdout=False, redirect_stderr=False, transient=False)
-            self._tally_row = self._live.add_task("[bold]proofcheck", total=sum(map(len, self._tasks.values())),
+            self._tally_row = self._live.add_task(f"{'all checks':<28.28}", total=sum(map(len, self._tasks.values())),
                                                   status=self.tally_text())
             for ref, tasks in self._tasks.items():
-                self._rows[ref] = self._live.add_task(claim_label(ref), total=len(tasks), status="waiting")
+                self._rows[ref] = self._live.add_task(f"{claim_label(ref):<28.28}", total=len(tasks), status="waiting")
             self._live.start()
         return self
 

@@ -6,6 +6,7 @@ how many workers ran the tasks or in which order.
 from __future__ import annotations
 
 import json
+import shlex
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Callable, Iterable
 from .context import Budget, Context
 from .errors import InvalidInstance
 from .model import Claim, Evidence, Verdict, combine
-from .registry import ClaimRef, resolve
+from .registry import BUILTIN, ClaimRef, resolve
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,12 @@ def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None 
     """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON."""
     claim = resolve(task.ref)
     check = next(c for c in claim.checks if c.name == task.check)
-    return run_check(claim, check, task.seed, Budget(task.budget), task.instance, mutant=task.ref.mutant,
-                     selection=task.selection, progress=progress).to_json()
+    evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance, mutant=task.ref.mutant,
+                         selection=task.selection, progress=progress)
+    if evidence.reproducer and task.ref.origin != BUILTIN:  # a user claim replays only with its file or module
+        evidence.reproducer = evidence.reproducer.replace(
+            "proofcheck run ", f"proofcheck run --claims {shlex.quote(task.ref.origin)} ", 1)
+    return evidence.to_json()
 
 
 def tasks_for(refs: Iterable[ClaimRef], claims: dict[str, Claim], seed: int, budget: Budget,
