@@ -3,6 +3,7 @@ from .base import Check, reproducer
 from .bound import Bound, Space, relative_excess
 from .probability import Probability
 from .symbolic import Identity, Step, Symbolic, equal, fact
+from .threshold import Classification, Threshold, boundary_plot
 
 __all__ = ["Check", "reproducer", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
-           "equal", "fact"]
+           "equal", "fact", "Threshold", "Classification", "boundary_plot"]
