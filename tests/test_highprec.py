@@ -1,0 +1,79 @@
+"""The MPFR engine (lemmas/_common/highprec.py) against the mpmath reference: equal to the last bit."""
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lemmas._common import algorithms as ref
+from lemmas._common import highprec as hp
+
+
+def _instance(seed: int, d: int, kappa: float, diagonal: bool):
+    rng = np.random.default_rng(seed)
+    lam = np.exp(rng.uniform(0.0, np.log(kappa), d))
+    x0 = rng.uniform(-1.0, 1.0, d)
+    if diagonal:
+        return lam, x0
+    U, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    return (U * lam) @ U.T, x0
+
+
+def _same(a, b):
+    assert (a.T, a.iters, a.dps) == (b.T, b.iters, b.dps)
+    assert all(isinstance(v, mpmath.mpf) for v in b.x) and isinstance(b.f, mpmath.mpf)
+    assert a.x == b.x and a.f0 == b.f0 and a.f == b.f  # mpf equality: identical values
+
+
+@given(seed=st.integers(0, 2**31), d=st.integers(1, 6), kappa=st.sampled_from([1.0, 10.0, 1e4]),
+       beta2=st.sampled_from([1, 0.999, "0.9", 0.5]), phi=st.sampled_from([0, 0.1]),
+       delta=st.sampled_from([0, "0.3"]), diagonal=st.booleans(), eps=st.sampled_from([None, "1e-3"]),
+       dps=st.sampled_from([20, 50, 100]))
+def test_adam_hp_equals_mpmath(seed, d, kappa, beta2, phi, delta, diagonal, eps, dps):
+    Q, x0 = _instance(seed, d, kappa, diagonal)
+    args = dict(alpha="0.02", beta2=beta2, phi=phi, delta=delta, iters=25, dps=dps, eps=eps, diagonal=diagonal)
+    _same(ref.adam_mp(Q, x0, **args), hp.adam_hp(Q, x0, **args))
+
+
+@given(seed=st.integers(0, 2**31), d=st.integers(1, 6), kappa=st.sampled_from([1.0, 10.0, 1e4]),
+       diagonal=st.booleans(), eps=st.sampled_from([None, 1e-4]), dps=st.sampled_from([15, 50]))
+def test_gd_hp_equals_mpmath(seed, d, kappa, diagonal, eps, dps):
+    Q, x0 = _instance(seed, d, kappa, diagonal)
+    eta = 2.0 / (1.0 + kappa)
+    _same(ref.gd_mp(Q, x0, eta, iters=40, dps=dps, eps=eps, diagonal=diagonal),
+          hp.gd_hp(Q, x0, eta, iters=40, dps=dps, eps=eps, diagonal=diagonal))
+
+
+def test_record_schedule_and_mpf_inputs():
+    Q, x0 = _instance(7, 3, 100.0, False)
+    with mpmath.workdps(60):
+        alpha = mpmath.mpf(1) / 30  # an mpf hyperparameter is taken exactly
+    sched = lambda k: 1 + 1 / (k + 2)  # noqa: E731
+    a = ref.adam_mp(Q, x0, alpha, 0.99, 0, 0.5, iters=12, dps=60, diagonal=False, delta_schedule=sched, record=True)
+    b = hp.adam_hp(Q, x0, alpha, 0.99, 0, 0.5, iters=12, dps=60, diagonal=False, delta_schedule=sched, record=True)
+    _same(a, b)
+    assert len(b.trajectory) == len(a.trajectory) == 13
+    for (xa, va, pa), (xb, vb, pb) in zip(a.trajectory, b.trajectory):
+        assert xa == xb and va == vb and pa == pb
+    assert b.prec_bits == mpmath.libmp.dps_to_prec(60) and "gmpy2" in b.backend
+    g1 = ref.gd_mp(Q, x0, 0.01, iters=5, dps=30, diagonal=False, record=True)
+    g2 = hp.gd_hp(Q, x0, 0.01, iters=5, dps=30, diagonal=False, record=True)
+    assert g1.trajectory == g2.trajectory
+
+
+def test_underflow_free_where_float64_underflows():
+    """A run whose float64 iterates underflow to 0 stays exact and nonzero at high precision."""
+    lam = np.array([1.0, 1.0])
+    run = hp.gd_hp(lam, [1.0, 1e-300], 0.999999, iters=120, dps=30)
+    assert all(v != 0 for v in run.x) and run.x[1] < mpmath.mpf("1e-600")
+    f64 = ref.gd_f64(lam[None, :], np.array([[1.0, 1e-300]]), 0.999999, iters=120)
+    assert f64.underflow.all()
+
+
+def test_fallback_names_itself(monkeypatch):
+    Q, x0 = _instance(1, 3, 10.0, True)
+    monkeypatch.setattr(hp, "HAVE_GMPY2", False)
+    monkeypatch.setattr(hp, "BACKEND", "mpmath (gmpy2 unavailable)")
+    run = hp.adam_hp(Q, x0, 0.02, 0.9, iters=10, dps=30)
+    assert "gmpy2 unavailable" in run.backend
+    _same(ref.adam_mp(Q, x0, 0.02, 0.9, iters=10, dps=30), run)
