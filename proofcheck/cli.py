@@ -227,7 +227,7 @@ def cmd_run(args, out, err) -> int:
         complete = False
         print("interrupted: writing what finished; the report is marked incomplete", file=err)
     claim_results = merge(refs, claims, results, tasks)
-    rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *sys.argv[1:]],
+    rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *args.argv],
                                  seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir))
     try:
         paths = reporting.write_reports(rep, str(out_dir), formats)
@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     err = err or sys.stderr
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the report as the exact command
         if args.command is None:
             raise UsageError("missing command; valid commands: all, list, run, selftest, show")
         if args.command == "list":
@@ -286,8 +287,12 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
             return cmd_show(args, out)
         return cmd_run(args, out, err)
     except UsageError as exc:
-        print(f"proofcheck: error: {exc}", file=err)
+        message = str(exc).replace("\r", " ").replace("\n", " ")  # always exactly one line
+        print(f"proofcheck: error: {message}", file=err)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
+        print("proofcheck: interrupted", file=err)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
