@@ -77,3 +77,41 @@ def test_fallback_names_itself(monkeypatch):
     run = hp.adam_hp(Q, x0, 0.02, 0.9, iters=10, dps=30)
     assert "gmpy2 unavailable" in run.backend
     _same(ref.adam_mp(Q, x0, 0.02, 0.9, iters=10, dps=30), run)
+
+
+# --- certified runs (lemmas/_common/certified.certify_run) ------------------------------------
+
+from lemmas._common.certified import certify_run  # noqa: E402
+
+
+@pytest.mark.parametrize("diagonal", [True, False])
+def test_certified_T_matches_high_precision(diagonal):
+    Q, x0 = _instance(11, 5, 100.0, diagonal)
+    adam = certify_run("adam", Q, x0, eps=1e-6, iters=2000, diagonal=diagonal, alpha=0.05, beta2=0.999, phi=0.1,
+                       delta=0.1)
+    assert adam["certified"] and adam["T"] == hp.adam_hp(Q, x0, 0.05, 0.999, 0.1, 0.1, iters=2000, eps=1e-6,
+                                                         diagonal=diagonal).T
+    assert adam["width"] < 1e-20 and adam["prec_bits"] >= 128 and "arb" in adam["backend"]
+    gd = certify_run("gd", Q, x0, eps=1e-6, iters=2000, diagonal=diagonal, eta=2 / 101)
+    assert gd["certified"] and gd["T"] == hp.gd_hp(Q, x0, 2 / 101, iters=2000, eps=1e-6, diagonal=diagonal).T
+
+
+def test_certified_exact_boundary_and_undecidable_case():
+    # f_k = f_0 / 4^k exactly (dyadic): f_3 = eps f_0 with equality, and T = 3 is certified
+    exact = certify_run("gd", [1.0, 1.0], [1.0, -2.0], eps=0.015625, iters=10, eta=0.5)
+    assert exact["certified"] and exact["T"] == 3 and exact["width"] == 0.0
+    # f_1 = 0.81 f_0 exactly, but 0.9 and 0.81 are decimal enclosures: the balls never separate
+    tie = certify_run("gd", [1.0], [1.0], eps="0.81", iters=3, eta="0.1", max_prec_bits=512)
+    assert not tie["certified"] and "undecided" in tie["reason"] and tie["attempts"] == 3
+    capped = certify_run("gd", [1.0, 100.0], [1.0, 1.0], eps=1e-12, iters=5, eta=0.001)
+    assert capped["certified"] and capped["T"] is None and "T(eps) > 5" in capped["statement"]
+
+
+def test_factored_update_keeps_balls_tight_where_the_literal_one_blows_up():
+    rng = np.random.default_rng(0)
+    lam, x0 = np.exp(rng.uniform(0, np.log(1000), 8)), rng.uniform(-1, 1, 8)
+    args = dict(eps=1e-8, iters=3000, alpha=0.9, beta2=1, phi=1.0, delta=0.0, max_prec_bits=8192)
+    factored = certify_run("adam", lam, x0, update="factored", **args)
+    naive = certify_run("adam", lam, x0, update="naive", **args)
+    assert factored["certified"] and naive["certified"] and factored["T"] == naive["T"]
+    assert naive["prec_bits"] >= 4 * factored["prec_bits"]

@@ -68,3 +68,147 @@ def certify_le(lhs, rhs) -> bool:
 def certify_gt(lhs, rhs) -> bool:
     """True when lhs > rhs holds for every point of both balls (a certified violation)."""
     return bool(lhs.lower() > rhs.upper())
+
+
+# ---------------------------------------------------------------------------------------------
+# Certified runs: T(eps) of Algorithm A or GD on one instance, with every comparison decided in balls.
+# ---------------------------------------------------------------------------------------------
+
+def _to_arb(p):
+    """A number as an arb ball: floats/ints exactly, decimal strings as rigorous enclosures, mpf exactly."""
+    flint = _flint()
+    if isinstance(p, str):
+        return flint.arb(p)
+    if hasattr(p, "man_exp") and not callable(p.man_exp):  # mpmath.mpf
+        man, exp = p.man_exp
+        return flint.arb(flint.fmpz(int(man))) * flint.arb(2) ** int(exp)
+    return flint.arb(float(p)) if not isinstance(p, int) else flint.arb(p)
+
+
+class _Undecided(Exception):
+    """A comparison straddles its ball: retry at a higher precision."""
+
+
+def _run_balls(method, Q, x0, diagonal, eps, iters, hyper, delta_schedule, update):
+    """One attempt at the current flint.ctx.prec. Returns (T or None, f_T ball, eps*f0 ball, balls of f_k)."""
+    flint = _flint()
+    arb, one = flint.arb, flint.arb(1)
+    d = len(x0)
+    x = [_to_arb(v) for v in x0]
+    eps_b = _to_arb(eps)
+    if diagonal:
+        lam = [_to_arb(v) for v in Q]
+        grad = lambda x: [l * xi for l, xi in zip(lam, x)]  # noqa: E731
+        fval = lambda x, g: sum((l * xi ** 2 for l, xi in zip(lam, x)), arb(0)) / 2  # noqa: E731
+    else:
+        Qm = flint.arb_mat([[_to_arb(v) for v in row] for row in Q])
+        ident = flint.arb_mat(d, d)
+        for i in range(d):
+            ident[i, i] = one
+        grad = lambda x: (Qm * flint.arb_mat(d, 1, x)).entries()  # noqa: E731
+        fval = lambda x, g: sum((xi * gi for xi, gi in zip(x, g)), arb(0)) / 2  # noqa: E731
+    g = grad(x)
+    f0 = fval(x, g)
+    target = eps_b * f0
+
+    def decide(f):
+        if not f.is_finite():
+            raise _Undecided("non-finite ball")
+        if f.upper() <= target.lower():
+            return True
+        if f.lower() > target.upper():
+            return False
+        raise _Undecided("f(x_k) and eps f(x_0) overlap")
+
+    if method == "gd":
+        eta = _to_arb(hyper["eta"])
+        if diagonal:
+            factor = [one - eta * l for l in lam]
+        else:
+            M = ident - eta * Qm
+    else:
+        alpha, beta2, phi, delta = (_to_arb(hyper.get(k, 0 if k != "beta2" else 1)) for k in ("alpha", "beta2", "phi", "delta"))
+        c = one - beta2
+        r = [abs(gi).max(phi) for gi in g]
+        v = [ri * ri for ri in r]
+    f = f0
+    for k in range(iters):
+        if method == "gd":
+            if diagonal:
+                x = [xi * fi for xi, fi in zip(x, factor)]
+            else:
+                x = (M * flint.arb_mat(d, 1, x)).entries()
+        else:
+            if k >= 1:
+                v = [(beta2 * vi + c * gi ** 2).nonnegative_part() for vi, gi in zip(v, g)]
+            scale = delta if delta_schedule is None else delta * _to_arb(delta_schedule(k))
+            step = [alpha / (vi.sqrt() + scale * ri) for vi, ri in zip(v, r)]  # alpha * P_k
+            if diagonal and update == "factored":
+                x = [xi * (one - si * l) for xi, si, l in zip(x, step, lam)]
+            elif diagonal:  # the literal update x - alpha P g: x appears twice, the balls blow up
+                x = [xi - si * gi for xi, si, gi in zip(x, step, g)]
+            else:  # x <- (I - alpha P_k Q) x: the diagonal entries are formed as 1 - alpha p_i Q_ii
+                S = flint.arb_mat(d, d)
+                for i in range(d):
+                    S[i, i] = step[i]
+                x = ((ident - S * Qm) * flint.arb_mat(d, 1, x)).entries()
+        g = grad(x)
+        f = fval(x, g)
+        if decide(f):
+            return k + 1, f, target, f0
+    return None, f, target, f0
+
+
+def certify_run(method: str, Q, x0, *, eps, iters: int, diagonal: bool = True, alpha=None, beta2=1, phi=0, delta=0,
+                eta=None, delta_schedule=None, prec_bits: int = 128, max_prec_bits: int = 1 << 14,
+                update: str = "factored") -> dict:
+    """Certify T(eps) = min{k : f(x_k) <= eps f(x_0)} for Algorithm A (``method="adam"``) or GD (``"gd"``).
+
+    The run is carried out in ball arithmetic (python-flint ``arb``) on the instance exactly as given
+    (float entries exactly; decimal strings such as ``"0.1"`` as rigorous enclosures). At every k the
+    ball of f(x_k) is compared with the ball of eps f(x_0); a comparison that the balls cannot decide
+    restarts the run at twice the precision, up to ``max_prec_bits``. Algorithm A's diagonal update
+    is evaluated in the factored form x <- x (1 - alpha lambda / (sqrt(v) + delta_k r)) (the literal
+    x - alpha g / (...) uses x twice and its balls blow up within ~100 iterations; ``update="naive"``
+    keeps it for comparison); dense instances use x <- (I - alpha P_k Q) x.
+
+    Returns a JSON-ready dict: ``certified`` (every comparison decided), ``T`` (the certified
+    T(eps), or None when f(x_k) > eps f(x_0) was certified for every k <= iters), ``statement``,
+    ``f_T`` and ``eps_f0`` (ball records), ``width`` (relative width 2 rad/|mid| of the last f ball),
+    ``prec_bits`` (the precision that decided), ``attempts`` and ``backend``.
+    """
+    flint = _flint()
+    if method not in ("adam", "gd"):
+        raise ValueError(f"method must be 'adam' or 'gd', got {method!r}")
+    if method == "adam" and alpha is None or method == "gd" and eta is None:
+        raise ValueError("Algorithm A needs alpha; GD needs eta")
+    hyper = {"alpha": alpha, "beta2": beta2, "phi": phi, "delta": delta, "eta": eta}
+    Q = Q.tolist() if hasattr(Q, "tolist") else Q
+    x0 = x0.tolist() if hasattr(x0, "tolist") else list(x0)
+    backend = f"python-flint {flint.__version__} arb"
+    prec, attempts, reason = prec_bits, 0, ""
+    while prec <= max_prec_bits:
+        attempts += 1
+        old = flint.ctx.prec
+        flint.ctx.prec = prec
+        try:
+            T, f, target, f0 = _run_balls(method, Q, x0, diagonal, eps, iters, hyper, delta_schedule, update)
+        except _Undecided as exc:
+            reason = str(exc)
+            prec *= 2
+            continue
+        finally:
+            flint.ctx.prec = old
+        flint.ctx.prec = 64
+        try:
+            width = float(2 * f.rad() / abs(f.mid())) if not f.mid().is_zero() else float("inf")
+        finally:
+            flint.ctx.prec = old
+        statement = (f"T(eps) = {T}: f(x_k) > eps f(x_0) for k < {T} and f(x_{T}) <= eps f(x_0)" if T is not None
+                     else f"T(eps) > {iters}: f(x_k) > eps f(x_0) for every k <= {iters}")
+        return {"certified": True, "T": T, "statement": statement, "method": method, "iterations": iters,
+                "f_T": ball_json(f), "f0": ball_json(f0), "eps_f0": ball_json(target), "width": width,
+                "prec_bits": prec, "attempts": attempts, "backend": backend, "update": update}
+    return {"certified": False, "T": None, "reason": f"undecided at {max_prec_bits} bits ({reason})",
+            "method": method, "iterations": iters, "prec_bits": max_prec_bits, "attempts": attempts,
+            "backend": backend, "update": update}
