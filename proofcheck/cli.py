@@ -204,7 +204,7 @@ def cmd_run(args, out, err) -> int:
     args.selections = {}
     reg = _registry(args.claims)
     refs = _select(reg, args)
-    if args.check and not args.instance:
+    if args.check and args.instance is None:
         raise UsageError("--check is only meaningful with --instance")
     claims = {}
     for ref in refs:
