@@ -4,6 +4,9 @@ from .bound import Bound, Space, relative_excess
 from .probability import Probability
 from .symbolic import Identity, Step, Symbolic, equal, fact
 from .threshold import Classification, Threshold, boundary_plot
+from .scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
+from .existence import Existence
 
 __all__ = ["Check", "reproducer", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
-           "equal", "fact", "Threshold", "Classification", "boundary_plot"]
+           "equal", "fact", "Threshold", "Classification", "boundary_plot",
+           "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement", "Existence"]

@@ -1,0 +1,116 @@
+"""The ``existence`` check kind: there is an instance with property P (DESIGN.md, 'Check kinds').
+
+Search (float64 screening): random samples from a :class:`Space`, scored in batches by ``score``
+(positive = a candidate witness), then hill climbing from the best starts (each step scores a batch of
+perturbations and keeps the best). Certification: the best candidates, in order, are re-checked by
+``certify`` at high precision (mpmath); the first certified one is the witness.
+
+Verdicts: PASS when a witness is certified; INCONCLUSIVE when the search finds no candidate, or no
+candidate survives certification (never PASS). A search cannot refute an existence claim, so this kind
+FAILs only when ``ctx.instance`` replays a given instance and certification proves it is *not* a witness
+(the replayed witness is wrong).
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..context import Context
+from ..model import Verdict
+from .base import Check, reproducer
+from .bound import Space
+
+
+class Existence(Check):
+    """``score(instances) -> scores`` (batched, float64; > 0 means the property screens true);
+    ``certify(instance) -> dict`` with ``holds`` (True / False / None), ``dps``, ``backend``, optionally
+    ``certified`` (True only for an enclosure-grade proof) and any record."""
+
+    kind = "existence"
+    basis = "numeric"
+
+    def __init__(self, name: str, space: Space, score: Callable[[list], Sequence[float]],
+                 certify: Callable[[dict], dict], description: str = "", random: tuple = (16, 64, 512),
+                 climbs: tuple = (1, 3, 8), climb_steps: tuple = (4, 10, 40), batch: tuple = (8, 8, 16),
+                 certify_top: tuple = (2, 3, 5), describe_witness: Callable[[dict], dict] | None = None):
+        super().__init__(name, description)
+        self.space, self.score, self.certify = space, score, certify
+        self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "batch": batch,
+                       "certify_top": certify_top}
+        self.describe_witness = describe_witness
+
+    def _scores(self, instances: list) -> list[float]:
+        if not instances:
+            return []
+        out = [float(s) for s in self.score(instances)]
+        return [s if math.isfinite(s) else -math.inf for s in out]
+
+    def search(self, ctx: Context) -> list[tuple[float, dict]]:
+        rng = ctx.rng("random")
+        n = int(ctx.pick(*self.effort["random"]))
+        pool = [self.space.sample(rng) for _ in range(n)]
+        seen = list(zip(self._scores(pool), pool))
+        ctx.report(0.4, "random search")
+        starts = sorted(seen, key=lambda p: p[0], reverse=True)[: int(ctx.pick(*self.effort["climbs"]))]
+        steps, batch = int(ctx.pick(*self.effort["climb_steps"])), int(ctx.pick(*self.effort["batch"]))
+        for c, (best, inst) in enumerate(starts):
+            crng = ctx.rng("climb", c)
+            scale = 0.3
+            for _ in range(steps):
+                cands = [self.space.perturb(inst, crng, scale) for _ in range(batch)]
+                scored = list(zip(self._scores(cands), cands))
+                seen.extend(scored)
+                top = max(scored, key=lambda p: p[0])
+                if top[0] > best:
+                    best, inst = top
+                else:
+                    scale = max(scale / 2, 1e-3)
+            ctx.report(0.4 + 0.4 * (c + 1) / max(len(starts), 1), "hill climbing")
+        return seen
+
+    def evaluate(self, ctx: Context):
+        if ctx.instance is not None:
+            self.space.validate(ctx.instance)
+            cert = dict(self.certify(ctx.instance))
+            common = self._common([cert], 1, ctx.instance)
+            if cert.get("holds") is True:
+                return self.evidence(Verdict.PASS, witness=ctx.instance, certified=bool(cert.get("certified", False)),
+                                     reason="the replayed instance is certified a witness", **common)
+            if cert.get("holds") is False:
+                return self.evidence(Verdict.FAIL, witness=ctx.instance,
+                                     reason="certification proves the replayed instance is not a witness", **common)
+            return self.evidence(Verdict.INCONCLUSIVE, reason="certification undecided on the replayed instance", **common)
+        seen = self.search(ctx)
+        ranked = sorted(seen, key=lambda p: p[0], reverse=True)
+        candidates = [inst for s, inst in ranked if s > 0][: int(ctx.pick(*self.effort["certify_top"]))]
+        certs = []
+        for i, inst in enumerate(candidates):
+            cert = dict(self.certify(inst))
+            certs.append(cert)
+            ctx.report(0.8 + 0.2 * (i + 1) / len(candidates), "certifying")
+            if cert.get("holds") is True:
+                common = self._common(certs, len(seen), inst, ranked)
+                return self.evidence(Verdict.PASS, witness=inst, certified=bool(cert.get("certified", False)), reproducer=reproducer(ctx, inst),
+                                     reason=f"witness found by search and certified ({cert.get('backend', '')}, "
+                                            f"{cert.get('dps')} digits)", **common)
+        best = ranked[0][1] if ranked else None
+        common = self._common(certs, len(seen), best, ranked)
+        if not candidates:
+            return self.evidence(Verdict.INCONCLUSIVE, reason=f"no candidate witness among {len(seen)} screened instances "
+                                                              "(not a refutation: an existence claim cannot fail by search)",
+                                 **common)
+        return self.evidence(Verdict.INCONCLUSIVE, reason=f"{len(candidates)} screened candidate(s), none certified at high "
+                                                          "precision", **common)
+
+    def _common(self, certs: list, n: int, inst, ranked=None) -> dict:
+        scores = [s for s, _ in ranked] if ranked else []
+        last = certs[-1] if certs else {}
+        details = {"screened": n, "best_scores": scores[:10], "candidates_certified": certs,
+                   "effort": self.effort}
+        if inst is not None and self.describe_witness is not None:
+            details["witness_description"] = self.describe_witness(inst)
+        return dict(instances=n, worst_margin=scores[0] if scores else None,
+                    margin_meaning="best screened score (> 0: the property holds in float64 screening)",
+                    dps=last.get("dps"), backend=last.get("backend", "numpy float64 screening"), details=details)
