@@ -368,7 +368,7 @@ def build(basis=basis_factor, formula=norm_formula) -> Claim:
             Bound("trajectory-replay", TrajectorySpace(), trajectory_sides(basis),
                   "Algorithm A trajectories (mpmath, 50 digits) agree with the pseudo-linear form to 1e-30 relative; "
                   "margin = log10(max discrepancy / 1e-30)",
-                  random=(24, 150, 1000), climbs=(1, 3, 8), climb_steps=(4, 15, 60), hypothesis_examples=(0, 0, 0)),
+                  random=(24, 600, 4000), climbs=(1, 4, 12), climb_steps=(4, 30, 100), hypothesis_examples=(0, 0, 0)),
             Bound("norm-vs-svd", NormSpace(), norm_sides(formula),
                   "||I - alpha H||_2 from an SVD equals the formula from H's extreme eigenvalues (tolerance 1e-10 in "
                   "float64 screening, 1e-30 at 50+ digits); margin = log10(relative discrepancy / tolerance)",
