@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import shlex
 import subprocess
 import sys
@@ -139,3 +140,20 @@ def test_selection_validation_and_narrowing():
         with pytest.raises(UsageError, match=words):
             parse(bad, Fake)
     assert narrow([2, 4, 8], {"d": [4, 8]}, "d") == [4, 8] and narrow([2, 4], {}, "d") == [2, 4]
+
+
+def readme_example() -> str:
+    """The python block of the README's "Your own claims" section."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Your own claims", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_example_runs_and_its_mutant_is_detected(tmp_path):
+    (tmp_path / "my_claims.py").write_text(readme_example())
+    proc = subprocess.run([sys.executable, "-m", "proofcheck", "run", "my_claims.py", "--budget", "quick", "--out",
+                           str(tmp_path / "reports")], capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0 and proc.stdout.startswith("PASS"), proc.stdout + proc.stderr
+    code, out, err = run(["selftest", "--claims", tmp_path / "my_claims.py", "am-gm"])
+    assert code == 0 and "1/1 mutants detected (100%)" in out, out + err
