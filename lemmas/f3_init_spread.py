@@ -155,8 +155,11 @@ class EventSampler:
         l_top = np.where(top, lam, -np.inf).max(axis=1)
         l_bot = np.where(bottom, lam, np.inf).min(axis=1)
         out = np.zeros(len(x), dtype=bool)
-        pairs, inverse = np.unique(np.stack([l_top[fast], l_bot[fast]], axis=1), axis=0, return_inverse=True)
-        verdicts = np.array([Fraction(float(a)) <= c * Fraction(float(b)) for a, b in pairs], dtype=bool)
+        values = np.unique(lam)  # l_top, l_bot are entries of lam: index them, one exact comparison per pair
+        keys = np.searchsorted(values, l_top[fast]) * len(values) + np.searchsorted(values, l_bot[fast])
+        pairs, inverse = np.unique(keys, return_inverse=True)
+        verdicts = np.array([Fraction(float(values[k // len(values)])) <= c * Fraction(float(values[k % len(values)]))
+                             for k in pairs], dtype=bool)
         out[fast] = verdicts[inverse.reshape(-1)] if len(pairs) else False
         for i in np.flatnonzero(~fast):
             cand = set(np.flatnonzero(top[i] | bottom[i]).tolist())
@@ -259,7 +262,7 @@ def _grid(ds, kappas, kinds, Bs=(1.0, 0.37, 5.0), lmins=(1.0, 1.0, 0.02)):
 def mc_cases(ctx):
     return ctx.pick(
         _grid((1, 2, 3, 5, 8), (4.0, 1e2, 1e6), KINDS),
-        _grid((1, 2, 3, 5, 8, 13, 21, 30), (2.0, 30.0, 1e3, 1e6), KINDS),
+        _grid((1, 2, 3, 5, 8, 13, 21), (2.0, 30.0, 1e3, 1e6), KINDS),
         _grid((1, 2, 3, 5, 8, 13, 21, 30, 64, 100), (2.0, 4.0, 30.0, 1e3, 1e6, 1e9), KINDS),
     )
 
@@ -380,7 +383,7 @@ def build(claimed=claimed_probability, claimed_sym=None) -> Claim:
             Symbolic("derivation", lambda ctx: derivation(ctx, claimed_sym),
                      "H_0 in closed form, cond <= kappa always and <= d+1 on E', P(E') and its limit 1/e, exact P(E)"),
             SampledProbability("cond-event-monte-carlo", EventSampler("cond"), cases=mc_cases, claimed=claimed,
-                               shrink=shrink_case, samples=(20000, 100000, 1000000),
+                               shrink=shrink_case, samples=(20000, 50000, 1000000),
                                description="Monte Carlo of E = {cond(H_0) <= min(d+1, kappa)} over (d, kappa, spectrum, "
                                            "B, lambda_min), Clopper-Pearson vs the claimed bound"),
             SampledProbability("cond-event-exact", EventSampler("cond"), cases=exact_cases, claimed=claimed,

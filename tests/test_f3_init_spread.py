@@ -1,0 +1,90 @@
+"""F3 `init-spread` (CLAIMS.md F3): the true claim passes with symbolic and numeric evidence, the exact form
+of P(E) is right on hand-computed cases, near-ties are decided exactly, the raised-probability mutant fails
+with a shrunk witness and reproducer, and runs are deterministic."""
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+from lemmas import f3_init_spread as f3
+from proofcheck import Verdict
+from proofcheck.testing import run_claim
+
+MUTANT = "probability-1-minus-half-over-d-plus-1"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_claim(f3.CLAIM, seed=0, budget="quick")
+
+
+@pytest.fixture(scope="module")
+def mutant_result():
+    return run_claim(f3.MUTANTS["init-spread"][MUTANT](), seed=0, budget="quick", mutant=MUTANT)
+
+
+def by_name(res, name):
+    return next(e for e in res.evidence if e.check == name)
+
+
+def test_true_claim_passes_with_both_kinds_of_evidence(result):
+    assert result.verdict is Verdict.PASS, result.reason
+    assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
+    steps = by_name(result, "derivation").details["derivation"]
+    assert all(s["result"] == "proved" for s in steps) and any("1/e" in s["step"] for s in steps)
+    mc = by_name(result, "cond-event-monte-carlo")
+    assert mc.verdict is Verdict.PASS and mc.worst_margin > 0 and len(mc.details["cases"]) >= 40
+    assert {c["case"]["spectrum"] for c in mc.details["cases"]} == set(f3.KINDS)
+    assert all(c["decided_by"].startswith("Clopper-Pearson") for c in mc.details["cases"])
+    # cond(H_0) = kappa has positive probability: those ties were decided exactly
+    assert mc.details["exact_rechecks"]["exact_rechecks"] > 0 and "exact rational" in mc.backend
+    exact = by_name(result, "cond-event-exact")
+    assert exact.verdict is Verdict.PASS and exact.dps == 50 and exact.worst_margin > 0
+    assert by_name(result, "sampler-agreement").verdict is Verdict.PASS
+
+
+@pytest.mark.parametrize("case, expected", [
+    ({"d": 2, "kappa": 10.0, "spectrum": "outlier"}, Fraction(2, 3)),  # one coordinate above c = 3
+    ({"d": 3, "kappa": 100.0, "spectrum": "one-low"}, Fraction(3, 4) ** 2),  # N = d - 1, the worst spectrum
+    ({"d": 5, "kappa": 4.0, "spectrum": "logspaced"}, Fraction(1)),  # kappa <= d + 1: always
+    ({"d": 1, "kappa": 9.0, "spectrum": "logspaced"}, Fraction(1)),
+])
+def test_exact_form_on_hand_computed_cases(case, expected):
+    case = dict(case, B=1.0, lambda_min=1.0, seed=0)
+    with mpmath.workdps(50):
+        value = f3.exact_cond_probability(case)
+        assert abs(value - mpmath.mpf(expected.numerator) / expected.denominator) < mpmath.mpf(10) ** -45
+        assert value >= f3.claimed_probability(case)
+
+
+def test_near_ties_are_decided_exactly():
+    lam = np.array([1.0, 3.0])  # c = min(d + 1, kappa) = 3: cond(H_0) = 3 exactly when |x_2| <= 2/3
+    x = np.array([[0.5, 0.1], [0.5, 0.9], [0.01, 0.6]])
+    sampler = f3.EventSampler("cond")
+    h = f3.h0_float(lam, x, 1.0)
+    exact = sampler._exact_cond(lam, x, 1.0, h, f3.threshold(lam))
+    assert exact.tolist() == [True, True, True]  # cond <= kappa always (CLAIMS.md F3)
+    lam = np.array([1.0, 100.0])  # c = 3; x_2 = 0.01 gives cond = 50 > 3
+    h = f3.h0_float(lam, x[:1] * [1, 0.1], 1.0)
+    assert sampler._exact_cond(lam, x[:1] * [1, 0.1], 1.0, h, f3.threshold(lam)).tolist() == [False]
+
+
+def test_mutant_fails_with_shrunk_witness_and_reproducer(mutant_result):
+    assert mutant_result.verdict is Verdict.FAIL
+    for name in ("cond-event-monte-carlo", "cond-event-exact"):
+        ev = by_name(mutant_result, name)
+        assert ev.verdict is Verdict.FAIL and ev.worst_margin < 0
+        assert ev.witness["d"] == 2 and ev.witness["spectrum"] == "outlier"  # shrunk
+        assert f"--mutant {MUTANT}" in ev.reproducer and f"--check {name}" in ev.reproducer
+        replay = run_claim(f3.MUTANTS["init-spread"][MUTANT](), instance=ev.witness, only_check=name, mutant=MUTANT)
+        assert replay.verdict is Verdict.FAIL
+        assert run_claim(f3.CLAIM, instance=ev.witness, only_check=name).evidence[0].verdict is Verdict.PASS
+    exact = by_name(mutant_result, "cond-event-exact").details["worst_case"]
+    assert exact["exact"] < exact["claimed"]  # decided by the exact value, not by sampling noise
+
+
+def test_same_seed_same_evidence(result):
+    again = run_claim(f3.CLAIM, seed=0, budget="quick")
+    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
+    assert strip(again) == strip(result)
