@@ -71,7 +71,9 @@ def render(report: dict) -> str:
                                   + (f"\nreproduce: {e['reproducer']}" if e.get("reproducer") else "")
                                   for e in failing)
         elif verdict == "ERROR":
-            node = ET.SubElement(case, "error", message=claim["reason"], type="ERROR")
+            first = next((e for e in claim["evidence"] if e["verdict"] == "ERROR"), None)
+            node = ET.SubElement(case, "error", message=claim["reason"] + (f" ({first['reason']})" if first else ""),
+                                 type="ERROR")
             node.text = "\n".join(f"{e['check']}: {e['reason']}\n{e['details'].get('traceback', '')}"
                                   for e in claim["evidence"] if e["verdict"] == "ERROR")
         elif verdict == "INCONCLUSIVE":
