@@ -29,7 +29,7 @@ import sympy as sp
 from proofcheck import Bound, Claim, InvalidInstance, Symbolic, equal, fact
 
 from ._common.quadratics import dd_ratio, eigvalsh, jacobi, mp_matrix, rotated, spectrum
-from ._common.spaces import SPDSpace
+from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
 def kbar_bound(nu):
@@ -150,20 +150,16 @@ def find_trap(ctx, space: SPDSpace) -> dict:
     if score <= 0:
         return {"found": False, "tried": len(pool), "best_float64_excess": score}
     # simplify: fewer coordinates (principal submatrices) and 3 significant digits, while still a trap
-    from ._common.spaces import _round_sig
-
     shrunk = best
     improved = True
     while improved and len(shrunk) > 2:
         improved = False
         for drop in range(len(shrunk)):
-            keep = [i for i in range(len(shrunk)) if i != drop]
-            sub = shrunk[np.ix_(keep, keep)]
+            sub = np.array(drop_coordinate({"Q": shrunk.tolist()}, drop)["Q"])
             if m_row_excess(sub) > 0:
                 shrunk, improved = sub, True
                 break
-    rounded = np.array(_round_sig(shrunk, 3))
-    rounded = (rounded + rounded.T) / 2
+    rounded = np.array(round_instance({"Q": shrunk.tolist()}, 3)["Q"])
     cert = trap_certificate(rounded.tolist())
     if not (cert["exact_row_sum_exceeds_nu"] and cert["nu_dd_exact"] and cert["spd_exact"]):
         cert = trap_certificate(shrunk.tolist())
