@@ -8,7 +8,7 @@ installation, load it with ``pytest -p proofcheck.pytest_plugin``. It changes no
     --proofcheck-claims FILE_OR_MODULE  claims to run (repeatable; default: the built-in ``lemmas``)
     --proofcheck-budget quick|standard|deep   (default quick)
     --proofcheck-seed N                (default 0)
-    --proofcheck-mutants               also run every mutant (proofcheck::CLAIM::MUTANT), expecting FAIL
+    --proofcheck-mutants               also run every mutant (proofcheck::CLAIM[MUTANT]), expecting FAIL
 
 A claim's verdict maps to the test outcome: PASS passes; FAIL fails with the one-line reproducer
 as its message; ERROR fails with the traceback; INCONCLUSIVE is skipped with the reason. The
@@ -95,7 +95,7 @@ def pytest_collection_modifyitems(session, config, items) -> None:
                                            ref=reg.ref(cid)))
         if with_mutants:
             for name in reg.mutants.get(cid, {}):
-                items.append(ClaimItem.from_parent(session, name=f"{cid}::{name}", nodeid=f"proofcheck::{cid}::{name}",
+                items.append(ClaimItem.from_parent(session, name=f"{cid}[{name}]", nodeid=f"proofcheck::{cid}[{name}]",
                                                    registry=reg, ref=reg.ref(cid, name)))
 
 
