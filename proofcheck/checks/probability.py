@@ -46,7 +46,8 @@ class Probability(Check):
                 probe = self.exact(case, HIGH_DPS)
             if probe is not None:
                 bad, _ = confirm_positive(lambda dps: -exact_fn(dps))
-                good = mpmath.mpf(exact_fn(HIGH_DPS))
+                with mpmath.workdps(HIGH_DPS):  # the recorded precision, not the ambient 15 digits
+                    good = mpmath.mpf(exact_fn(HIGH_DPS))
                 record.update(exact=float(probe), margin=float(good), decided_by=f"exact value (mpmath, {HIGH_DPS} digits)")
                 record["status"] = "fail" if bad is True else ("pass" if good >= 0 else "open")
                 return record
