@@ -128,6 +128,27 @@ def _case(family, q, j, tau, B):
             "B": float(B)}
 
 
+def adversarial_case(rng, trials):
+    """A search for the worst non-attained row: among ``trials`` random rows (d <= 6; rotated or nu-DD with
+    random nu) where the shortcut does not apply (sum_{i != j} a_i + tau > 1), the one with the largest exact
+    P / tau. Exact values at 20 digits rank the candidates; the check then decides the winner at 50 and 100."""
+    best = None
+    for _ in range(trials):
+        d = int(rng.integers(2, 7))
+        lam = spectrum(d, float(np.exp(rng.uniform(0, np.log(1e4)))), "uniform", rng)
+        q = rotated(lam, rng) if rng.random() < 0.5 else nu_dd(lam, float(rng.uniform(0, 1)), rng)
+        j, tau = int(rng.integers(d)), float(rng.uniform(0.05, 0.95))
+        off = np.sum(np.abs(q[j])) / q[j, j] - 1
+        if off + tau <= 1:
+            continue
+        case = _case("adversarial (max P/tau, not attained)", q, j, tau, 1.0)
+        with mpmath.workdps(20):
+            ratio = exact_coordinate(case, 20) / rate(case["t"], case["B"])
+        if best is None or ratio > best[0]:
+            best = (ratio, case)
+    return best[1]
+
+
 def coordinate_cases(ctx):
     rng = ctx.rng("cases")
     reps = ctx.pick(2, 6, 20)
@@ -154,6 +175,7 @@ def coordinate_cases(ctx):
         d = int(rng.choice([12, 24]))
         q = rotated(spectrum(d, 1e3, "logspaced"), rng)
         cases.append(_case("large dense (Monte Carlo)", q, int(np.argmin(np.diag(q))), float(rng.uniform(0.2, 0.6)), B))
+        cases.append(adversarial_case(rng, ctx.pick(30, 200, 1000)))
     return cases
 
 

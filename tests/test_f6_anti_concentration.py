@@ -28,6 +28,8 @@ def test_anti_concentration_passes_and_is_attained():
     decided = [c["decided_by"] for c in per.details["cases"]]
     assert any("exact" in d for d in decided) and any("Clopper" in d for d in decided)
     assert all(c["status"] == "pass" for c in per.details["cases"])
+    adversarial = [c for c in per.details["cases"] if c["case"]["family"].startswith("adversarial")]
+    assert adversarial and all("exact" in c["decided_by"] and 0 <= c["margin"] < 0.05 for c in adversarial)
     assert ev["min-over-coordinates"].worst_margin > 0
     assert abs(ev["cauchy-schwarz"].worst_margin) < 1e-12  # tight (d = 1 or a corner x_0)
 
