@@ -225,7 +225,8 @@ def replay_discrepancy(inst, dps, basis=basis_factor):
     """
     diagonal = not isinstance(inst["Q"][0], list)
     rate = inst["delta_rate"]
-    run = adam_mp(inst["Q"], inst["x0"], inst["alpha"], inst["beta2"], inst["phi"], inst["delta"], iters=int(inst["iters"]), dps=dps, diagonal=diagonal,
+    run = adam_mp(inst["Q"], inst["x0"], inst["alpha"], inst["beta2"], inst["phi"], inst["delta"],
+                  iters=int(inst["iters"]), dps=dps, diagonal=diagonal,
                   delta_schedule=None if rate == 1.0 else (lambda k: mpmath.mpf(rate) ** k), record=True)
     with mpmath.workdps(dps):
         d = len(inst["x0"])
@@ -354,7 +355,8 @@ def build(basis=basis_factor, formula=norm_formula) -> Claim:
         source="CLAIMS.md F4 (paper summary)",
         provenance="seed",
         statement=r"x_{k+1}=(I-\alpha P_kQ)x_k,\ y_k=P_k^{-1/2}x_k:\ y_{k+1}=P_{k+1}^{-1/2}P_k^{1/2}(I-\alpha H_k)y_k,\ "
-                  r"H_k=P_k^{1/2}QP_k^{1/2}\succ0,\ \|I-\alpha H_k\|_2=\max(|1-\alpha\sigma_{\min}(H_k)|,|1-\alpha\sigma_{\max}(H_k)|)",
+                  r"H_k=P_k^{1/2}QP_k^{1/2}\succ0,\ "
+                  r"\|I-\alpha H_k\|_2=\max(|1-\alpha\sigma_{\min}(H_k)|,|1-\alpha\sigma_{\max}(H_k)|)",
         sympy_statement="P1**(-1/2)*(I - alpha*P0*Q)*x == P1**(-1/2)*P0**(1/2)*(I - alpha*P0**(1/2)*Q*P0**(1/2))*P0**(-1/2)*x",
         hypotheses=["Q symmetric positive definite", "P_k = diag(1/(sqrt(v_k) + delta_k)), delta_k = delta r (delta_rate^k)",
                     "alpha > 0, beta2 in (0, 1], phi >= 0, delta >= 0, r = max(|g_0|, phi) > 0"],

@@ -382,45 +382,55 @@ def _certify_diagonal(inst, bound):
 
 
 def certify_cond(bound):
-    """Ball-arithmetic enclosure of cond(S M S) and of the bound; certified when the balls separate."""
+    """Ball-arithmetic enclosure of cond(S M S) and of the bound; certified when the balls separate.
+
+    When M is diagonal (where the search finds the bound attained, so no enclosure can separate the two
+    sides), the verdict is decided in exact rational arithmetic and the ball enclosure is kept beside it.
+    """
 
     def certify(inst):
+        ball = _certify_balls(inst, bound)
         m = np.asarray(inst["M"], dtype=float)
         if np.all(m == np.diag(np.diag(m))):
-            return _certify_diagonal(inst, bound)
-        try:
-            import flint
-
-            from ._common.certified import ball_json, certify_le, eigenvalue_balls
-        except ImportError:
-            return {"certified": False, "reason": "python-flint not installed", "backend": "none"}
-        old = flint.ctx.prec
-        flint.ctx.prec = 256
-        try:
-            s = [flint.arb(float(v)) for v in inst["S"]]
-            sms = [[s[i] * flint.arb(float(inst["M"][i][j])) * s[j] for j in range(len(s))] for i in range(len(s))]
-        finally:
-            flint.ctx.prec = old
-        try:
-            lam, bits1 = eigenvalue_balls(sms)
-            mu, bits2 = eigenvalue_balls(inst["M"])
-        except ArithmeticError as exc:
-            return {"certified": False, "reason": str(exc), "backend": "python-flint arb"}
-        flint.ctx.prec = max(bits1, bits2)
-        try:
-            s_max = max(s, key=lambda b: float(b.mid()))
-            s_min = min(s, key=lambda b: float(b.mid()))
-            lhs = lam[-1] / lam[0]
-            rhs = bound(mu[-1] / mu[0], s_max, s_min)
-            ok = certify_le(lhs, rhs)
-            return {"certified": ok, "prec_bits": max(bits1, bits2), "backend": f"python-flint {flint.__version__} arb",
-                    "statement": "cond(SMS) <= bound, every point of both balls", "lhs": ball_json(lhs),
-                    "rhs": ball_json(rhs), "width": float(2 * lhs.rad() + 2 * rhs.rad()),
-                    "upper": lhs.upper().str(30, radius=False)}
-        finally:
-            flint.ctx.prec = old
+            return dict(_certify_diagonal(inst, bound), ball_enclosure=ball)
+        return ball
 
     return certify
+
+
+def _certify_balls(inst, bound):
+    """cond(SMS) <= bound with python-flint balls (S M S formed in ball arithmetic from the exact entries)."""
+    try:
+        import flint
+
+        from ._common.certified import ball_json, certify_le, eigenvalue_balls
+    except ImportError:
+        return {"certified": False, "reason": "python-flint not installed", "backend": "none"}
+    old = flint.ctx.prec
+    flint.ctx.prec = 256
+    try:
+        s = [flint.arb(float(v)) for v in inst["S"]]
+        sms = [[s[i] * flint.arb(float(inst["M"][i][j])) * s[j] for j in range(len(s))] for i in range(len(s))]
+    finally:
+        flint.ctx.prec = old
+    try:
+        lam, bits1 = eigenvalue_balls(sms)
+        mu, bits2 = eigenvalue_balls(inst["M"])
+    except ArithmeticError as exc:
+        return {"certified": False, "reason": str(exc), "backend": "python-flint arb"}
+    flint.ctx.prec = max(bits1, bits2)
+    try:
+        s_max = max(s, key=lambda b: float(b.mid()))
+        s_min = min(s, key=lambda b: float(b.mid()))
+        lhs = lam[-1] / lam[0]
+        rhs = bound(mu[-1] / mu[0], s_max, s_min)
+        ok = certify_le(lhs, rhs)
+        return {"certified": ok, "prec_bits": max(bits1, bits2), "backend": f"python-flint {flint.__version__} arb",
+                "statement": "cond(SMS) <= bound, every point of both balls", "lhs": ball_json(lhs),
+                "rhs": ball_json(rhs), "width": float(2 * lhs.rad() + 2 * rhs.rad()),
+                "upper": lhs.upper().str(30, radius=False)}
+    finally:
+        flint.ctx.prec = old
 
 
 def _h0_identity_2x2():
@@ -459,7 +469,8 @@ def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim
                      "Rayleigh-quotient factorisation, the two ranges, the H_0 identity, the column bound"),
             Identity("h0-is-congruence", *_h0_identity_2x2(),
                      {**{v: (0.01, 10.0) for v in sp.symbols("p1:3 D1:3", positive=True)}, sp.Symbol("q12", real=True): (-5, 5)},
-                     "(P_0 D)^{1/2} (D^{-1/2} Q D^{-1/2}) (P_0 D)^{1/2} = P_0^{1/2} Q P_0^{1/2} (2x2, spot-checked at 50 digits)"),
+                     "(P_0 D)^{1/2} (D^{-1/2} Q D^{-1/2}) (P_0 D)^{1/2} = P_0^{1/2} Q P_0^{1/2} "
+                     "(2x2, spot-checked at 50 digits)"),
             Bound("congruence-lower", CongruenceSpace(), lower_sides,
                   "lambda_min(M) min s^2 <= lambda_min(S M S) over random and adversarial (S, M)", **small),
             Bound("congruence-upper", CongruenceSpace(), upper_sides,

@@ -28,10 +28,10 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from proofcheck import Bound, Claim, InvalidInstance, Probability, Space, Symbolic, equal, fact
+from proofcheck import Bound, Claim, InvalidInstance, Probability, Symbolic, equal, fact
 
 from ._common.init import random_init
-from ._common.quadratics import is_spd, nu_dd, rotated, spectrum, with_conditions
+from ._common.quadratics import nu_dd, rotated, spectrum, with_conditions
 from ._common.spaces import SPDSpace
 
 EXACT_MAX_TERMS = 8  # box-spline exact values for up to 8 nonzero coefficients (2^8 terms); Monte Carlo beyond
@@ -257,11 +257,6 @@ def cs_sides(inst, dps):
     return max(gj / cj for gj, cj in zip(g, col)), 2 * mpmath.mpf(inst["B"]) * mpmath.sqrt(d)
 
 
-def is_positive_diagonal(case):
-    q = np.asarray(case["Q"], dtype=float)
-    return q.ndim == 2 and q.shape[0] == q.shape[1] and np.all(np.diag(q) > 0)
-
-
 # ---------------------------------------------------------------------------------------------
 # Symbolic evidence.
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +277,8 @@ def derivation(ctx, claimed=rate):
     steps = [
         equal("g_0^(1)/Q_11 = x_1 + W, W = (Q_12 x_2 + Q_13 x_3)/Q_11 independent of x_1",
               g[0] / qd[0], xs[0] + (qo[0] * xs[1] + qo[1] * xs[2]) / qd[0]),
-        equal("the density of x_j ~ Unif[-2B, 2B] is 1/(4B): it integrates to 1", sp.integrate(1 / (4 * B), (z, -2 * B, 2 * B)), 1),
+        equal("the density of x_j ~ Unif[-2B, 2B] is 1/(4B): it integrates to 1",
+              sp.integrate(1 / (4 * B), (z, -2 * B, 2 * B)), 1),
         equal("density of x_j + W is E_W[f_x(z - W)]: for mixture weights w_i (sum w_i = 1) and values h_i = 1 - u_i "
               "in [0, 1] of 4B f_x, sup f_x - f = (sum w_i - sum w_i h_i)/(4B) = sum w_i u_i/(4B)",
               (sum(w) - sum(wi * (1 - ui) for wi, ui in zip(w, u))) / (4 * B), sum(wi * ui for wi, ui in zip(w, u)) / (4 * B)),
