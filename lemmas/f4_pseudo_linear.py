@@ -101,9 +101,12 @@ def derivation(ctx, formula=norm_formula):
     Ph = sp.diag(*[sp.sqrt(a) for a in p])
     H = Ph * Q3 * Ph
     z = sp.Matrix(sp.symbols("z1:4", real=True))
-    th = sp.Symbol("theta", real=True)
+    tau = sp.Symbol("tau", real=True)
     l1, l2 = sp.symbols("lambda1 lambda2", positive=True)
-    U = sp.Matrix([[sp.cos(th), -sp.sin(th)], [sp.sin(th), sp.cos(th)]])
+    # rotations by the Cayley (rational) parametrisation: every rotation of the plane except by pi (covered by
+    # U -> -U, which leaves U diag(l) U^T unchanged); rational entries keep sympy fast
+    c, s = (1 - tau ** 2) / (1 + tau ** 2), 2 * tau / (1 + tau ** 2)
+    U = sp.Matrix([[c, -s], [s, c]])
     L = sp.diag(l1, l2)
     H2 = U * L * U.T
     A = sp.eye(2) - _al * H2
@@ -114,6 +117,7 @@ def derivation(ctx, formula=norm_formula):
         equal("H_k = P_k^{1/2} Q P_k^{1/2} is symmetric (3x3)", H - H.T, sp.zeros(3, 3)),
         equal("z^T H_k z = (P_k^{1/2} z)^T Q (P_k^{1/2} z), so H_k is positive definite when Q is (P_k^{1/2} invertible)",
               (z.T * H * z)[0], ((Ph * z).T * Q3 * (Ph * z))[0]),
+        equal("U (Cayley parametrisation) is orthogonal: U^T U = I", U.T * U, sp.eye(2)),
         equal("H = U diag(l) U^T (U a rotation): (I - alpha H) U = U (I - alpha diag(l)), eigenvalues 1 - alpha l_i",
               A * U, U * (sp.eye(2) - _al * L)),
         equal("(I - alpha H)^T (I - alpha H) = U diag((1 - alpha l_i)^2) U^T: singular values |1 - alpha l_i|",
