@@ -33,8 +33,18 @@ from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
 def kbar_bound(nu):
-    """The claimed bound on kappa_bar for a nu-DD matrix (works for sympy, mpmath and float nu)."""
+    """The claimed bound on kappa_bar for a nu-DD matrix (works for sympy, mpmath, flint and float nu)."""
     return (1 + nu) / (1 - nu)
+
+
+def eig_radius(nu):
+    """The claimed radius of the eigenvalue interval [1 - nu, 1 + nu] of M."""
+    return nu
+
+
+def kbar_kdiag(kbar, kdiag):
+    """The claimed bound on kappa in terms of kappa_bar and kappa_diag."""
+    return kbar * kdiag
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,20 +275,28 @@ def kbar_sides(bound):
     return sides
 
 
-def interval_sides(inst, dps):
-    """max(lambda_max(M) - 1, 1 - lambda_min(M)) <= nu: eig(M) in [1 - nu, 1 + nu]."""
-    mu = _jacobi_eigs(inst["Q"], dps)
-    nu = inst["nu"] if dps is None else mpmath.mpf(inst["nu"])
-    return max(mu[-1] - 1, 1 - mu[0]), nu
+def interval_sides(radius):
+    """max(lambda_max(M) - 1, 1 - lambda_min(M)) <= radius(nu): eig(M) in [1 - nu, 1 + nu]."""
+
+    def sides(inst, dps):
+        mu = _jacobi_eigs(inst["Q"], dps)
+        nu = inst["nu"] if dps is None else mpmath.mpf(inst["nu"])
+        return max(mu[-1] - 1, 1 - mu[0]), radius(nu)
+
+    return sides
 
 
-def product_sides(inst, dps):
-    """kappa <= kappa_bar * kappa_diag."""
-    lam_ = eigvalsh(inst["Q"], dps)
-    mu = _jacobi_eigs(inst["Q"], dps)
-    diag = [row[i] for i, row in enumerate(inst["Q"])]
-    kdiag = max(diag) / min(diag) if dps is None else mpmath.mpf(max(diag)) / mpmath.mpf(min(diag))
-    return lam_[-1] / lam_[0], (mu[-1] / mu[0]) * kdiag
+def product_sides(product):
+    """kappa <= product(kappa_bar, kappa_diag)."""
+
+    def sides(inst, dps):
+        lam_ = eigvalsh(inst["Q"], dps)
+        mu = _jacobi_eigs(inst["Q"], dps)
+        diag = [row[i] for i, row in enumerate(inst["Q"])]
+        kdiag = max(diag) / min(diag) if dps is None else mpmath.mpf(max(diag)) / mpmath.mpf(min(diag))
+        return lam_[-1] / lam_[0], product(mu[-1] / mu[0], kdiag)
+
+    return sides
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,7 +311,7 @@ def _arb_jacobi(q):
     return [[qa[i][j] * s[i] * s[j] for j in range(len(q))] for i in range(len(q))]
 
 
-def certify(which, bound=kbar_bound):
+def certify(which, bound=kbar_bound, radius=eig_radius, product=kbar_kdiag):
     """A ``certify`` callback: ball enclosures of eig(M) (and eig(Q)) and the certified side of the bound.
 
     ``certified`` is True when the balls decide the inequality (``outcome`` says which way).
@@ -316,7 +334,7 @@ def certify(which, bound=kbar_bound):
                 flint.ctx.prec = 256
                 diag = [flint.arb(float(row[i])) for i, row in enumerate(inst["Q"])]
                 lhs = q_balls[-1] / q_balls[0]
-                rhs = (m_balls[-1] / m_balls[0]) * (max(diag, key=float) / min(diag, key=float))
+                rhs = product(m_balls[-1] / m_balls[0], max(diag, key=float) / min(diag, key=float))
                 prec, balls = max(prec, prec_q), {"M": [ball_json(x) for x in m_balls], "Q": [ball_json(x) for x in q_balls]}
                 holds, violated = certify_le(lhs, rhs), certify_gt(lhs, rhs)
             else:
@@ -324,11 +342,11 @@ def certify(which, bound=kbar_bound):
                 if which == "kbar":
                     lhs, rhs = m_balls[-1] / m_balls[0], bound(nu)
                     holds, violated = certify_le(lhs, rhs), certify_gt(lhs, rhs)
-                else:  # interval: both lambda_max - 1 <= nu and 1 - lambda_min <= nu
+                else:  # interval: both lambda_max - 1 <= radius(nu) and 1 - lambda_min <= radius(nu)
                     sides = (m_balls[-1] - 1, 1 - m_balls[0])
-                    lhs, rhs = max(sides, key=lambda x: float(x.mid())), nu
-                    holds = all(certify_le(x, nu) for x in sides)
-                    violated = any(certify_gt(x, nu) for x in sides)
+                    lhs, rhs = max(sides, key=lambda x: float(x.mid())), radius(nu)
+                    holds = all(certify_le(x, rhs) for x in sides)
+                    violated = any(certify_gt(x, rhs) for x in sides)
                 balls = {"M": [ball_json(x) for x in m_balls]}
             return {"certified": bool(holds or violated),
                     "outcome": "bound holds" if holds else ("bound violated" if violated else "undecided (balls overlap)"),
@@ -341,7 +359,8 @@ def certify(which, bound=kbar_bound):
     return run
 
 
-def build(bound=kbar_bound) -> Claim:
+def build(bound=kbar_bound, radius=eig_radius, product=kbar_kdiag) -> Claim:
+    """The claim; the three right-hand sides are parameters so that the mutants can replace them."""
     dd_space = ExactNuDDSpace(d_range=(2, 8), kappa_max=1e6, nu_max=0.99)
     return Claim(
         id="jacobi-dd",
@@ -363,15 +382,22 @@ def build(bound=kbar_bound) -> Claim:
             Bound("kappa-bar-bound", dd_space, kbar_sides(bound),
                   "cond(D^-1/2 Q D^-1/2) <= (1+nu)/(1-nu) over adversarially searched nu-DD Q",
                   certify=certify("kbar", bound)),
-            Bound("eigenvalue-interval", dd_space, interval_sides,
+            Bound("eigenvalue-interval", dd_space, interval_sides(radius),
                   "max(lambda_max(M) - 1, 1 - lambda_min(M)) <= nu over adversarially searched nu-DD Q",
-                  certify=certify("interval")),
-            Bound("kappa-le-kbar-kdiag", ScaledSPDSpace(), product_sides,
+                  certify=certify("interval", radius=radius)),
+            Bound("kappa-le-kbar-kdiag", ScaledSPDSpace(), product_sides(product),
                   "cond(Q) <= cond(D^-1/2 Q D^-1/2) * max Q_ii / min Q_ii over diagonally rescaled dense SPD Q",
-                  certify=certify("product")),
+                  certify=certify("product", product=product)),
         ],
     )
 
 
 CLAIM = build()
-MUTANTS = {"jacobi-dd": {"kbar-one-plus-nu": lambda: build(bound=lambda nu: 1 + nu)}}
+MUTANTS = {"jacobi-dd": {
+    # below the tight example: Q = [[1, nu], [nu, 1]] has kappa_bar = (1+nu)/(1-nu) > 1 + nu for nu > 0
+    "kbar-one-plus-nu": lambda: build(bound=lambda nu: 1 + nu),
+    # the same example has eigenvalues 1 +- nu, outside [1 - nu/2, 1 + nu/2]
+    "eig-radius-half-nu": lambda: build(radius=lambda nu: nu / 2),
+    # dropping kappa_diag: a diagonal Q has kappa_bar = 1 < kappa
+    "kappa-le-kbar": lambda: build(product=lambda kbar, kdiag: kbar),
+}}

@@ -172,13 +172,16 @@ class EventSampler:
 # ---------------------------------------------------------------------------------------------
 # Exact probabilities
 # ---------------------------------------------------------------------------------------------
-def exact_cond_probability(case, dps=None):
-    """P(E) = (1 - 1/c)^N, c = min(d+1, kappa), N = #{j : lambda_j > c lambda_min} (derived in the module docstring)."""
+def exact_cond_probability(case, dps=None, extra: int = 0):
+    """P(E) = (1 - 1/c)^N, c = min(d+1, kappa), N = #{j : lambda_j > c lambda_min} (derived in the module docstring).
+
+    ``extra`` adds to the exponent N (only for the false variant that tests the agreement check).
+    """
     lam = case_spectrum(case)
     c = threshold(lam)
     lmin = Fraction(float(lam.min()))
     n_big = sum(1 for v in lam if Fraction(float(v)) > c * lmin)
-    return (1 - mpmath.mpf(c.denominator) / c.numerator) ** n_big
+    return (1 - mpmath.mpf(c.denominator) / c.numerator) ** (n_big + extra)
 
 
 def exact_min_coordinate_probability(case, dps=None):
@@ -361,8 +364,9 @@ class Agreement(Check):
         return self.evidence(Verdict.PASS, reason=f"all {len(cases)} exact values inside their intervals", **common)
 
 
-def build(claimed=claimed_probability, claimed_sym=None) -> Claim:
-    """The claim; ``claimed(case)`` is the lower bound on P(E) (``claimed_sym(d)`` its sympy form)."""
+def build(claimed=claimed_probability, claimed_sym=None, exact_cond=exact_cond_probability) -> Claim:
+    """The claim; ``claimed(case)`` is the lower bound on P(E) (``claimed_sym(d)`` its sympy form);
+    ``exact_cond(case, dps)`` our exact form of P(E)."""
     return Claim(
         id="init-spread",
         title="With phi = 2B lambda_min, cond(H_0) <= min(d+1, kappa) with probability >= (1 - 1/(d+1))^d >= 1/e",
@@ -387,11 +391,11 @@ def build(claimed=claimed_probability, claimed_sym=None) -> Claim:
                                description="Monte Carlo of E = {cond(H_0) <= min(d+1, kappa)} over (d, kappa, spectrum, "
                                            "B, lambda_min), Clopper-Pearson vs the claimed bound"),
             SampledProbability("cond-event-exact", EventSampler("cond"), cases=exact_cases, claimed=claimed,
-                               exact=exact_cond_probability, shrink=shrink_case,
+                               exact=exact_cond, shrink=shrink_case,
                                description="the exact form (1 - 1/c)^N of P(E) vs the claimed bound, mpmath, d up to 1024"),
             Agreement("sampler-agreement", agreement_cases,
                       {"cond": EventSampler("cond"), "min-coordinate": EventSampler("min-coordinate")},
-                      {"cond": exact_cond_probability, "min-coordinate": exact_min_coordinate_probability},
+                      {"cond": exact_cond, "min-coordinate": exact_min_coordinate_probability},
                       description="P(E') = (1 - 1/(d+1))^d and the exact form of P(E) inside the Monte Carlo intervals"),
         ],
     )
@@ -409,4 +413,6 @@ def _mutant_claimed(case):
 MUTANTS = {"init-spread": {
     "probability-1-minus-half-over-d-plus-1": lambda: build(claimed=_mutant_claimed,
                                                             claimed_sym=lambda d: 1 - 1 / (2 * (d + 1))),
+    # our exact form with exponent N + 1: wrong whenever the event is not certain; the sampler must refute it
+    "exact-form-exponent-plus-one": lambda: build(exact_cond=lambda case, dps=None: exact_cond_probability(case, dps, 1)),
 }}

@@ -102,3 +102,15 @@ def test_same_seed_same_evidence(result):
     again = run_claim(f2.CLAIM, seed=0, budget="quick")
     strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
     assert strip(again) == strip(result)
+
+
+@pytest.mark.parametrize("mutant, check", [("eig-radius-half-nu", "eigenvalue-interval"),
+                                           ("kappa-le-kbar", "kappa-le-kbar-kdiag")])
+def test_other_bounds_can_fail(mutant, check):
+    """Each numeric bound of F2 has a false variant that it refutes with a confirmed, shrunk witness."""
+    res = run_claim(f2.MUTANTS["jacobi-dd"][mutant](), seed=0, budget="quick", mutant=mutant)
+    assert res.verdict is Verdict.FAIL
+    ev = by_name(res, check)
+    assert ev.verdict is Verdict.FAIL and ev.dps == 100 and ev.worst_margin > 0
+    assert len(ev.witness["Q"]) == 2 and f"--mutant {mutant}" in ev.reproducer
+    assert ev.details["certificate"]["outcome"] == "bound violated"

@@ -88,3 +88,13 @@ def test_same_seed_same_evidence(result):
     again = run_claim(f3.CLAIM, seed=0, budget="quick")
     strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
     assert strip(again) == strip(result)
+
+
+def test_agreement_check_refutes_a_wrong_exact_form():
+    """The sampler-agreement check can fail: exponent N + 1 in the exact form is refuted by the Monte Carlo."""
+    mutant = "exact-form-exponent-plus-one"
+    res = run_claim(f3.MUTANTS["init-spread"][mutant](), seed=0, budget="quick", mutant=mutant)
+    assert res.verdict is Verdict.FAIL
+    ev = by_name(res, "sampler-agreement")
+    assert ev.verdict is Verdict.FAIL and ev.worst_margin < 0 and ev.witness["event"] == "cond"
+    assert f"--mutant {mutant}" in ev.reproducer
