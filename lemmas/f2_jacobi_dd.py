@@ -91,7 +91,7 @@ def derivation(ctx, bound=kbar_bound):
               "(lambda - (1 - nu))(lambda - (1 + nu)), so kappa_bar = (1+nu)/(1-nu)",
               sp.expand((Q2 - lam * sp.eye(2)).det()), sp.expand((lam - (1 - nu_s)) * (lam - (1 + nu_s)))),
         fact("the claimed bound is not below the kappa_bar attained by the tight example (nu = p/(1+p) > 0)",
-             (bound(nu_s) - attained).subs(nu_s, nu_p) >= 0),
+             sp.Ge((bound(nu_s) - attained).subs(nu_s, nu_p), 0, evaluate=False)),
         equal("Rayleigh: x^T Q x = y^T M y with y = D^{1/2} x, and |y|^2 = x^T D x in [d_min |x|^2, d_max |x|^2]",
               (x.T * Q * x)[0], ((Dh * x).T * M * (Dh * x))[0]),
         fact("so lambda_max(Q) = mu_max d_max - u, lambda_min(Q) = mu_min d_min + w (u, w >= 0) and "

@@ -98,3 +98,19 @@ def test_agreement_check_refutes_a_wrong_exact_form():
     ev = by_name(res, "sampler-agreement")
     assert ev.verdict is Verdict.FAIL and ev.worst_margin < 0 and ev.witness["event"] == "cond"
     assert f"--mutant {mutant}" in ev.reproducer
+
+
+def test_h0_is_algorithm_a_frozen_preconditioner():
+    """diag(H_0) used by the sampler equals P_0 Q from the shared Algorithm A (mpmath, 50 digits)."""
+    from lemmas._common.algorithms import adam_mp
+    from lemmas._common.init import random_init
+
+    rng = np.random.default_rng(3)
+    for case in f3._grid((1, 3, 6), (5.0, 1e4), f3.KINDS)[:12]:
+        lam, B = f3.case_spectrum(case), case["B"]
+        x0 = random_init(len(lam), B, rng)
+        run = adam_mp(lam.tolist(), x0.tolist(), alpha=0.1, beta2=1, phi=2 * B * lam.min(), delta=0, iters=1,
+                      dps=50, record=True)
+        _, _, p = run.trajectory[0]
+        h_ref = [float(pj * mpmath.mpf(lj)) for pj, lj in zip(p, lam)]
+        assert np.allclose(f3.h0_float(lam, x0[None], B)[0], h_ref, rtol=1e-14, atol=0)
