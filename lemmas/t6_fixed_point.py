@@ -38,6 +38,7 @@ from proofcheck.numerics import HIGH_DPS
 from ._common.algorithms import adam_mp
 from ._common.init import random_init
 from ._common.quadratics import rotated, spectrum
+from ._common.testfunctions import memo_sides
 
 # ---------------------------------------------------------------------------------------------
 # The statements (the mutants replace these)
@@ -291,24 +292,6 @@ def _classify_cached(inst_json, delta, dps, start, cap):
 
 def classify_cached(inst, delta, dps, start=400, cap=12800):
     return _classify_cached(json.dumps(inst, sort_keys=True), float(delta), int(dps), start, cap)
-
-
-def memo_sides(sides):
-    """Bound sides that run Algorithm A at high precision, cached per (instance, dps).
-
-    float64 is useless for these runs (it underflows), so the screening call (dps None) also runs at
-    ``HIGH_DPS`` and only converts the result to float; the Bound kind then confirms at 2 x HIGH_DPS.
-    """
-    cache: dict = {}
-
-    def wrapped(inst, dps):
-        key = (json.dumps(inst, sort_keys=True), dps or HIGH_DPS)
-        if key not in cache:
-            cache[key] = sides(inst, dps or HIGH_DPS)
-        lhs, rhs = cache[key]
-        return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
-
-    return wrapped
 
 
 # ---------------------------------------------------------------------------------------------
