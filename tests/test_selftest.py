@@ -1,0 +1,113 @@
+"""``proofcheck selftest``: every registered mutant (false variant) must be reported as FAIL.
+
+The full selftest over every built-in claim takes longer than this file's share of the suite
+(adam-diagonal's mutants alone take ~14 s of CPU at the quick budget), so:
+
+- by default, the selftest's 100% is asserted on a fast subset: gd-rate's mutant, the mutant of
+  the example user file and the README example, plus a cheap check over *every* registered mutant
+  that its factory builds a distinct claim with the same id and checks;
+- the full run, one test per registered mutant at the quick budget, is marked explicitly: it runs
+  when ``PROOFCHECK_FULL_SELFTEST=1`` (``PROOFCHECK_FULL_SELFTEST=1 python -m pytest tests/test_selftest.py``),
+  and ``python -m proofcheck selftest`` runs the same thing from the command line.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from proofcheck import Claim
+from proofcheck.cli import main
+from proofcheck.registry import Registry
+from proofcheck.selftest import MutantOutcome, detected_share, mutant_refs, render, run_selftest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "examples" / "my_claims.py")
+FULL = os.environ.get("PROOFCHECK_FULL_SELFTEST") == "1"
+
+BUILTIN = Registry.builtin()
+ALL_MUTANTS = [(ref.id, ref.mutant) for ref in mutant_refs(BUILTIN)]
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_selftest_detects_every_mutant_of_the_fast_subset():
+    code, out, err = run(["selftest", "--claims", EXAMPLE, "gd-rate", "birthday"])
+    assert code == 0, out + err
+    lines = out.splitlines()
+    assert lines[-1] == "selftest: 2/2 mutants detected (100%)"
+    assert [line.split()[:3] for line in lines[:-1]] == [["detected", "gd-rate", "rate-1-minus-2-over-kappa"],
+                                                         ["detected", "birthday", "n-22"]]
+
+
+@pytest.mark.parametrize("claim_id, mutant", ALL_MUTANTS, ids=[f"{c}[{m}]" for c, m in ALL_MUTANTS])
+def test_every_registered_mutant_is_a_distinct_variant(claim_id, mutant):
+    original, variant = BUILTIN.get(claim_id), BUILTIN.mutant(claim_id, mutant)
+    assert isinstance(variant, Claim) and variant is not original
+    assert variant.id == original.id and variant.checks
+
+
+def test_every_builtin_claim_has_a_mutant():
+    assert ALL_MUTANTS
+    assert [cid for cid in BUILTIN.ids() if not BUILTIN.mutants.get(cid)] == []
+
+
+@functools.lru_cache(maxsize=None)
+def selftest_of(claim_id: str) -> tuple:
+    """All mutants of one claim, run once at the quick budget."""
+    return tuple(run_selftest(BUILTIN, claim_ids=[claim_id], budget="quick"))
+
+
+@pytest.mark.skipif(not FULL, reason="full selftest: set PROOFCHECK_FULL_SELFTEST=1 (about a minute on 2 cores)")
+@pytest.mark.parametrize("claim_id, mutant", ALL_MUTANTS, ids=[f"{c}[{m}]" for c, m in ALL_MUTANTS])
+def test_full_selftest_detects_every_registered_mutant(claim_id, mutant):
+    (outcome,) = [o for o in selftest_of(claim_id) if o.mutant == mutant]
+    assert outcome.detected, f"{claim_id}[{mutant}] not detected: {outcome.verdict}: {outcome.reason}"
+
+
+UNDETECTABLE = '''
+import sympy as sp
+from proofcheck import Claim, Symbolic, fact
+
+x = sp.Symbol("x", positive=True)
+
+
+def claim(c):
+    return Claim(id="pos", title="x + c > 0", source="t", provenance="user", statement="x + c > 0", hypotheses=[],
+                 checks=[Symbolic("s", lambda ctx: [fact("x + c > 0", x + c > 0)])])
+
+
+def broken():
+    raise RuntimeError("factory bug")
+
+
+CLAIMS = [claim(1)]
+MUTANTS = {"pos": {"still-true": lambda: claim(2), "false": lambda: claim(-x - 1), "broken": broken}}
+'''
+
+
+def test_a_mutant_that_is_not_detected_is_reported_and_fails_the_selftest(tmp_path):
+    path = tmp_path / "undetectable.py"
+    path.write_text(UNDETECTABLE)
+    code, out, err = run(["selftest", "--claims", path, "pos"])
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[-1] == "selftest: 1/3 mutants detected (33%)"
+    assert [line.split()[:3] for line in lines[:-1]] == [["MISSED", "pos", "still-true"], ["detected", "pos", "false"],
+                                                         ["MISSED", "pos", "broken"]]
+    assert "factory raised RuntimeError: factory bug" in lines[2]
+    reg = Registry()
+    reg.add_origin(str(path))
+    outcomes = run_selftest(reg)
+    assert detected_share(outcomes) == pytest.approx(1 / 3)
+    quiet = io.StringIO()
+    render(outcomes, quiet, quiet=True)
+    assert quiet.getvalue() == "selftest: 1/3 mutants detected (33%)\n"
+    assert detected_share([]) == 1.0 and MutantOutcome("a", "b", "FAIL", "").detected
