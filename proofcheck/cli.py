@@ -220,7 +220,11 @@ def cmd_run(args, out, err) -> int:
     args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
     try:
         with args.live:
-            results = run_sequential(tasks, on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for)
+            from .cache import cache_for
+            from .execution import run_tasks
+
+            run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache_for(args.no_cache, args.rerun),
+                      on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for)
     except InvalidInstance as exc:
         raise UsageError(f"instance rejected: {exc}") from None
     except KeyboardInterrupt:

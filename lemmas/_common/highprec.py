@@ -177,3 +177,73 @@ def gd_hp(Q, x0, eta, iters=1000, dps: int = 50, eps=None, diagonal: bool = True
         f = _f(Q, x, diagonal)
     return HpRun(x=_out(x, prec), f0=_out(f0, prec), f=_out(f, prec), T=T, iters=k, dps=dps,
                  trajectory=[_out(step, prec) for step in traj], backend=BACKEND, prec_bits=prec)
+
+
+# ---------------------------------------------------------------------------------------------
+# Screening with escalation: float64 decides only where its numbers can be trusted.
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Screened:
+    """Iteration counts of a batch, each with the arithmetic that decided it.
+
+    ``T[i] = -1`` means capped (not converged within ``iters``). ``escalated[i]`` says the float64
+    run of instance i was not trusted (underflow, overflow or non-finite values) and T[i] comes from
+    the high-precision run; ``undecided[i]`` says even that run produced no usable number (e.g. 0/0
+    with delta = 0): a caller must treat that instance as INCONCLUSIVE. ``decided_by[i]`` names the
+    backend and precision, for the evidence.
+    """
+
+    T: np.ndarray
+    escalated: np.ndarray
+    undecided: np.ndarray
+    decided_by: list
+    screen_backend: str
+    dps: int
+
+    def evidence_json(self) -> dict:
+        return {"screen_backend": self.screen_backend, "escalated": int(self.escalated.sum()),
+                "undecided": int(self.undecided.sum()), "high_precision": f"{BACKEND}, {self.dps} digits",
+                "instances": int(len(self.T))}
+
+
+def _pick(p, i):
+    return p[i] if np.ndim(p) else p
+
+
+def _escalate(run, hp_one, b: int, dps: int) -> Screened:
+    T = np.array(run.T, dtype=np.int64, copy=True)
+    escalated = np.array(run.suspect, dtype=bool, copy=True)
+    undecided = np.zeros(b, dtype=bool)
+    decided_by = [f"float64 ({run.backend})"] * b
+    for i in np.flatnonzero(escalated):
+        high = hp_one(i)
+        finite = all(mpmath.isfinite(v) for v in high.x) and mpmath.isfinite(high.f)
+        T[i] = -1 if high.T is None else high.T
+        undecided[i] = not finite
+        decided_by[i] = f"{high.backend}, {high.prec_bits} bits"
+    return Screened(T=T, escalated=escalated, undecided=undecided, decided_by=decided_by,
+                    screen_backend=run.backend, dps=dps)
+
+
+def adam_screened(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps=1e-6, diagonal: bool = True,
+                  delta_schedule: Callable[[int], float] | None = None, dps: int = 50) -> Screened:
+    """T(eps) of Algorithm A on a batch: compiled float64 screening, with every instance whose float64
+    run underflowed, overflowed or went non-finite re-run at ``dps`` digits (MPFR)."""
+    from .fast import adam_fast
+
+    Q, x0 = np.asarray(Q, dtype=float), np.asarray(x0, dtype=float)
+    run = adam_fast(Q, x0, alpha, beta2, phi, delta, iters, eps, diagonal, delta_schedule)
+    hp_one = lambda i: adam_hp(Q[i], x0[i], _pick(alpha, i), _pick(beta2, i), _pick(phi, i),  # noqa: E731
+                               _pick(delta, i), iters, dps, eps, diagonal, delta_schedule)
+    return _escalate(run, hp_one, x0.shape[0], dps)
+
+
+def gd_screened(Q, x0, eta, iters=1000, eps=1e-6, diagonal: bool = True, dps: int = 50) -> Screened:
+    """T(eps) of GD on a batch, screened in float64 and escalated like :func:`adam_screened`."""
+    from .fast import gd_fast
+
+    Q, x0 = np.asarray(Q, dtype=float), np.asarray(x0, dtype=float)
+    run = gd_fast(Q, x0, eta, iters, eps, diagonal)
+    hp_one = lambda i: gd_hp(Q[i], x0[i], _pick(eta, i), iters, dps, eps, diagonal)  # noqa: E731
+    return _escalate(run, hp_one, x0.shape[0], dps)

@@ -1,0 +1,169 @@
+"""The result cache (proofcheck/cache.py): what the key covers, what is never cached, resume after Ctrl-C."""
+import dataclasses
+import io
+import json
+import textwrap
+
+import pytest
+
+from proofcheck import cache as cachemod
+from proofcheck.cache import ResultCache, task_key
+from proofcheck.cli import main
+from proofcheck.context import Budget
+from proofcheck.execution import run_tasks
+from proofcheck.registry import Registry
+from proofcheck.runner import tasks_for
+
+CLAIMS = textwrap.dedent('''
+    """Claims that count their executions (one file per run of a check) for the cache tests."""
+    import os
+    import uuid
+
+    from proofcheck import Check, Claim, Verdict
+
+    LOG = os.environ["PROOFCHECK_TEST_RUNLOG"]
+
+
+    class Counted(Check):
+        kind = "bound"
+
+        def __init__(self, name, verdict=Verdict.PASS, basis="numeric"):
+            super().__init__(name)
+            self.verdict, self.basis = verdict, basis
+
+        def evaluate(self, ctx):
+            open(os.path.join(LOG, f"{ctx.claim_id}.{self.name}.{uuid.uuid4().hex}"), "w").close()
+            if self.verdict is None:
+                raise RuntimeError("claim code crashed")
+            x = float(ctx.rng().standard_normal())
+            return self.evidence(self.verdict, instances=1, worst_margin=x, reason="counted")
+
+
+    def claim(cid, *checks):
+        return Claim(id=cid, title=cid, source="tests", provenance="user", statement=cid, hypotheses=[],
+                     checks=list(checks))
+
+
+    CLAIMS = [
+        claim("good", Counted("sym", basis="symbolic"), Counted("num")),
+        claim("bad", Counted("sym", basis="symbolic"), Counted("num", verdict=Verdict.FAIL)),
+        claim("open", Counted("sym", basis="symbolic"), Counted("num", verdict=Verdict.INCONCLUSIVE)),
+        claim("crash", Counted("sym", basis="symbolic"), Counted("num", verdict=None)),
+    ]
+''')
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    log = tmp_path / "runs"
+    log.mkdir()
+    monkeypatch.setenv("PROOFCHECK_TEST_RUNLOG", str(log))
+    monkeypatch.setenv("PROOFCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "cache_claims.py"
+    path.write_text(CLAIMS)
+
+    def runs():
+        names = sorted(p.name.rsplit(".", 1)[0] for p in log.iterdir())
+        for p in log.iterdir():
+            p.unlink()
+        return names
+
+    return str(path), runs, tmp_path
+
+
+def _tasks(path, ids, seed=0, budget="quick"):
+    reg = Registry()
+    reg.add_origin(path)
+    refs = [reg.ref(cid) for cid in ids]
+    return tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, seed, Budget(budget))
+
+
+def _cli(path, out, *extra):
+    err = io.StringIO()
+    code = main(["run", path, "--jobs", "1", "--out", str(out), "--format", "json", *extra], io.StringIO(), err)
+    return code, json.loads((out / "report.json").read_text())
+
+
+def test_key_covers_parameters_seed_budget_code_and_libraries(env, monkeypatch):
+    path, _, tmp = env
+    task = _tasks(path, ["good"])[0]
+    key = task_key(task)
+    assert key == task_key(_tasks(path, ["good"])[0])  # equal tasks, equal keys
+    variants = [dataclasses.replace(task, seed=1), dataclasses.replace(task, budget="standard"),
+                dataclasses.replace(task, check="num"), dataclasses.replace(task, instance_json='{"x": 1}'),
+                dataclasses.replace(task, ref=dataclasses.replace(task.ref, mutant="m"))]
+    if hasattr(task, "selection_json"):
+        variants.append(dataclasses.replace(task, selection_json='{"n": [23]}'))
+    assert len({key} | {task_key(v) for v in variants}) == len(variants) + 1
+    versions = cachemod.library_versions()
+    monkeypatch.setattr(cachemod, "library_versions", lambda: {**versions, "numpy": "0.0"})
+    assert task_key(task) != key
+    monkeypatch.undo()
+    material = cachemod.key_material(task)
+    assert set(material["shared_code"]) == {"proofcheck", "lemmas/_common"}
+    assert material["claim_code"]["module"] == "cache_claims.py"
+    with open(path, "a") as fh:  # the claim's code changed: a new key
+        fh.write("\n# edited\n")
+    assert task_key(task) != key
+
+
+def test_builtin_claims_are_keyed_by_their_own_module():
+    reg = Registry.builtin()
+    code = cachemod.claim_code_digest("lemmas", "gd-rate")
+    assert code["module"] == "f1_gd_rate.py" and len(code["digest"]) == 64
+    assert "lemmas/_common/quadratics.py" in code["related"] or code["related"] == {} or all(
+        name.startswith(("lemmas/", "proofcheck/")) for name in code["related"])
+    assert reg.ids()[0] == "gd-rate"
+
+
+def test_only_passes_are_cached_and_reruns_skip_them(env):
+    path, runs, tmp = env
+    code, first = _cli(path, tmp / "r1")
+    assert code == 3 and len(runs()) == 8  # every check ran
+    code, second = _cli(path, tmp / "r2")
+    # good/* and the PASSing symbolic checks came from the cache; FAIL, INCONCLUSIVE, ERROR ran again
+    assert runs() == ["bad.num", "crash.num", "open.num"]
+    strip = lambda rep: [[{k: v for k, v in e.items() if k not in ("details", "seconds")} for e in c["evidence"]] for c in rep["claims"]]  # noqa: E731
+    assert strip(first) == strip(second)  # cached evidence is the evidence, unchanged
+    _cli(path, tmp / "r3", "--rerun")
+    assert len(runs()) == 8  # --rerun ignores the cache...
+    _cli(path, tmp / "r4")
+    assert len(runs()) == 3  # ...but refreshes it
+    _cli(path, tmp / "r5", "--no-cache")
+    assert len(runs()) == 8
+
+
+def test_no_cache_writes_nothing(env):
+    path, runs, tmp = env
+    _cli(path, tmp / "r", "--no-cache")
+    assert not (tmp / "cache").exists()
+
+
+def test_corrupt_entries_are_recomputed(env):
+    path, runs, tmp = env
+    cache = ResultCache(tmp / "c")
+    tasks = _tasks(path, ["good"])
+    fresh = run_tasks(tasks, jobs=1, cache=cache)
+    assert cache.stores == 2 and len(runs()) == 2
+    for entry in (tmp / "c").rglob("*.json"):
+        entry.write_text("{not json")
+    again = run_tasks(tasks, jobs=1, cache=ResultCache(tmp / "c"))
+    assert len(runs()) == 2 and again.keys() == fresh.keys()
+
+
+def test_an_interrupted_run_resumes_from_what_finished(env):
+    path, runs, tmp = env
+    tasks = _tasks(path, ["good", "bad"])
+    cache, calls = ResultCache(tmp / "c"), []
+
+    def interrupt(task, evidence):
+        calls.append(task)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_tasks(tasks, {}, jobs=1, cache=cache, on_done=interrupt)
+    assert cache.stores == 2 and len(runs()) == 2  # "good" finished and was stored before the interrupt
+    resumed = ResultCache(tmp / "c")
+    run_tasks(tasks, {}, jobs=1, cache=resumed)
+    assert resumed.hits == 2 and runs() == ["bad.num", "bad.sym"]

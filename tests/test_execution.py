@@ -1,0 +1,181 @@
+"""Execution backends (proofcheck/execution.py): the same numbers for any number of workers, on Dask too,
+and an interrupted run keeps what finished."""
+import io
+import json
+import multiprocessing
+import textwrap
+
+import pytest
+
+from proofcheck.cli import main
+from proofcheck.context import Budget
+from proofcheck.execution import run_tasks
+from proofcheck.registry import Registry
+from proofcheck.runner import tasks_for
+
+CLAIMS = textwrap.dedent('''
+    """Small deterministic claims for the execution tests."""
+    import os
+    import time
+
+    from proofcheck import Check, Claim, Verdict
+
+
+    class Draws(Check):
+        """Numbers drawn from the check's seeded generator: equal runs give equal numbers."""
+
+        kind = "bound"
+
+        def __init__(self, name, basis="numeric", pause=0.0, verdict=Verdict.PASS):
+            super().__init__(name)
+            self.basis, self.pause, self.verdict = basis, pause, verdict
+
+        def evaluate(self, ctx):
+            time.sleep(self.pause)
+            x = ctx.rng("draws").standard_normal(5)
+            return self.evidence(self.verdict, instances=5, worst_margin=float(x.max()), reason="drawn",
+                                 details={"draws": x.tolist(), "pid": os.getpid() if self.name == "pid" else 0})
+
+
+    class Crash(Check):
+        kind = "bound"
+
+        def evaluate(self, ctx):
+            os._exit(7)  # the worker process dies without a word
+
+
+    def claim(cid, *checks):
+        return Claim(id=cid, title=cid, source="tests", provenance="user", statement=cid, hypotheses=[],
+                     checks=list(checks))
+
+
+    CLAIMS = [
+        claim("one", Draws("sym", basis="symbolic"), Draws("num")),
+        claim("two", Draws("a", basis="symbolic"), Draws("b"), Draws("c")),
+        claim("three", Draws("sym", basis="symbolic"), Draws("num", verdict=Verdict.FAIL)),
+        claim("slow", Draws("sym", basis="symbolic", pause=0.5), Draws("num", pause=0.5)),
+    ]
+''')
+
+
+@pytest.fixture(scope="module")
+def claims_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("claims") / "exec_claims.py"
+    path.write_text(CLAIMS)
+    return str(path)
+
+
+def _tasks(origins, ids=None, budget="quick", seed=3):
+    reg = Registry()
+    for origin in origins:
+        reg.add_origin(origin)
+    refs = [reg.ref(cid) for cid in (ids or reg.ids())]
+    return tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, seed, Budget(budget))
+
+
+def _strip(value):
+    """Evidence without what may differ between equal runs: times, process ids and cache marks."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in ("seconds", "cache", "pid")}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _same(a: dict, b: dict):
+    assert list(a) == list(b) or set(a) == set(b)
+    for task in a:
+        assert _strip(a[task]) == _strip(b[task]), task
+
+
+def test_results_do_not_depend_on_the_number_of_workers(claims_file):
+    tasks = _tasks([claims_file, "lemmas"], ["one", "two", "three", "gd-rate"])
+    seen = []
+    one = run_tasks(tasks, jobs=1)
+    two = run_tasks(tasks, jobs=2, on_done=lambda t, e: seen.append(t))
+    assert set(one) == set(two) == set(tasks)
+    _same(one, two)
+    assert seen == tasks  # on_done in submission order, whichever worker finished first
+    assert one[tasks[0]]["details"]["draws"] != one[tasks[1]]["details"]["draws"]  # per-check seeds
+    assert all(e["verdict"] in ("PASS", "FAIL") for e in two.values())
+
+
+def test_workers_are_other_processes(claims_file):
+    path = claims_file.replace("exec_claims.py", "pid_claims.py")
+    with open(path, "w") as fh:
+        fh.write(CLAIMS.replace('Draws("a", basis="symbolic")', 'Draws("pid", basis="symbolic")'))
+    tasks = _tasks([path], ["two"])
+    results = run_tasks(tasks, jobs=2)
+    pids = {e["details"]["pid"] for e in results.values()} - {0}
+    assert pids and multiprocessing.current_process().pid not in pids
+
+
+def test_dask_local_cluster_gives_the_local_numbers(claims_file):
+    distributed = pytest.importorskip("distributed")
+    tasks = _tasks([claims_file, "lemmas"], ["one", "three", "gd-rate"])
+    local = run_tasks(tasks, jobs=1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  host="127.0.0.1", protocol="tcp://") as cluster:
+        seen = []
+        remote = run_tasks(tasks, scheduler=cluster.scheduler_address, on_done=lambda t, e: seen.append(t))
+    _same(local, remote)
+    assert seen == tasks
+
+
+def test_unreachable_scheduler_is_a_usage_error(claims_file):
+    pytest.importorskip("distributed")
+    from proofcheck.errors import UsageError
+    from proofcheck.execution import run_dask
+
+    with pytest.raises(UsageError, match="cannot connect to the Dask scheduler"):
+        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=1)
+
+
+def test_interrupt_keeps_what_finished_and_stops_the_workers(claims_file):
+    tasks = _tasks([claims_file], ["one", "two", "slow"])
+    results, calls = {}, []
+
+    def interrupt(task, evidence):
+        calls.append(task)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_tasks(tasks, results, jobs=2, on_done=interrupt)
+    assert len(results) >= 2 and set(calls) <= set(results) and len(results) < len(tasks) + 1
+    assert all(e["verdict"] == "PASS" for e in results.values())
+    assert multiprocessing.active_children() == []
+
+
+def test_cli_interrupt_writes_an_incomplete_report(claims_file, tmp_path, monkeypatch):
+    import proofcheck.cli as cli
+
+    real, count = cli._tick, []
+
+    def tick(task, evidence, args, err):
+        real(task, evidence, args, err)
+        count.append(task)
+        if len(count) == 4:  # "one" (2 checks) delivered; "slow" (2 x 0.5 s) cannot have finished
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_tick", tick)
+    err = io.StringIO()
+    code = main(["run", claims_file, "--jobs", "2", "--no-cache", "--out", str(tmp_path), "--format", "json"],
+                io.StringIO(), err)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["complete"] is False and "incomplete" in err.getvalue()
+    ids = [c["id"] for c in report["claims"]]
+    assert ids[0] == "one" and "slow" not in ids and code in (0, 1)
+
+
+def test_a_dying_worker_becomes_an_error_not_a_hang(claims_file, tmp_path):
+    path = claims_file.replace("exec_claims.py", "crash_claims.py")
+    with open(path, "w") as fh:
+        fh.write(CLAIMS + '\nCLAIMS.append(claim("crash", Draws("sym", basis="symbolic"), Crash("dies")))\n')
+    out = io.StringIO()
+    code = main(["run", path, "--jobs", "2", "--no-cache", "--out", str(tmp_path), "--format", "json"], out,
+                io.StringIO())
+    report = json.loads((tmp_path / "report.json").read_text())
+    crash = next(c for c in report["claims"] if c["id"] == "crash")
+    assert code == 3 and crash["verdict"] == "ERROR"
+    assert any("worker failed" in e["reason"] for e in crash["evidence"])
