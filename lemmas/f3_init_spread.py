@@ -40,7 +40,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from proofcheck import Check, Claim, Probability, Symbolic, Verdict, equal, fact
+from proofcheck import Check, Claim, InvalidInstance, Probability, Symbolic, Verdict, equal, fact
 from proofcheck.checks.base import reproducer
 from proofcheck.numerics import HIGH_DPS, clopper_pearson
 
@@ -61,8 +61,21 @@ def claimed_probability(case):
 # ---------------------------------------------------------------------------------------------
 # Instances: a case is a JSON-ready dict {d, kappa, spectrum, B, lambda_min, seed}
 # ---------------------------------------------------------------------------------------------
+def validate_case(case) -> None:
+    """Raise InvalidInstance (with the reason) unless ``case`` meets the hypotheses of F3."""
+    try:
+        d, kappa, B, lmin = int(case["d"]), float(case["kappa"]), float(case["B"]), float(case.get("lambda_min", 1.0))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInstance(f"a case needs d, kappa, spectrum, B (and optionally lambda_min, seed): {exc}") from None
+    if case.get("spectrum") not in KINDS:
+        raise InvalidInstance(f"spectrum {case.get('spectrum')!r} not in {', '.join(KINDS)}")
+    if not (d >= 1 and d == case["d"] and 1 <= kappa < np.inf and 0 < B < np.inf and 0 < lmin < np.inf):
+        raise InvalidInstance("need an integer d >= 1, 1 <= kappa < inf, B > 0 and lambda_min > 0")
+
+
 def case_spectrum(case) -> np.ndarray:
     """The diagonal of Q: a spectrum kind of CLAIMS.md (or "one-low": 1, kappa, ..., kappa) times lambda_min."""
+    validate_case(case)
     d, kappa, kind = int(case["d"]), float(case["kappa"]), case["spectrum"]
     if kind == "one-low":
         lam = np.full(d, kappa)
@@ -127,6 +140,8 @@ class EventSampler:
                 c = 2 * Fraction(B) / (d + 1)
                 rel = np.abs(x).min(axis=1) / float(c) - 1
                 rel = -rel  # event is min|x| >= c, i.e. -rel <= 0
+        if not np.all(np.isfinite(rel)):  # impossible for valid cases (phi > 0); never count it silently
+            raise ArithmeticError(f"non-finite cond(H_0) or |x| in {int(np.sum(~np.isfinite(rel)))} samples")
         ok = rel <= 0
         near = np.flatnonzero(np.abs(rel) <= TIE_REL)
         if near.size:

@@ -114,3 +114,14 @@ def test_h0_is_algorithm_a_frozen_preconditioner():
         _, _, p = run.trajectory[0]
         h_ref = [float(pj * mpmath.mpf(lj)) for pj, lj in zip(p, lam)]
         assert np.allclose(f3.h0_float(lam, x0[None], B)[0], h_ref, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("bad", [{"d": 0, "kappa": 10.0, "spectrum": "outlier", "B": 1.0},
+                                 {"d": 2, "kappa": 10.0, "spectrum": "nope", "B": 1.0},
+                                 {"d": 2, "kappa": 10.0, "spectrum": "outlier", "B": 0.0},
+                                 {"d": 2.5, "kappa": 10.0, "spectrum": "outlier", "B": 1.0}])
+def test_cases_outside_the_hypotheses_are_rejected(bad):
+    from proofcheck import InvalidInstance
+
+    with pytest.raises(InvalidInstance):
+        run_claim(f3.CLAIM, instance=bad, only_check="cond-event-exact")
