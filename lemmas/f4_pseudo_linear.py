@@ -64,13 +64,13 @@ _Q = sp.Matrix([[_q11, _q12], [_q12, _q22]])
 
 def _step_identity():
     """Algorithm A's update, elementwise, equals (I - alpha P_k Q) x_k with P_k = diag(1/(sqrt(v) + delta r))."""
-    v = sp.symbols("v1:3", positive=True)
+    v = sp.symbols("sqrt_v1:3", positive=True)  # sqrt(v_k) entrywise, > 0 since v_0 = r^2 > 0 and beta2 > 0
     r = sp.symbols("r1:3", positive=True)
     delta = sp.Symbol("delta", nonnegative=True)
     x = sp.Matrix(_x)
     g = _Q * x
-    elementwise = sp.Matrix([x[i] - _al * g[i] / (sp.sqrt(v[i]) + delta * r[i]) for i in range(2)])
-    P = sp.diag(*[1 / (sp.sqrt(v[i]) + delta * r[i]) for i in range(2)])
+    elementwise = sp.Matrix([x[i] - _al * g[i] / (v[i] + delta * r[i]) for i in range(2)])
+    P = sp.diag(*[1 / (v[i] + delta * r[i]) for i in range(2)])
     ranges = {s: (-2.0, 2.0) for s in (_q11, _q12, _q22, *_x)}
     ranges.update({s: (0.01, 5.0) for s in (*v, *r)})
     ranges.update({_al: (0.001, 2.0), delta: (0.0, 2.0)})
@@ -91,6 +91,12 @@ def _basis_identity(basis):
     ranges.update({s: (0.01, 5.0) for s in (*p, *pn)})
     ranges[_al] = (0.001, 2.0)
     return lhs, rhs, ranges
+
+
+def _canon(m):
+    """Entrywise canonical form of a matrix of rational functions (sympy.cancel: expanded numerator and
+    denominator without common factors), so that equal rational functions compare equal at once."""
+    return m.applyfunc(sp.cancel)
 
 
 def derivation(ctx, formula=norm_formula):
@@ -116,12 +122,12 @@ def derivation(ctx, formula=norm_formula):
     return [
         equal("H_k = P_k^{1/2} Q P_k^{1/2} is symmetric (3x3)", H - H.T, sp.zeros(3, 3)),
         equal("z^T H_k z = (P_k^{1/2} z)^T Q (P_k^{1/2} z), so H_k is positive definite when Q is (P_k^{1/2} invertible)",
-              (z.T * H * z)[0], ((Ph * z).T * Q3 * (Ph * z))[0]),
-        equal("U (Cayley parametrisation) is orthogonal: U^T U = I", U.T * U, sp.eye(2)),
+              sp.expand((z.T * H * z)[0]), sp.expand(((Ph * z).T * Q3 * (Ph * z))[0])),
+        equal("U (Cayley parametrisation) is orthogonal: U^T U = I", _canon(U.T * U), sp.eye(2)),
         equal("H = U diag(l) U^T (U a rotation): (I - alpha H) U = U (I - alpha diag(l)), eigenvalues 1 - alpha l_i",
-              A * U, U * (sp.eye(2) - _al * L)),
+              _canon(A * U), _canon(U * (sp.eye(2) - _al * L))),
         equal("(I - alpha H)^T (I - alpha H) = U diag((1 - alpha l_i)^2) U^T: singular values |1 - alpha l_i|",
-              A.T * A, U * sp.diag((1 - _al * l1) ** 2, (1 - _al * l2) ** 2) * U.T),
+              _canon(A.T * A), _canon(U * sp.diag((1 - _al * l1) ** 2, (1 - _al * l2) ** 2) * U.T)),
         equal("H SPD: its singular values are its eigenvalues (|l| = l for l > 0), so sigma_min/max = lambda_min/max(H)",
               sp.Abs(l1), l1),
         fact("(1 - alpha lambda)^2 is convex in lambda, so its max over [sigma_min, sigma_max] is at an endpoint",
