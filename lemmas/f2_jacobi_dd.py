@@ -16,7 +16,8 @@ exact arithmetic (sympy) and at 50 digits (mpmath), in the details of the symbol
 Checks: the symbolic derivation; bounds kappa_bar <= (1+nu)/(1-nu) and max|eig(M) - 1| <= nu over
 adversarially searched nu-DD matrices (mpmath eigenvalues; a python-flint ball enclosure on the worst
 instance); kappa <= kappa_bar * kappa_diag over diagonally rescaled dense SPD matrices.
-Mutant: (1 + nu) in place of (1 + nu)/(1 - nu), which the 2 x 2 example already violates.
+Mutants (each must FAIL with a confirmed, shrunk witness): (1 + nu) in place of (1 + nu)/(1 - nu), which
+the 2 x 2 example already violates; radius nu/2 in place of nu; kappa <= kappa_bar (kappa_diag dropped).
 """
 from __future__ import annotations
 

@@ -31,6 +31,8 @@ claim at mpmath precision over a wider grid (d up to 1024); and agreement of bot
 Mutant ``probability-1-minus-half-over-d-plus-1``: claims P(E) >= 1 - 1/(2(d+1)). False whenever
 kappa > d + 1: a coordinate j with kappa_j > d + 1 alone breaks E when u_j < 1/(d+1), which has
 probability 1/(d+1), so P(E) <= 1 - 1/(d+1) < 1 - 1/(2(d+1)).
+Mutant ``exact-form-exponent-plus-one``: our exact form with exponent N + 1; the sampler-agreement check
+must refute it (it shows that check can fail).
 """
 from __future__ import annotations
 
