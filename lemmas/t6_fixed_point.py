@@ -557,38 +557,57 @@ def alpha_cases(ctx):
     return [threshold_case(10.0, a, 0.6, rng) for a in ctx.pick((2.0,), (0.25, 0.5, 1.0, 2.0, 4.0), (0.1, 0.25, 0.5, 1, 2, 4, 8))]
 
 
-def phase_plot(axis: str, threshold=threshold_formula):
-    """Phase diagram over (delta, beta2) or (alpha, delta) from the threshold check's high-precision classifications.
+GRID_FACTORS = (0.5, 0.8, 0.9, 1.1, 1.25, 2.0)  # delta / delta* on the standard-budget grid of the phase diagrams
 
+
+def orbit_two_step_factor(alpha, beta2, lam_, delta, r_):
+    """Our predicted two-step contraction factor of the orbit: spectral radius of (S J)^2 (float64, for plots)."""
+    m = np.array(aligned_jacobian(alpha, beta2, lam_, delta, r_), float)
+    return float(max(abs(np.linalg.eigvals(m))) ** 2)
+
+
+def phase_plot(axis: str, threshold=threshold_formula):
+    """Phase diagram over (delta, beta2) or (alpha, delta) from high-precision classifications of Algorithm A.
+
+    Points: the threshold check's bisection runs (o: 50 digits, x: confirmations at 100) and, beyond the
+    quick budget, a grid delta/delta* in GRID_FACTORS per case (stored in the evidence under ``grid``).
     Overlays: the formula's threshold kappa alpha/(2 r), and our symbolic stability boundary (the orbit of the
-    lambda_max coordinate exists and is attracting iff delta r < alpha kappa / 2; for the lambda = 1 coordinate iff
-    delta r < alpha / 2), with the contour where the orbit's predicted two-step contraction factor reaches 0.99.
+    lambda_max coordinate exists and is attracting iff delta r < alpha kappa / 2; of the lambda = 1 coordinate iff
+    delta r < alpha / 2). Over (delta, beta2) the shading is our predicted two-step contraction factor of the orbit.
     """
 
     def plot(ctx, records):
         from proofcheck.plots import figure, svg_artifact
 
+        if ctx is not None and ctx.budget.name != "quick":
+            for rec in records:
+                rec["grid"] = [{"theta": rec["formula"] * k, "label": c.label, "dps": c.dps}
+                               for k in GRID_FACTORS
+                               for c in [threshold_classifier(rec["case"], rec["formula"] * k, HIGH_DPS)]]
         fig, ax = figure()
         colours = {"converged": "tab:blue", "orbit": "tab:red", "diverged": "k", "undecided": "tab:gray"}
         seen = set()
-        for rec in records:
-            case = rec["case"]
-            for e in rec["evaluations"] + rec.get("confirmations", []):
-                xy = (e["theta"], case["beta2"]) if axis == "beta2" else (case["alpha"], e["theta"])
-                lab = e["label"] if e["label"] in colours else "undecided"
-                ax.scatter(*xy, s=16, color=colours[lab], marker="o" if e["dps"] == HIGH_DPS else "x",
-                           label=None if lab in seen else f"{lab} (mpmath)")
-                seen.add(lab)
         kappa, r_ = _kappa_r(records[0]["case"])
         if axis == "beta2":
             alpha = records[0]["case"]["alpha"]
-            formula = threshold(kappa, alpha, r_)
-            ax.axvline(formula, color="k", ls="--", lw=1, label="formula kappa alpha/(2r)")
-            ax.axvline(alpha * kappa / (2 * r_), color="tab:red", ls=":", lw=1.5, label="stability boundary (ours), lambda=kappa")
+            d_edge = alpha * kappa / (2 * r_)
+            dd = np.geomspace(d_edge / 20, d_edge * (1 - 1e-6), 90)
+            bb = np.linspace(0.02, 0.999, 90)
+            zz = np.array([[orbit_two_step_factor(alpha, b_, kappa, d_, r_) for d_ in dd] for b_ in bb])
+            shade = ax.contourf(dd, bb, zz, levels=[0, 0.5, 0.9, 0.99, 0.999, 1.0], cmap="Greys", alpha=0.35)
+            fig.colorbar(shade, ax=ax, label="orbit two-step contraction (ours, lambda = kappa)")
+        for rec in records:
+            case = rec["case"]
+            for e in rec["evaluations"] + rec.get("confirmations", []) + rec.get("grid", []):
+                xy = (e["theta"], case["beta2"]) if axis == "beta2" else (case["alpha"], e["theta"])
+                lab = e["label"] if e["label"] in colours else "undecided"
+                ax.scatter(*xy, s=16, color=colours[lab], marker="o" if e["dps"] == HIGH_DPS else "x",
+                           label=None if lab in seen else f"{lab} (mpmath)", zorder=3)
+                seen.add(lab)
+        if axis == "beta2":
+            ax.axvline(threshold(kappa, alpha, r_), color="k", ls="--", lw=1, label="formula kappa alpha/(2r)")
+            ax.axvline(d_edge, color="tab:red", ls=":", lw=1.5, label="stability boundary (ours), lambda=kappa")
             ax.axvline(alpha / (2 * r_), color="tab:orange", ls=":", lw=1, label="stability boundary (ours), lambda=1")
-            b = np.linspace(0.05, 0.995, 80)
-            d99 = [_delta_for_rate(alpha, bb, kappa, r_, 0.99) for bb in b]
-            ax.plot(d99, b, color="tab:purple", lw=0.8, label="orbit two-step factor = 0.99 (ours)")
             ax.set_xscale("log")
             ax.set_xlabel("delta")
             ax.set_ylabel("beta2")
@@ -596,34 +615,19 @@ def phase_plot(axis: str, threshold=threshold_formula):
             al_ = np.geomspace(min(c["case"]["alpha"] for c in records) / 1.5, max(c["case"]["alpha"] for c in records) * 1.5, 50)
             ax.plot(al_, threshold(kappa, al_, r_), color="k", ls="--", lw=1, label="formula kappa alpha/(2r)")
             ax.plot(al_, al_ * kappa / (2 * r_), color="tab:red", ls=":", lw=1.5, label="stability boundary (ours), lambda=kappa")
+            ax.plot(al_, al_ / (2 * r_), color="tab:orange", ls=":", lw=1, label="stability boundary (ours), lambda=1")
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("alpha")
             ax.set_ylabel("delta")
-        ax.legend(fontsize=7)
-        ax.set_title(f"T6 phase diagram, Q = diag(1, {kappa:g}), r = phi = {r_:g}; o: {HIGH_DPS} digits, x: confirmations",
-                     fontsize=8)
+        ax.legend(fontsize=6)
+        ax.set_title(f"T6 phase diagram, Q = diag(1, {kappa:g}), r = phi = {r_:g}; o: {HIGH_DPS} digits, "
+                     f"x: confirmations at {2 * HIGH_DPS}", fontsize=8)
         name = "phase-delta-beta2" if axis == "beta2" else "phase-alpha-delta"
-        return [svg_artifact(fig, name, "final state of Algorithm A decided at high precision; lines: formula and our "
-                                        "stability boundary")]
+        return [svg_artifact(fig, name, "final state of Algorithm A decided at high precision; lines: the formula and "
+                                        "our stability boundary; shading: our predicted contraction of the orbit")]
 
     return plot
-
-
-def _delta_for_rate(alpha, beta2, lam_, r_, target):
-    """The delta at which the orbit's predicted two-step contraction factor (spectral radius of (S J)^2) equals target."""
-    def rho2(delta):
-        m = np.array(aligned_jacobian(alpha, beta2, lam_, delta, r_), float)
-        return max(abs(np.linalg.eigvals(m))) ** 2
-
-    hi = alpha * lam_ / (2 * r_) * (1 - 1e-9)
-    if rho2(0.0) >= target:
-        return np.nan
-    lo_, hi_ = 0.0, hi
-    for _ in range(60):
-        mid = (lo_ + hi_) / 2
-        lo_, hi_ = (mid, hi_) if rho2(mid) < target else (lo_, mid)
-    return lo_ if lo_ > 0 else np.nan
 
 
 # ---------------------------------------------------------------------------------------------
