@@ -83,6 +83,22 @@ if HAVE_NUMBA:
                     g[j] += Qi[l, j] * xl
 
     @njit(**_serial)
+    def _dot(a, b):
+        """sum_j a_j b_j with four interleaved partial sums (a fixed order, so the result is the same
+        on every machine, and one the compiler can vectorise; a single running sum cannot be)."""
+        d = a.shape[0]
+        s0 = s1 = s2 = s3 = 0.0
+        m = d - d % 4
+        for j in range(0, m, 4):
+            s0 += a[j] * b[j]
+            s1 += a[j + 1] * b[j + 1]
+            s2 += a[j + 2] * b[j + 2]
+            s3 += a[j + 3] * b[j + 3]
+        for j in range(m, d):
+            s0 += a[j] * b[j]
+        return (s0 + s1) + (s2 + s3)
+
+    @njit(**_serial)
     def _adam_one(Qi, diag, xi, vi, ri, a, b2, dl, dsched, const_sched, f0i, eps, use_eps, k, stop):
         """Algorithm A on one instance from iteration k to ``stop``; returns (k reached, T or -1)."""
         d = xi.shape[0]
@@ -101,10 +117,7 @@ if HAVE_NUMBA:
                 _grad_into(Qi, diag, xi, g)
                 k += 1
                 if use_eps:
-                    fk = 0.0
-                    for j in range(d):
-                        fk += xi[j] * g[j]
-                    if 0.5 * fk <= eps * f0i:
+                    if 0.5 * _dot(xi, g) <= eps * f0i:
                         return k, k
             return k, -1
         while k < stop:
@@ -117,10 +130,7 @@ if HAVE_NUMBA:
             _grad_into(Qi, diag, xi, g)
             k += 1
             if use_eps:
-                fk = 0.0
-                for j in range(d):
-                    fk += xi[j] * g[j]
-                if 0.5 * fk <= eps * f0i:
+                if 0.5 * _dot(xi, g) <= eps * f0i:
                     return k, k
         return k, -1
 
@@ -136,10 +146,7 @@ if HAVE_NUMBA:
             _grad_into(Qi, diag, xi, g)
             k += 1
             if use_eps:
-                fk = 0.0
-                for j in range(d):
-                    fk += xi[j] * g[j]
-                if 0.5 * fk <= eps * f0i:
+                if 0.5 * _dot(xi, g) <= eps * f0i:
                     return k, k
         return k, -1
 

@@ -1,0 +1,292 @@
+"""proofcheck benchmarks: every figure measured in ONE run, each against a baseline measured in the same run.
+
+    python benchmarks/run_all.py                 # everything (the CLI parts take several minutes)
+    python benchmarks/run_all.py --only engines  # screening, high precision, certified (about a minute)
+    python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2, grid growth
+
+Sections (each prints a table; ``--json FILE`` also writes all figures):
+
+* ``screening``   compiled float64 (lemmas/_common/fast.py) vs the numpy batched reference
+                  (algorithms.adam_f64 / gd_f64): ns per coordinate-iteration and the speed-up;
+* ``highprec``    MPFR engine (highprec.py) vs plain mpmath loops (adam_mp / gd_mp), same precision;
+* ``certified``   certify_run (arb balls) vs the MPFR run of the same instance: cost and precision;
+* ``cli``         ``python -m proofcheck all`` at the quick and standard budgets, standard with
+                  ``--jobs 1`` vs ``--jobs 2``, and the growth of a standard run's time with the
+                  grid size of the claims that have selectable grids (``claim[key=[...]]``).
+
+Timings take the best of ``--repeat`` runs (the engines) or one run (the CLI, with ``--no-cache``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import warnings
+
+import numpy as np
+
+warnings.filterwarnings("ignore", category=RuntimeWarning)  # the diverging reference runs overflow, by design
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lemmas._common import algorithms as ref  # noqa: E402
+from lemmas._common import fast, highprec  # noqa: E402
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    print(f"\n## {title}\n")
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(header)]
+    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+
+
+def diagonal_batch(rng, b, d, kappa=1e3):
+    return np.exp(rng.uniform(0, np.log(kappa), (b, d))), rng.uniform(-1, 1, (b, d))
+
+
+def dense_batch(rng, b, d, kappa=1e3):
+    lam, x0 = diagonal_batch(rng, b, d, kappa)
+    Q = np.empty((b, d, d))
+    for i in range(b):
+        U, _ = np.linalg.qr(rng.standard_normal((d, d)))
+        Q[i] = (U * lam[i]) @ U.T
+    return Q, x0
+
+
+# ---------------------------------------------------------------------------------------------
+
+def bench_screening(repeat: int) -> list[dict]:
+    rng = np.random.default_rng(0)
+    cases = []
+    lam, x0 = diagonal_batch(rng, 256, 64)
+    Q, xd = dense_batch(rng, 64, 32)
+    for name, algo, args, kw, units in [
+        ("adam diag b=256 d=64 beta2=0.999", "adam", (lam, x0, 1e-3, 0.999, 0.0, 0.1), dict(iters=1000), 256 * 64 * 1000),
+        ("adam diag b=256 d=64 beta2=1", "adam", (lam, x0, 1e-3, 1.0, 0.0, 0.1), dict(iters=1000), 256 * 64 * 1000),
+        ("adam diag, eps stop", "adam", (lam, x0, 1e-2, 0.999, 0.0, 0.1), dict(iters=1000, eps=1e-6), None),
+        ("adam dense b=64 d=32 beta2=0.999", "adam", (Q, xd, 1e-3, 0.999, 0.0, 0.1),
+         dict(iters=300, diagonal=False), 64 * 32 * 300),
+        ("gd diag b=256 d=64", "gd", (lam, x0, 1e-3), dict(iters=1000), 256 * 64 * 1000),
+        ("gd dense b=64 d=32", "gd", (Q, xd, 1e-3), dict(iters=300, diagonal=False), 64 * 32 * 300),
+    ]:
+        slow = ref.adam_f64 if algo == "adam" else ref.gd_f64
+        quick = fast.adam_fast if algo == "adam" else fast.gd_fast
+        quick(*args, **kw)  # compile (or load the cached machine code)
+        t_ref = best_of(lambda: slow(*args, **kw), repeat)
+        t_fast = best_of(lambda: quick(*args, **kw), repeat)
+        t_one = math.nan
+        if fast.HAVE_NUMBA:  # the same kernels on one thread: per-core efficiency, independent of free cores
+            import numba
+
+            threads = numba.get_num_threads()
+            numba.set_num_threads(1)
+            try:
+                t_one = best_of(lambda: quick(*args, **kw), repeat)
+            finally:
+                numba.set_num_threads(threads)
+        if units is None:  # early stop: count the iterations actually run
+            units = x0.size * slow(*args, **kw).iters
+        cases.append({"case": name, "numpy_ns": 1e9 * t_ref / units, "fast_ns": 1e9 * t_fast / units,
+                      "speedup": t_ref / t_fast, "fast_1thread_ns": 1e9 * t_one / units, "speedup_1thread": t_ref / t_one})
+    table(f"Screening: {fast.BACKEND} vs numpy batched reference (ns per coordinate-iteration; dense: per row "
+          f"of Q x)", ["case", "numpy ns", "fast ns", "speed-up", "fast 1 thread ns", "speed-up 1 thread"],
+          [[c["case"], f"{c['numpy_ns']:.2f}", f"{c['fast_ns']:.3f}", f"{c['speedup']:.1f}x",
+            f"{c['fast_1thread_ns']:.3f}", f"{c['speedup_1thread']:.1f}x"] for c in cases])
+    return cases
+
+
+def bench_highprec(repeat: int) -> list[dict]:
+    rng = np.random.default_rng(1)
+    d = 16
+    lam = np.exp(rng.uniform(0, np.log(100), d))
+    x0 = rng.uniform(-1, 1, d)
+    U, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    Q = (U * lam) @ U.T
+    cases = []
+    for name, algo, args, kw in [
+        ("adam diag d=16 beta2=0.99", "adam", (lam, x0, 0.01, 0.99, 0.1, 0.1), dict(iters=200, diagonal=True)),
+        ("adam diag d=16 beta2=1", "adam", (lam, x0, 0.01, 1, 0.1, 0.1), dict(iters=200, diagonal=True)),
+        ("adam dense d=16 beta2=0.99", "adam", (Q, x0, 0.01, 0.99, 0.1, 0.1), dict(iters=100, diagonal=False)),
+        ("gd diag d=16", "gd", (lam, x0, 0.01), dict(iters=200, diagonal=True)),
+        ("gd dense d=16", "gd", (Q, x0, 0.01), dict(iters=100, diagonal=False)),
+    ]:
+        for dps in (50, 100):
+            slow = ref.adam_mp if algo == "adam" else ref.gd_mp
+            quick = highprec.adam_hp if algo == "adam" else highprec.gd_hp
+            t_ref = best_of(lambda: slow(*args, dps=dps, **kw), max(1, repeat // 2))
+            t_hp = best_of(lambda: quick(*args, dps=dps, **kw), repeat)
+            units = d * kw["iters"]
+            cases.append({"case": name, "dps": dps, "bits": highprec.dps_to_prec(dps), "mpmath_us": 1e6 * t_ref / units,
+                          "hp_us": 1e6 * t_hp / units, "speedup": t_ref / t_hp})
+    table(f"High precision: {highprec.BACKEND} vs plain mpmath loops (us per coordinate-iteration)",
+          ["case", "dps", "bits", "mpmath us", "mpfr us", "speed-up"],
+          [[c["case"], c["dps"], c["bits"], f"{c['mpmath_us']:.2f}", f"{c['hp_us']:.3f}", f"{c['speedup']:.1f}x"]
+           for c in cases])
+    return cases
+
+
+def bench_certified(repeat: int) -> list[dict]:
+    from lemmas._common.certified import certify_run
+
+    rng = np.random.default_rng(2)
+    cases = []
+    for d, diagonal in ((16, True), (8, False)):
+        lam = np.exp(rng.uniform(0, np.log(100), d))
+        x0 = rng.uniform(-1, 1, d)
+        if diagonal:
+            Q = lam
+        else:
+            U, _ = np.linalg.qr(rng.standard_normal((d, d)))
+            Q = (U * lam) @ U.T
+        hyper = dict(alpha=0.05, beta2=0.999, phi=0.1, delta=0.1)
+        for method, update in (("adam", "factored"), ("adam", "naive"), ("gd", "-")):
+            if update == "naive" and not diagonal:
+                continue
+            kw = dict(eps=1e-6, iters=5000, diagonal=diagonal)
+            if method == "adam":
+                cert = lambda: certify_run("adam", Q, x0, update=update, max_prec_bits=1 << 15, **hyper, **kw)  # noqa: E731
+                high = lambda: highprec.adam_hp(Q, x0, iters=5000, eps=1e-6, diagonal=diagonal,  # noqa: E731
+                                                **{k: v for k, v in hyper.items()})
+            else:
+                cert = lambda: certify_run("gd", Q, x0, eta=2 / 101, **kw)  # noqa: E731
+                high = lambda: highprec.gd_hp(Q, x0, 2 / 101, iters=5000, eps=1e-6, diagonal=diagonal)  # noqa: E731
+            result = cert()
+            t_cert = best_of(cert, max(1, repeat // 2))
+            t_hp = best_of(high, max(1, repeat // 2))
+            T = result.get("T") or 5000
+            cases.append({"case": f"{method} {'diag' if diagonal else 'dense'} d={d} {update}", "T": result.get("T"),
+                          "certified": result["certified"], "prec_bits": result["prec_bits"],
+                          "width": result.get("width"), "seconds": t_cert, "us_per_coord_iter": 1e6 * t_cert / (d * T),
+                          "vs_mpfr_50dps": t_cert / t_hp})
+    table("Certified runs (python-flint arb balls): cost, precision that decided, relative width of f(x_T)",
+          ["case", "T", "certified", "bits", "width", "seconds", "us/coord-iter", "x MPFR 50 dps"],
+          [[c["case"], c["T"], c["certified"], c["prec_bits"], f"{c['width']:.1e}", f"{c['seconds']:.3f}",
+            f"{c['us_per_coord_iter']:.2f}", f"{c['vs_mpfr_50dps']:.1f}"] for c in cases])
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+
+def proofcheck_cli(args: list[str], out: str) -> tuple[float, int, dict]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--no-cache", "--out", out, "--format", "json",
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    try:
+        report = json.loads((Path(out) / "report.json").read_text())
+    except (OSError, ValueError):
+        report = {}
+    if proc.returncode not in (0, 1, 3):
+        print(proc.stderr[-2000:], file=sys.stderr)
+    return seconds, proc.returncode, report
+
+
+def verdict_line(report: dict) -> str:
+    counts = {}
+    for claim in report.get("claims", []):
+        counts[claim["verdict"]] = counts.get(claim["verdict"], 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def bench_cli(skip_standard: bool) -> dict:
+    results: dict = {"claims": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        from proofcheck.registry import Registry
+
+        reg = Registry.builtin()
+        results["claims"] = reg.ids()
+        rows = []
+        runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 1), ("standard", 2)])
+        for budget, jobs in runs:
+            seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], f"{tmp}/{budget}{jobs}")
+            results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "exit": code, "verdicts": verdict_line(report)}
+            rows.append([f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}", code, verdict_line(report)])
+        table(f"`python -m proofcheck all` ({len(results['claims'])} claims in the catalogue: "
+              f"{', '.join(results['claims'])})", ["command", "seconds", "exit", "verdicts"], rows)
+        for budget in ("quick",) + (() if skip_standard else ("standard",)):
+            one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
+            results[f"speedup_{budget}"] = one / two
+            print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
+                  f"on {os.cpu_count()} cores")
+        if not skip_standard:
+            results["growth"] = grid_growth(reg, tmp)
+    return results
+
+
+def grid_growth(reg, tmp: str) -> list[dict]:
+    """Standard-budget time of each claim with a selectable grid, on growing prefixes of its largest grid key."""
+    rows, out = [], []
+    for cid in reg.ids():
+        params = reg.claims[cid].parameters
+        if not params:
+            continue
+        key = max(params, key=lambda k: len(params[k]))
+        values = list(params[key])
+        sizes = sorted({1, 2, 4, len(values)} & set(range(1, len(values) + 1)))
+        for n in sizes:
+            chosen = values[:n]
+            target = f"{cid}[{key}=[{','.join(str(v) for v in chosen)}]]"
+            seconds, code, report = proofcheck_cli(["run", target, "--budget", "standard", "--jobs", "1"],
+                                                   f"{tmp}/grow-{cid}-{n}")
+            out.append({"claim": cid, "key": key, "grid_values": n, "seconds": seconds, "exit": code})
+            rows.append([cid, key, n, f"{seconds:.1f}", code])
+        sub = [r for r in out if r["claim"] == cid and r["seconds"] > 0]
+        if len(sub) >= 2:
+            slope = np.polyfit(np.log([r["grid_values"] for r in sub]), np.log([r["seconds"] for r in sub]), 1)[0]
+            rows.append([cid, key, "log-log slope", f"{slope:.2f}", ""])
+    if rows:
+        table("Growth of a standard run with the grid size (`run CLAIM[key=[first n values]] --budget standard "
+              "--jobs 1`; time includes ~2 s of start-up)", ["claim", "grid key", "values", "seconds", "exit"], rows)
+    else:
+        print("\n(no claim with a selectable grid in the catalogue yet: grid growth not measured)")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default="engines,cli", help="comma-separated: engines (screening, highprec, "
+                        "certified), screening, highprec, certified, cli")
+    parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
+    parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
+    parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    if "engines" in only:
+        only |= {"screening", "highprec", "certified"}
+    print(f"proofcheck benchmarks on {os.cpu_count()} cores, python {sys.version.split()[0]}, "
+          f"screening backend {fast.BACKEND}, high precision {highprec.BACKEND}")
+    figures = {}
+    if "screening" in only:
+        figures["screening"] = bench_screening(args.repeat)
+    if "highprec" in only:
+        figures["highprec"] = bench_highprec(args.repeat)
+    if "certified" in only:
+        figures["certified"] = bench_certified(args.repeat)
+    if "cli" in only:
+        figures["cli"] = bench_cli(args.skip_standard)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
