@@ -189,3 +189,48 @@ def cache_for(no_cache: bool, rerun: bool, directory: str | Path | None = None) 
     if no_cache:
         return None
     return ResultCache(directory, read=not rerun, write=True)
+
+
+class TimingHints:
+    """How long each check took last time (any verdict), to submit the longest tasks first.
+
+    A pool that starts a long check last finishes late while the other workers idle; the order
+    changes no result (every task has its own seed). Kept in ``timings.json`` beside the results,
+    keyed by claim, check, budget and selection (not the seed, which hardly changes the time).
+    """
+
+    FILE = "timings.json"
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / self.FILE
+        try:
+            self.seconds = {str(k): float(v) for k, v in json.loads(self.path.read_text()).items()}
+        except (OSError, ValueError, AttributeError):
+            self.seconds = {}
+        self.new: dict[str, float] = {}
+
+    @staticmethod
+    def label(task) -> str:
+        fields = dataclasses.asdict(task)
+        fields.pop("seed", None)
+        return json.dumps(fields, sort_keys=True, default=str)
+
+    def order(self, tasks: list) -> list:
+        """Longest first; tasks never timed come first of all (they may be long); ties keep their order."""
+        return sorted(tasks, key=lambda t: -self.seconds.get(self.label(t), float("inf")))
+
+    def record(self, task, seconds: float) -> None:
+        self.new[self.label(task)] = float(seconds)
+
+    def save(self) -> None:
+        if not self.new:
+            return
+        merged = {**self.seconds, **self.new}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(merged, fh, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -27,6 +27,7 @@ import time
 from typing import Callable, Iterable
 
 from .errors import InvalidInstance
+from .cache import TimingHints
 from .model import Evidence, Verdict
 from .runner import CheckTask, execute_task
 
@@ -109,15 +110,16 @@ def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_don
         _finish(task, evidence, results, cache, on_done)
 
 
-def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_done=None) -> None:
-    """Run ``tasks`` on ``jobs`` worker processes, submitting them in the given order."""
+def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_done=None,
+             submit_order: list[CheckTask] | None = None) -> None:
+    """Run ``tasks`` on ``jobs`` worker processes, submitting them in ``submit_order`` (default: as given)."""
     threads = max(1, default_jobs() // jobs)
     on_done = _InOrder(tasks, on_done)
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init,
                                   initargs=(threads,))
     started, futures = {}, {}
     try:
-        for task in tasks:
+        for task in submit_order or tasks:
             futures[pool.submit(execute_task, task)] = task
             started[task] = time.perf_counter()
         for future in cf.as_completed(futures):
@@ -149,7 +151,7 @@ def _stop(pool: cf.ProcessPoolExecutor) -> None:
 
 
 def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done=None,
-             connect_timeout: float = 10.0) -> None:
+             connect_timeout: float = 10.0, submit_order: list[CheckTask] | None = None) -> None:
     """Run ``tasks`` on an existing Dask distributed scheduler (an address, or a Client).
 
     The workers must be able to import the engine, the built-in claims and any user claim file
@@ -171,7 +173,8 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
         raise UsageError(f"cannot connect to the Dask scheduler {address!r}: {exc}") from None
     try:
         futures = {client.submit(execute_task, task, pure=False, key=f"proofcheck-{i}-{task.ref.id}-{task.check}-"
-                                 f"{os.getpid()}-{time.time_ns()}"): task for i, task in enumerate(tasks)}
+                                 f"{os.getpid()}-{time.time_ns()}"): task
+                   for i, task in enumerate(submit_order or tasks)}
         try:
             for future in as_completed(list(futures), loop=client.loop):
                 task = futures[future]
@@ -196,7 +199,8 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
     """Run every task, filling ``results`` (task -> evidence JSON) as tasks finish; returns ``results``.
 
     Cached results (see :mod:`proofcheck.cache`) are taken first and reported through ``on_done``
-    like fresh ones. The rest run on the Dask ``scheduler`` when given, else on a pool of ``jobs``
+    like fresh ones. With a cache, pool and Dask runs submit the tasks that took longest last time
+    first (:class:`~proofcheck.cache.TimingHints`); ``on_done`` still follows the order of ``tasks``. The rest run on the Dask ``scheduler`` when given, else on a pool of ``jobs``
     processes (default: all cores), or in this process when one job or one task remains (where
     ``progress_for(task)`` may give live per-check progress). KeyboardInterrupt propagates after
     the workers are stopped; ``results`` then holds what finished.
@@ -213,13 +217,26 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
             pending.append(task)
     if not pending:
         return results
-    if scheduler is not None:
-        run_dask(pending, scheduler, results, cache, on_done)
-        return results
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, len(pending))
-    if jobs <= 1:
+    if scheduler is None and jobs <= 1:
         run_in_process(pending, results, cache, on_done, progress_for)
-    else:
-        run_pool(pending, jobs, results, cache, on_done)
+        return results
+    hints = TimingHints(cache.directory) if cache is not None and cache.write else None
+    order = hints.order(pending) if hints is not None else None
+    if hints is not None:
+        user_done = on_done
+
+        def on_done(task, evidence):  # noqa: F811 - record the time, then report as asked
+            hints.record(task, evidence.get("seconds") or 0.0)
+            if user_done is not None:
+                user_done(task, evidence)
+    try:
+        if scheduler is not None:
+            run_dask(pending, scheduler, results, cache, on_done, submit_order=order)
+        else:
+            run_pool(pending, jobs, results, cache, on_done, submit_order=order)
+    finally:
+        if hints is not None:
+            hints.save()
     return results

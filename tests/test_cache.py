@@ -167,3 +167,20 @@ def test_an_interrupted_run_resumes_from_what_finished(env):
     resumed = ResultCache(tmp / "c")
     run_tasks(tasks, {}, jobs=1, cache=resumed)
     assert resumed.hits == 2 and runs() == ["bad.num", "bad.sym"]
+
+
+def test_timing_hints_submit_the_longest_tasks_first(env):
+    path, runs, tmp = env
+    from proofcheck.cache import TimingHints
+
+    tasks = _tasks(path, ["good", "bad"])
+    hints = TimingHints(tmp / "h")
+    assert hints.order(tasks) == tasks  # nothing known: the given order
+    for task, seconds in zip(tasks, (0.1, 3.0, 0.2)):  # the last task was never timed
+        hints.record(task, seconds)
+    hints.save()
+    again = TimingHints(tmp / "h")
+    assert again.order(tasks) == [tasks[3], tasks[1], tasks[2], tasks[0]]
+    assert again.label(tasks[0]) == again.label(dataclasses.replace(tasks[0], seed=99))  # the seed is not part
+    run_tasks(tasks, {}, jobs=2, cache=ResultCache(tmp / "c"))
+    assert set(json.loads((tmp / "c" / "timings.json").read_text())) == {again.label(t) for t in tasks}
