@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="show a claim's statement, hypotheses, provenance and checks")
     show.add_argument("claim")
     show.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE")
-    sub.add_parser("all", parents=[run_opts], help="run every claim")
+    sub.add_parser("all", parents=[run_opts], help="run every claim").set_defaults(check=None, instance=None, mutant=None)
     run = sub.add_parser("run", parents=[run_opts], help="run the named claims (ids, files or modules)")
     run.add_argument("targets", nargs="+", metavar="CLAIM")
     run.add_argument("--instance", type=_instance, default=None, help="replay one instance (JSON) instead of searching")
@@ -166,6 +166,10 @@ def cmd_show(args, out) -> int:
     print("checks:", file=out)
     for check in c.checks:
         print(f"  - {check.describe()}", file=out)
+    if c.parameters:
+        print(f"parameters (narrow with '{c.id}[key=value,...]'):", file=out)
+        for key, values in c.parameters.items():
+            print(f"  - {key}: {', '.join(map(str, values)) if values else 'any finite number'}", file=out)
     if reg.mutants.get(c.id):
         print("mutants (false variants that must FAIL): " + ", ".join(reg.mutants[c.id]), file=out)
     if c.notes:

@@ -157,3 +157,18 @@ def test_the_readme_example_runs_and_its_mutant_is_detected(tmp_path):
     assert proc.returncode == 0 and proc.stdout.startswith("PASS"), proc.stdout + proc.stderr
     code, out, err = run(["selftest", "--claims", tmp_path / "my_claims.py", "am-gm"])
     assert code == 0 and "1/1 mutants detected (100%)" in out, out + err
+
+
+def test_show_lists_the_selectable_parameters():
+    code, out, err = run(["show", "--claims", EXAMPLE, "birthday"])
+    assert code == 0, err
+    assert "parameters (narrow with 'birthday[key=value,...]'):\n  - n: 23, 30, 40, 57\n" in out
+    assert "mutants (false variants that must FAIL): n-22" in out
+
+
+def test_selection_values_may_be_strings_with_parentheses():
+    class Fake:
+        id = "fake"
+        parameters = {"method": ["adam(beta2=1)", "gd"]}
+
+    assert parse("fake[method=[adam(beta2=1),gd]]", Fake) == {"method": ["adam(beta2=1)", "gd"]}
