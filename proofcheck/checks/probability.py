@@ -69,13 +69,17 @@ class Probability(Check):
             records.append(self._judge(case, ctx, n, confidence))
             ctx.report((i + 1) / len(cases), f"case {i + 1}/{len(cases)}")
         worst = min(records, key=lambda r: r["margin"])
-        uses_exact = any("exact" in r for r in records)
-        common = dict(instances=len(cases) * n, worst_margin=worst["margin"],
+        exact_cases = sum(1 for r in records if "exact" in r)
+        # The deciding number is the worst case's: an exact value (mpmath) or a Clopper-Pearson bound from counts.
+        worst_exact = "exact" in worst
+        common = dict(instances=sum(r.get("trials", 1) for r in records), worst_margin=worst["margin"],
                       margin_meaning=f"min over cases of (interval bound - claimed), sign-adjusted for '{self.direction}'; < 0 is bad",
-                      dps=HIGH_DPS if uses_exact and all("exact" in r for r in records) else 15,
-                      backend=("mpmath exact values" if uses_exact else "numpy float64 sampling") + " + scipy Clopper-Pearson",
+                      dps=HIGH_DPS if worst_exact else 15,
+                      backend=(f"mpmath exact value ({HIGH_DPS} digits)" if worst_exact
+                               else "numpy float64 sampling + scipy Clopper-Pearson")
+                      + f"; {exact_cases} of {len(records)} cases exact",
                       details={"direction": self.direction, "samples_per_case": n, "confidence_per_case": confidence,
-                               "cases": records, "worst_case": worst})
+                               "exact_cases": exact_cases, "cases": records, "worst_case": worst})
         failed = [r for r in records if r["status"] == "fail"]
         if failed:
             case = failed[0]["case"]
