@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from proofcheck.cli import main
+from proofcheck import report as reporting
 from proofcheck.report import TIMING_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,10 @@ def argv_for(seed: int, out: Path) -> list:
             "--budget", "quick", "--seed", seed, "--out", out, "--format", "json", "--no-cache"]  # recompute
 
 
-def test_same_seed_and_budget_give_byte_identical_reports(tmp_path):
+def test_same_seed_and_budget_give_byte_identical_reports(tmp_path, monkeypatch):
+    # Other work may commit to this checkout between the two runs: read the git state once, for both.
+    frozen = reporting.git_state(exclude=str(tmp_path))
+    monkeypatch.setattr(reporting, "git_state", lambda exclude=None: dict(frozen))
     out = tmp_path / "r"
     first = run_json(argv_for(11, out))
     second = run_json(argv_for(11, out))
