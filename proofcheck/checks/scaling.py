@@ -19,9 +19,9 @@ Tests (each can fail):
   claimed + tolerance; ``==`` (Theta) also FAILs when its upper end is below claimed - tolerance;
   ``>=`` FAILs when the upper end is below claimed - tolerance.
 - :class:`Ratio`: the bounded-ratio test. The constant C = max T_q / g is fitted on the ``fit`` cells
-  (with a bootstrap interval); on the held-out cells the ratio must stay below ``growth`` x C (upper end of
-  its interval). FAIL when a held-out ratio's lower end (capped runs count as T = cap, a lower bound)
-  exceeds that.
+  (with a bootstrap interval); on each held-out cell the growth (T_q/g) / C, bootstrapped jointly with C,
+  must stay below ``growth``: PASS when its interval's upper end does, FAIL when its lower end exceeds it
+  (capped runs count as T = cap there, a lower bound).
 - :class:`Crossover`: along one axis, the first value at which series ``a`` stops beating series ``b``
   (quantile_a > quantile_b / factor), per value of another axis; the fitted exponent p-hat of that
   crossover against the claimed p, with the same relations as slopes.
@@ -122,6 +122,17 @@ class Plot:
     caption: str = ""
 
 
+def _loglog(ax) -> None:
+    """Log axes with plain tick labels (no mathtext: faster, and stable SVG text)."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
+
+
 def _key(cell: dict, keys: Sequence[str]) -> tuple:
     return tuple((k, cell.get(k)) for k in keys)
 
@@ -189,7 +200,7 @@ class Scaling(Check):
                  crossovers: Sequence[Crossover] = (), plots: Sequence[Plot] = (),
                  admit: Callable[[dict], bool] | None = None, derive: Callable[[dict, Context], dict] | None = None,
                  confirm: Callable[[dict, int, Any], dict] | None = None, confirm_cells: tuple = (1, 3, 6),
-                 cost: Callable[[dict, float], float] | None = None, bootstrap: tuple = (200, 500, 2000),
+                 cost: Callable[[dict, float], float] | None = None, confirm_per: str | None = None, bootstrap: tuple = (1000, 2000, 4000),
                  confidence: float = 0.95, notes: dict | None = None, description: str = ""):
         super().__init__(name, description)
         if not 0 < probability <= 1:
@@ -198,6 +209,7 @@ class Scaling(Check):
         self.slopes, self.ratio, self.crossovers, self.plots = list(slopes), ratio, list(crossovers), list(plots)
         self.admit, self.derive, self.confirm, self.confirm_cells = admit, derive, confirm, confirm_cells
         self.cost, self.bootstrap, self.confidence, self.notes = cost, bootstrap, confidence, notes or {}
+        self.confirm_per = confirm_per
 
     # -- grid --------------------------------------------------------------------------------
     def grid(self, ctx: Context) -> tuple[dict, list[dict]]:
@@ -362,17 +374,21 @@ class Scaling(Check):
             group = {"group": dict(gkey), "fitted_constant": c_point, "constant_interval": [c_lo, c_hi],
                      "constant_over_all_cells": float(np.max(point)), "constant_over_all_cells_interval": [allc_lo, allc_hi],
                      "fit_cells": [rs[i]["cell"] for i in fit], "held_out": []}
+            c_boot_hi = np.max(boot_hi[fit], axis=0)  # C per replicate (capped fit quantiles: +inf)
+            c_boot_lo = np.max(boot_lo[fit], axis=0)  # ... with capped fit quantiles at the cap (a lower bound)
             for i in held:
-                r_lo = _interval(boot_lo[i], conf)[0]
-                r_hi = _interval(boot_hi[i], conf)[1]
-                if math.isinf(rs[i]["q"]) and rs[i]["cap"] is not None:
-                    r_lo = max(r_lo if r_lo is not None else 0.0, rs[i]["cap"] / g[i])
-                limit = spec.growth * c_hi if c_hi is not None and math.isfinite(c_hi) else math.inf
-                margin = (r_lo - limit) / limit if (r_lo is not None and math.isfinite(limit)) else math.nan
-                status = "fail" if margin > 0 else "pass" if (r_hi is not None and r_hi <= limit) else "open"
+                # growth = held-out ratio / fitted C, bootstrapped jointly (the same seed resampling in every cell)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    grow_lo = _interval(boot_lo[i] / c_boot_hi, conf)[0]
+                    grow_hi = _interval(boot_hi[i] / c_boot_lo, conf)[1]
+                if math.isinf(rs[i]["q"]) and rs[i]["cap"] is not None and math.isfinite(c_point):
+                    grow_lo = max(grow_lo if grow_lo is not None else 0.0, rs[i]["cap"] / g[i] / c_point)
+                margin = (grow_lo - spec.growth) / spec.growth if grow_lo is not None else math.nan
+                status = "fail" if margin > 0 else "pass" if (grow_hi is not None and grow_hi <= spec.growth) else "open"
                 test = {"what": f"ratio T/{spec.label} on held-out cell {rs[i]['cell']}", "cell": rs[i]["cell"],
-                        "ratio": float(point[i]), "interval": [r_lo, r_hi], "limit": limit, "status": status,
-                        "margin": margin}
+                        "ratio": float(point[i]), "interval": [_interval(boot_lo[i], conf)[0], _interval(boot_hi[i], conf)[1]],
+                        "growth_over_C": float(point[i] / c_point) if c_point > 0 else math.inf,
+                        "growth_interval": [grow_lo, grow_hi], "limit": spec.growth, "status": status, "margin": margin}
                 group["held_out"].append(test)
                 tests.append(test)
             out_groups.append(group)
@@ -439,8 +455,14 @@ class Scaling(Check):
             return []
         cost = self.cost or (lambda cell, t: t)
         candidates = sorted((r for r in records if math.isfinite(r["q"])), key=lambda r: cost(r["cell"], r["q"]))
+        n_cells, chosen, taken = int(ctx.pick(*self.confirm_cells)), [], {}
+        for r in candidates:  # the cheapest cells, up to n_cells per value of ``confirm_per`` (or overall)
+            group = repr(r["cell"].get(self.confirm_per)) if self.confirm_per else ""
+            if taken.get(group, 0) < n_cells:
+                taken[group] = taken.get(group, 0) + 1
+                chosen.append(r)
         out = []
-        for r in candidates[: int(ctx.pick(*self.confirm_cells))]:
+        for r in chosen:
             i = int(np.argsort(r["T"], kind="stable")[k - 1])  # the seed that realises the quantile
             rec = r["per_seed"][i] if r["per_seed"] else None
             res = dict(self.confirm(r["cell"], seeds[i], rec))
@@ -504,8 +526,7 @@ class Scaling(Check):
                 if cx:
                     ax.plot(cx, [r["cap"] for r in pts if not math.isfinite(r["q"]) and r["cap"]], "x", color="red",
                             label="capped (T > cap)")
-            ax.set_xscale("log")
-            ax.set_yscale("log")
+            _loglog(ax)
             ax.set_xlabel(spec.x)
             ax.set_title(f"{spec.panel}={pv}" if spec.panel else spec.name, fontsize=9)
             ax.grid(True, which="major", alpha=0.3)
@@ -527,8 +548,7 @@ class Scaling(Check):
             ch = group["constant_interval"][1]
             if ch is not None and math.isfinite(ch):
                 ax.axhline(ch * spec.growth, color=f"C{gi}", ls="--", lw=0.8)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        _loglog(ax)
         ax.set_xlabel(spec.label)
         ax.set_ylabel(f"T quantile / {spec.label}")
         ax.set_title(f"ratio T/{spec.label}; dashed: growth {spec.growth} x upper C", fontsize=9)
@@ -548,8 +568,7 @@ class Scaling(Check):
             ax.plot(xs, ys, "o-", color=f"C{i}", label=label)
             ref = np.array([min(xs), max(xs)], dtype=float)
             ax.plot(ref, ys[0] * (ref / xs[0]) ** c["claimed"], ":", color=f"C{i}", lw=0.8)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        _loglog(ax)
         ax.set_xlabel(c["over"])
         ax.set_ylabel(c["along"] + "*")
         ax.set_title(f"crossover {c['name']}: dotted = claimed exponent {c['claimed']:.3g}", fontsize=9)

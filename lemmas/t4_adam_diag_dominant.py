@@ -1,0 +1,204 @@
+"""T4 `adam-diag-dominant`: Algorithm A on nu-diagonally-dominant quadratics (shared/CLAIMS.md T4; abstract).
+
+For nu-DD Q, Algorithm A needs O(min(d sqrt(d kappa), kappa)) log(1/eps) iterations (with constant probability
+over the random initialisation), so Adam can beat GD when d < O(kappa^{1/3}).
+
+It is an upper bound: the check is that T/bound stays bounded over the grid (constant fitted on small cells,
+tested on held-out large ones), that the slopes respect the bound's exponents, and the empirical crossover
+exponent p-hat (smallest d at which tuned Algorithm A stops beating tuned GD, d* ~ kappa^p). The claim implies
+only p-hat >= 1/3 up to noise; a larger p-hat means the bound is loose, which is a finding, not a failure.
+
+Instances: Q = nu_dd(diag, nu = 0.5) with a log-spaced diagonal of spread ``kappa`` (the grid's nominal
+kappa); one Q per cell (drawn from the run seed), the seeds vary the initialisation. The bound is evaluated
+with the actual kappa of that Q (recorded per cell with kappa_bar and kappa_diag, as ``_kappa`` etc.).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from proofcheck import Claim, Symbolic, equal, fact
+from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
+
+from ._common.init import random_init
+from ._common.quadratics import conditions, dd_ratio, nu_dd, spectrum
+from ._common.tuning import ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch
+
+B, EPS, DELTA, NU = 1.0, 1e-12, 0.0, 0.5
+PROBABILITY = 1 / math.e
+ADAM_CAP, GD_CAP, SETTLE = 8.0, 10.0, 0.75
+D_VALUES = [2, 4, 8, 16, 32, 64, 128]
+KAPPA_VALUES = [10.0, 1e2, 1e3, 1e4, 1e5]
+
+
+# -- shared with T5: dense instances made from a cell ------------------------------------------
+
+def dense_measure(make_q, bound_cap):
+    """``measure(cell, seeds)`` for dense Q = make_q(cell) (one Q per cell), methods of lemmas._common.tuning.
+
+    ``bound_cap(cell)`` is the scale of Algorithm A's cap (the claimed bound without constants).
+    """
+
+    def measure(cell: dict, seeds: list) -> Measurement:
+        q = make_q(cell)
+        d, eps = len(q), cell.get("eps", EPS)
+        lmin = float(np.linalg.eigvalsh(q)[0])
+        X0 = np.stack([random_init(d, B, np.random.default_rng(s)) for s in seeds])
+        Q = np.repeat(q[None], len(seeds), 0)
+        kappa = cell["_kappa"]
+        if cell["method"] == GD:
+            cap = int(math.ceil(GD_CAP * kappa * math.log(1 / eps)))
+        else:
+            cap = int(math.ceil(ADAM_CAP * bound_cap(cell) * math.log(1 / eps))) + 50
+        tuned, how = measure_batch(cell["method"], Q, X0, eps=eps, phi=2 * B * lmin, delta=DELTA, cap=cap,
+                                   diagonal=False, beta2=beta2_schedule(d, kappa, eps), settle=SETTLE)
+        per_seed = [{"step": float(s), "T": None if c else int(t)} for s, t, c in zip(tuned.step, tuned.T, tuned.capped)]
+        return Measurement(T=[0 if c else t for t, c in zip(tuned.T, tuned.capped)], capped=tuned.capped.tolist(),
+                           cap=tuned.cap, per_seed=per_seed, info=how)
+
+    return measure
+
+
+def dense_confirm(make_q):
+    def confirm(cell: dict, seed: int, record: dict) -> dict:
+        q = make_q(cell)
+        d, eps = len(q), cell.get("eps", EPS)
+        x0 = random_init(d, B, np.random.default_rng(seed))
+        if cell["method"] == GD:
+            return confirm_gd_count(q, x0, record["step"], eps, record["T"], diagonal=False)
+        b2 = 1.0 if cell["method"] == ADAM else beta2_schedule(d, cell["_kappa"], eps)
+        lmin = float(np.linalg.eigvalsh(q)[0])
+        return confirm_adam_run(q, x0, record["step"], b2, 2 * B * lmin, DELTA, eps, record["T"], diagonal=False)
+
+    return confirm
+
+
+def confirm_cost(cell: dict, T: float) -> float:
+    """GD's closed form is cheap: largest counts first; Algorithm A runs literally: work T d^2 nearest 2e4 first."""
+    if cell["method"] == GD:
+        return -math.log(T + 1)
+    return abs(math.log((T + 1) * cell["d"] ** 2 / 2e4))
+
+
+def with_conditions_fields(make_q):
+    """A ``derive`` hook recording the instance's actual kappa, kappa_bar, kappa_diag (underscore: not grid keys)."""
+
+    def derive(cell: dict, ctx) -> dict:
+        cell["_qseed"] = ctx.subseed("Q", *(f"{k}={v}" for k, v in sorted(cell.items()) if k != "method"))
+        c = conditions(make_q(cell))
+        cell.update(_kappa=c["kappa"], _kappa_bar=c["kappa_bar"], _kappa_diag=c["kappa_diag"])
+        return cell
+
+    return derive
+
+
+is_adam = lambda c: c["method"] != GD
+
+
+# -- T4 -------------------------------------------------------------------------------------------
+
+def make_q(cell: dict) -> np.ndarray:
+    """nu-DD Q with a log-spaced diagonal of spread kappa, shuffled, from the cell's seed."""
+    rng = np.random.default_rng(cell["_qseed"])
+    diag = spectrum(int(cell["d"]), float(cell["kappa"]), "logspaced")
+    rng.shuffle(diag)
+    return nu_dd(diag, cell.get("nu", NU), rng, fill=1.0)
+
+
+def claimed_bound(cell: dict) -> float:
+    """g = min(d sqrt(d kappa), kappa) log(1/eps), with the instance's actual kappa."""
+    d, k = cell["d"], cell["_kappa"]
+    return min(d * math.sqrt(d * k), k) * math.log(1 / cell.get("eps", EPS))
+
+
+def constant_bound(cell: dict) -> float:
+    """The mutant: T = O(log(1/eps)), independent of d and kappa."""
+    return math.log(1 / cell.get("eps", EPS))
+
+
+def derivation(ctx):
+    d, k, kb, kd, nu = sp.symbols("d kappa kappa_bar kappa_diag nu", positive=True)
+    g1 = d * sp.sqrt(d * k)
+    return [
+        equal("crossover of the two terms: d sqrt(d kappa) = kappa at d = kappa^(1/3)", sp.solve(sp.Eq(g1, k), d)[0],
+              k ** sp.Rational(1, 3)),
+        equal("so Adam's bound d sqrt(d kappa) log(1/eps) is below GD's kappa log(1/eps) iff d < kappa^(1/3): p = 1/3",
+              sp.simplify((g1 / k).subs(d, k ** sp.Rational(1, 3))), 1),
+        equal("slope of log(d sqrt(d kappa)) in log d is 3/2", sp.diff(sp.log(g1).subs(d, sp.exp(sp.Symbol("s"))),
+                                                                   sp.Symbol("s")), sp.Rational(3, 2)),
+        equal("slope of log(d sqrt(d kappa)) in log kappa is 1/2", sp.diff(sp.log(g1).subs(k, sp.exp(sp.Symbol("t"))),
+                                                                       sp.Symbol("t")), sp.Rational(1, 2)),
+        fact("F2: for nu-DD Q, kappa_bar <= (1+nu)/(1-nu), finite for nu < 1 (here nu = 1/2: 3)",
+             sp.Eq(((1 + nu) / (1 - nu)).subs(nu, sp.Rational(1, 2)), 3)),
+    ]
+
+
+def axes(ctx) -> dict:
+    return {"d": ctx.pick([2, 8, 64], [2, 4, 8, 16, 32, 64], D_VALUES),
+            "kappa": ctx.pick([10.0, 1e3], [10.0, 1e2, 1e3, 1e4], KAPPA_VALUES),
+            "method": ctx.pick([ADAM, GD], [ADAM, ADAM_B2, GD]), "nu": [NU], "eps": [EPS]}
+
+
+def cross_axes(ctx) -> dict:
+    return {"kappa": ctx.pick([8.0, 32.0], [8.0, 32.0, 128.0]),
+            "d": [2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512],
+            "method": [ADAM, GD], "nu": [NU], "eps": [EPS]}
+
+
+def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/eps)", p_claimed=1 / 3) -> Claim:
+    derive = with_conditions_fields(make_q)
+    measure = dense_measure(make_q, lambda c: min(c["d"] * math.sqrt(c["d"] * c["_kappa"]), c["_kappa"]))
+    confirm = dense_confirm(make_q)
+    first_term = lambda c: c["d"] ** 3 < c["_kappa"]
+    notes = {"hyperparameters": {"B": B, "phi": "2 B lambda_min(Q)", "delta": DELTA, "eps": EPS, "nu": NU,
+                                 "beta2": "1, and 1 - 0.1/(min(d+1,kappa) log(1/eps))"},
+             "tuning": GRID.record(),
+             "instances": "one nu-DD Q per cell: log-spaced diagonal of spread kappa (nominal), random off-diagonal "
+                          "signs scaled so the tightest row has ratio nu; actual kappa, kappa_bar, kappa_diag per cell"}
+    sweep = Scaling(
+        "scaling-sweep", axes=axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(24, 32, 64),
+        slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c),
+                      description="where d^3 < kappa the bound is d^{3/2} kappa^{1/2}: slope <= 3/2 in d"),
+                Slope("adam-kappa", "kappa", 1.0, "<=", 0.15, where=is_adam,
+                      description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")],
+        ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 8 and c["kappa"] <= 1e2, growth=2.0, where=is_adam,
+                    group_by=("method",), label=bound_label),
+        plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q"),
+               Plot("T-vs-d", "d", line="kappa", panel="method", caption="T quantile against d, nu-DD Q")],
+        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2), notes=notes,
+        description="sweep over d and kappa for nu-DD Q; bounded ratio on held-out cells")
+    crossover = Scaling(
+        "crossover", axes=cross_axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(8, 16, 32),
+        admit=lambda c: c["d"] <= 4 * c["kappa"],
+        crossovers=[Crossover("adam-vs-gd", over="kappa", along="d", series="method", a=ADAM, b=GD, claimed=p_claimed,
+                              relation=">=", tolerance=0.1, factor=2.0,
+                              description="smallest d at which tuned Algorithm A stops beating tuned GD by a factor 2; "
+                                          "the claim implies p-hat >= 1/3; larger means the bound is loose (a finding)")],
+        plots=[Plot("crossover-T-vs-d", "d", line="method", panel="kappa", caption="tuned T along d, nu-DD Q")],
+        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 1),
+        notes={"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"},
+        description="crossover d*(kappa) for nu-DD Q and its exponent p-hat")
+    return Claim(
+        id="adam-diag-dominant",
+        title="Algorithm A on nu-DD Q: T = O(min(d sqrt(d kappa), kappa) log(1/eps)); Adam can beat GD when d < O(kappa^{1/3})",
+        source="arXiv 2402.07114 (abstract); CLAIMS.md T4",
+        provenance="abstract",
+        statement=r"P\big(T_A(\varepsilon) \le C\min(d\sqrt{d\kappa},\kappa)\log(1/\varepsilon)\big) \ge p_0\ \text{for}\ \nu\text{-DD}\ Q",
+        sympy_statement="T_A <= C*Min(d*sqrt(d*kappa), kappa)*log(1/epsilon)",
+        hypotheses=[f"Q nu-diagonally dominant, nu = {NU}; log-spaced diagonal of spread kappa", "x_0 i.i.d. Unif[-2B, 2B]",
+                    "phi = 2 B lambda_min, delta = 0, beta2 = 1 and beta2 < 1 close to 1; alpha, eta tuned on the same grid",
+                    f"eps = {EPS}; probability level 1/e (our choice: the constant is not stated)"],
+        checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"), sweep, crossover],
+        parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512], "kappa": KAPPA_VALUES + [8.0, 32.0, 128.0],
+                    "method": [ADAM, ADAM_B2, GD]},
+        notes="An upper bound: a p-hat above 1/3 is reported as a finding on the bound's looseness.",
+    )
+
+
+CLAIM = build()
+MUTANTS = {"adam-diag-dominant": {
+    "bound-constant": lambda: build(bound=constant_bound, bound_label="log(1/eps)"),
+    "crossover-p-2": lambda: build(p_claimed=2.0),
+}}

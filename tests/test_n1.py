@@ -1,0 +1,38 @@
+"""N1 `adam-worse-than-gd`: a certified witness at d = 4, kappa = 1e4; the diagonal-only mutant is not PASS."""
+import numpy as np
+import pytest
+
+from lemmas import n1_adam_worse_than_gd as n1
+from proofcheck import Verdict
+from proofcheck.testing import run_claim
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_claim(n1.CLAIM, budget="quick")
+
+
+def test_witness_certified_with_its_description(result):
+    assert result.verdict is Verdict.PASS, result.reason
+    ev = next(e for e in result.evidence if e.kind == "existence")
+    desc = ev.details["witness_description"]
+    assert desc["d"] == 4 and desc["d"] < desc["kappa"] ** (1 / 3)
+    assert desc["kappa_bar"] > 1 and desc["kappa_diag"] >= 1
+    assert all(a > g for a, g in zip(desc["T_adam_tuned"], desc["T_gd_tuned"]))
+    cert = ev.details["candidates_certified"][-1]
+    assert cert["holds"] is True and ev.dps == 100
+    rows = cert["at_50"]["rows"]
+    assert all(r["T_gd_high"] == r["T_gd_f64"] and r["every_adam_grid_step_exceeds_T_gd"] for r in rows)
+    assert cert["literal_rerun_float64"]["agree"] in (True, None)
+    assert np.array(ev.witness["Q"]).shape == (4, 4)
+
+
+def test_replay_of_the_witness(result):
+    ev = next(e for e in result.evidence if e.kind == "existence")
+    replay = run_claim(n1.CLAIM, budget="quick", instance=ev.witness, only_check="witness")
+    assert replay.evidence[0].verdict is Verdict.PASS
+
+
+def test_diagonal_only_mutant_is_not_pass():
+    mutant = n1.MUTANTS["adam-worse-than-gd"]["diagonal-only"]()
+    assert run_claim(mutant, budget="quick").verdict is not Verdict.PASS

@@ -1,0 +1,40 @@
+"""T4 `adam-diag-dominant` and T5 `adam-general` at the quick budget, and their mutants."""
+import pytest
+
+from lemmas import t4_adam_diag_dominant as t4
+from lemmas import t5_adam_general as t5
+from proofcheck import Verdict
+from proofcheck.testing import run_claim
+
+
+@pytest.fixture(scope="module")
+def t4_result():
+    return run_claim(t4.CLAIM, budget="quick")
+
+
+def test_t4_evidence(t4_result):
+    assert t4_result.verdict is not Verdict.FAIL, t4_result.reason
+    sweep = next(e for e in t4_result.evidence if e.check == "scaling-sweep")
+    cell = sweep.details["per_cell"][0]["cell"]
+    assert {"_kappa", "_kappa_bar", "_kappa_diag"} <= set(cell) and cell["_kappa_bar"] <= 3 + 1e-9  # F2, nu = 1/2
+    assert sweep.details["ratio"]["groups"][0]["constant_interval"][0] is not None
+    cross = next(e for e in t4_result.evidence if e.check == "crossover")
+    line = cross.details["crossovers"][0]["lines"][0]
+    assert line["p_hat"] >= 1 / 3 - 0.1  # the claim's implication; larger is a finding on looseness
+
+
+def test_t5_not_fail_with_evidence():
+    result = run_claim(t5.CLAIM, budget="quick")
+    assert result.verdict is not Verdict.FAIL, result.reason
+    sweep = next(e for e in result.evidence if e.check == "scaling-sweep")
+    assert sweep.details["slopes"] and sweep.artifacts
+
+
+@pytest.mark.parametrize("module,claim_id,name,check", [
+    (t4, "adam-diag-dominant", "bound-constant", "scaling-sweep"),
+    (t4, "adam-diag-dominant", "crossover-p-2", "crossover"),
+    (t5, "adam-general", "kbar-exponent-half", "scaling-sweep"),
+])
+def test_mutants_fail(module, claim_id, name, check):
+    result = run_claim(module.MUTANTS[claim_id][name](), budget="quick", only_check=check)
+    assert result.verdict is Verdict.FAIL, result.reason
