@@ -185,7 +185,7 @@ class RateSpace(Space):
         spec = random_spec(family, int(rng.integers(2, 4)), rng)
         return {"spec": spec, "x0": _start(make(spec), rng), "phi": 0.0 if rng.random() < 0.3 else float(rng.uniform(0.1, 3)),
                 "beta2": 1.0 if rng.random() < 0.25 else float(1 - 10 ** rng.uniform(-3, np.log10(0.5))),
-                "delta": float(np.exp(rng.uniform(np.log(0.05), np.log(5)))), "alpha_frac": float(rng.uniform(0.2, 1.0))}
+                "delta": float(np.exp(rng.uniform(np.log(0.01), np.log(5)))), "alpha_frac": float(rng.uniform(0.2, 1.0))}
 
     def perturb(self, inst, rng, scale):
         return dict(inst, delta=float(np.clip(inst["delta"] * np.exp(scale * rng.standard_normal()), 0.01, 10)),
@@ -260,7 +260,7 @@ def build(rate_fn=rate, mu_of=pl_constant) -> Claim:
                   random=(50, 1000, 10000), climbs=(1, 6, 24), climb_steps=(10, 80, 300), hypothesis_examples=(0, 0, 0)),
             Bound("linear-rate", RateSpace(), rate_sides(rate_fn, mu_of),
                   f"(f_k - f*) <= rho^k (f_0 - f*) for k <= {RATE_ITERS} on runs of Algorithm A at {HIGH_DPS} digits",
-                  random=(6, 40, 200), **light),
+                  random=(10, 40, 200), **light),
         ],
     )
 
