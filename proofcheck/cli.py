@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     selftest.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
     selftest.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                           help="also load user claims (and their MUTANTS) from a .py file or module")
+    selftest.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
     selftest.add_argument("--quiet", "-q", action="store_true", help="print only the detected share")
     return parser
 
@@ -273,8 +274,12 @@ def cmd_selftest(args, out, err) -> int:
     """Run every registered mutant; exit 0 only when all of them are detected (FAIL)."""
     from . import selftest
 
+    from .execution import run_tasks
+
     reg = _registry(args.claims)
-    outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=args.targets or None)
+    execute = lambda tasks, on_done=None: run_tasks(tasks, jobs=args.jobs, on_done=on_done)  # no cache: FAILs never are
+    outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=args.targets or None,
+                                     run_tasks=execute)
     selftest.render(outcomes, out, quiet=args.quiet)
     return EXIT_OK if selftest.detected_share(outcomes) == 1.0 else EXIT_FAIL
 
