@@ -291,3 +291,44 @@ def test_summary_table_on_a_terminal(tmp_path):
     text = screen.getvalue()
     assert "proofcheck summary" in text and "FAIL" in text and "reproduce gd-rate: python -m proofcheck run" in text
     assert text.rstrip().endswith("summary: 1 claims: 0 PASS, 1 FAIL, 0 ERROR, 0 INCONCLUSIVE")
+
+
+INTERRUPTED = '''
+import sympy as sp
+from proofcheck import Claim, Symbolic, fact
+
+x = sp.Symbol("x", positive=True)
+
+
+def ctrl_c(ctx):
+    raise KeyboardInterrupt
+
+
+CLAIMS = [
+    Claim(id="finishes", title="finishes", source="test", provenance="user", statement="x+1>0", hypotheses=[],
+          checks=[Symbolic("fine", lambda ctx: [fact("positive", x + 1 > 0)])]),
+    Claim(id="interrupted", title="Ctrl-C", source="test", provenance="user", statement="-", hypotheses=[],
+          checks=[Symbolic("ctrl-c", ctrl_c)]),
+]
+'''
+
+
+def test_ctrl_c_during_the_run_keeps_what_finished_and_marks_the_report_incomplete(tmp_path):
+    (tmp_path / "interrupted.py").write_text(INTERRUPTED)
+    code, out, err = run(["run", tmp_path / "interrupted.py", "--jobs", "1", "--budget", "quick", "--out",
+                          tmp_path / "r"])
+    assert "interrupted" in err and "Traceback" not in err
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["complete"] is False and [c["id"] for c in report["claims"]] == ["finishes"]
+
+
+def test_ctrl_c_while_writing_reports_exits_130_and_keeps_the_old_report(out_dir, monkeypatch):
+    before = snapshot(out_dir)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reporting, "write_reports", interrupted)
+    code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", out_dir])
+    assert code == 130 and err == "proofcheck: interrupted\n"
+    _assert_intact(out_dir, before)
