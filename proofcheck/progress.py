@@ -31,6 +31,15 @@ def is_terminal(stream) -> bool:
         return False
 
 
+def _have_rich() -> bool:
+    """rich is an optional dependency (the ``report`` extra): without it, output stays plain."""
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def claim_label(ref) -> str:
     """How a claim is named on screen: its id, plus the mutant when one runs."""
     return ref.id + (f" (mutant {ref.mutant})" if getattr(ref, "mutant", None) else "")
@@ -65,10 +74,10 @@ class LiveProgress:
 
     # -- context manager ---------------------------------------------------------
     def __enter__(self) -> "LiveProgress":
-        if self.enabled and self._tasks:
+        if self.enabled and self._tasks and _have_rich():
             from rich.console import Console
-            from rich.table import Column
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.table import Column
 
             console = Console(file=self.stream, force_terminal=True)
             self._live = Progress(TextColumn("{task.description}"), BarColumn(bar_width=12), MofNCompleteColumn(),
@@ -150,7 +159,7 @@ def tally_line(claim_results) -> str:
 
 def summary(claim_results, out, rich: bool | None = None) -> None:
     """The end-of-run table, with each FAIL's reproducer under it and the tally as the last line."""
-    use_rich = is_terminal(out) if rich is None else rich
+    use_rich = (is_terminal(out) if rich is None else rich) and _have_rich()
     if use_rich:
         from rich.console import Console
         from rich.table import Table
