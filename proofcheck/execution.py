@@ -199,11 +199,12 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
     """Run every task, filling ``results`` (task -> evidence JSON) as tasks finish; returns ``results``.
 
     Cached results (see :mod:`proofcheck.cache`) are taken first and reported through ``on_done``
-    like fresh ones. With a cache, pool and Dask runs submit the tasks that took longest last time
-    first (:class:`~proofcheck.cache.TimingHints`); ``on_done`` still follows the order of ``tasks``. The rest run on the Dask ``scheduler`` when given, else on a pool of ``jobs``
+    like fresh ones. The rest run on the Dask ``scheduler`` when given, else on a pool of ``jobs``
     processes (default: all cores), or in this process when one job or one task remains (where
-    ``progress_for(task)`` may give live per-check progress). KeyboardInterrupt propagates after
-    the workers are stopped; ``results`` then holds what finished.
+    ``progress_for(task)`` may give live per-check progress). With a cache, every run records how
+    long each check took, and pool and Dask runs submit the checks that took longest last time
+    first (:class:`~proofcheck.cache.TimingHints`); ``on_done`` still follows the order of ``tasks``.
+    KeyboardInterrupt propagates after the workers are stopped; ``results`` then holds what finished.
     """
     results = {} if results is None else results
     pending = []
@@ -219,11 +220,9 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
         return results
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, len(pending))
-    if scheduler is None and jobs <= 1:
-        run_in_process(pending, results, cache, on_done, progress_for)
-        return results
+    in_process = scheduler is None and jobs <= 1
     hints = TimingHints(cache.directory) if cache is not None and cache.write else None
-    order = hints.order(pending) if hints is not None else None
+    order = hints.order(pending) if hints is not None and not in_process else None
     if hints is not None:
         user_done = on_done
 
@@ -232,7 +231,9 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
             if user_done is not None:
                 user_done(task, evidence)
     try:
-        if scheduler is not None:
+        if in_process:
+            run_in_process(pending, results, cache, on_done, progress_for)
+        elif scheduler is not None:
             run_dask(pending, scheduler, results, cache, on_done, submit_order=order)
         else:
             run_pool(pending, jobs, results, cache, on_done, submit_order=order)
