@@ -639,7 +639,8 @@ def phase_plot(axis: str, threshold=threshold_formula):
 
 def build(threshold=threshold_formula, amplitude=orbit_amplitude, region=stability_region) -> Claim:
     formula = case_formula(threshold)
-    light = dict(climbs=(0, 0, 0), climb_steps=(0, 0, 0), hypothesis_examples=(0, 0, 0))
+    # These sides run Algorithm A in mpmath even when screening: say so in the evidence.
+    light = dict(climbs=(0, 0, 0), climb_steps=(0, 0, 0), hypothesis_examples=(0, 0, 0), screening="mpmath 50-digit")
     return Claim(
         id="fixed-point",
         title="Adam with delta != 0: convergence above kappa alpha/(2r), a period-2 orbit below it",

@@ -65,8 +65,10 @@ class Bound(Check):
     def __init__(self, name: str, space: Space, sides: Callable, description: str = "",
                  certify: Callable[[dict], dict] | None = None,
                  random: tuple = (300, 3000, 30000), climbs: tuple = (4, 8, 32), climb_steps: tuple = (40, 150, 600),
-                 hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL):
+                 hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL,
+                 screening: str = "float64"):
         super().__init__(name, description)
+        self.screening = screening  # what ``sides(inst, None)`` computes in, recorded in the evidence
         self.space, self.sides, self.certify = space, sides, certify
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "hypothesis": hypothesis_examples}
         self.near = near
@@ -206,7 +208,7 @@ class Bound(Check):
         cert = self.certify(worst) if self.certify else None
         common = dict(instances=len(seen), worst_margin=float(worst_mp),
                       margin_meaning="largest relative excess (lhs - rhs)/|rhs| found; <= 0 means the bound held",
-                      dps=HIGH_DPS, backend="mpmath (float64 screening)", certified=bool(cert and cert.get("certified")),
+                      dps=HIGH_DPS, backend=f"mpmath ({self.screening} screening)", certified=bool(cert and cert.get("certified")),
                       details={"worst_instance": worst, "worst_margin_float64": worst_m, "escalated": len(escalate),
                                "nonfinite_screen_values": nonfinite, "certificate": cert,
                                "search": {k: ctx.pick(*v) for k, v in self.effort.items()}})
