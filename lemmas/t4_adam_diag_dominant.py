@@ -159,7 +159,7 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
                           "signs scaled so the tightest row has ratio nu; actual kappa, kappa_bar, kappa_diag per cell"}
     sweep = Scaling(
         "scaling-sweep", axes=axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(24, 32, 64),
-        slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c),
+        slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c), min_points=3,
                       description="where d^3 < kappa the bound is d^{3/2} kappa^{1/2}: slope <= 3/2 in d"),
                 Slope("adam-kappa", "kappa", 1.0, "<=", 0.15, where=is_adam,
                       description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")],

@@ -9,8 +9,10 @@ cell whose quantile is capped is reported as such and only ever used as a *lower
 Per cell, the seed quantile matching the claimed probability p is the order statistic
 T_(ceil(p n)): "T <= C g with probability >= p" is the statement that this quantile is <= C g.
 Uncertainty comes from a seeded bootstrap over seeds (one resampling of the seed indices shared by
-all cells, which keeps paired comparisons paired); intervals are percentile intervals,
-Bonferroni-corrected over all the tests the check makes.
+all cells, which keeps paired comparisons paired); intervals are percentile intervals. A FAIL is decided
+on intervals Bonferroni-corrected over all the tests the check makes (family-wise control of false
+FAILs); a PASS on each test's own interval at the nominal confidence (the check passes only if every
+test passes, so a false PASS needs the false test itself to pass: an intersection-union test).
 
 Tests (each can fail):
 
@@ -143,18 +145,27 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _decide(lo: float | None, hi: float | None, claimed: float, relation: str, tol: float) -> tuple[str, float]:
-    """('pass'|'fail'|'open', margin) for an interval against a claimed value; margin > 0 means violated."""
+def _decide(lo: float | None, hi: float | None, claimed: float, relation: str, tol: float,
+            pass_interval: tuple | None = None) -> tuple[str, float]:
+    """('pass'|'fail'|'open', margin) for an interval against a claimed value; margin > 0 means violated.
+
+    ``lo, hi`` (family-wise interval) decide FAIL; ``pass_interval`` (the per-test interval, default the same)
+    decides PASS: every test must pass for the check to pass, so a false PASS needs the one false test to pass,
+    and the per-test level already bounds that (intersection-union test).
+    """
+    plo, phi = pass_interval if pass_interval is not None else (lo, hi)
     if lo is None or hi is None or not (math.isfinite(lo) or math.isfinite(hi)):
         return "open", math.nan
+    plo = lo if plo is None else plo
+    phi = hi if phi is None else phi
     if relation == "<=":
         margin = lo - (claimed + tol)
-        return ("fail" if margin > 0 else "pass" if hi <= claimed + tol else "open"), margin
+        return ("fail" if margin > 0 else "pass" if phi <= claimed + tol else "open"), margin
     if relation == ">=":
         margin = (claimed - tol) - hi
-        return ("fail" if margin > 0 else "pass" if lo >= claimed - tol else "open"), margin
+        return ("fail" if margin > 0 else "pass" if plo >= claimed - tol else "open"), margin
     margin = max(lo - (claimed + tol), (claimed - tol) - hi)
-    inside = lo >= claimed - tol and hi <= claimed + tol
+    inside = plo >= claimed - tol and phi <= claimed + tol
     return ("fail" if margin > 0 else "pass" if inside else "open"), margin
 
 
@@ -271,7 +282,8 @@ class Scaling(Check):
             "probability": self.probability,
             "quantile": f"order statistic T_({k}) of {n} seeds (the smallest t with empirical P(T <= t) >= {self.probability:.4g})",
             "bootstrap": {"replicates": reps, "confidence": self.confidence, "tests": n_tests,
-                          "per_test_confidence": conf, "method": "percentile, seed indices resampled jointly for all cells"},
+                          "familywise_confidence_for_fail": conf, "confidence_for_pass": self.confidence,
+                          "method": "percentile, seed indices resampled jointly for all cells"},
             "per_cell": [self._cell_json(r, conf) for r in records],
             "slopes": slopes,
             "ratio": ratio,
@@ -344,12 +356,15 @@ class Scaling(Check):
             y_point = np.log([[r["q"]] for r in finite])
             y_boot = np.log(np.vstack([r["boot"] for r in finite]))
             est = float(_ols_slopes(x, y_point)[0])
-            lo, hi = _interval(_ols_slopes(x, y_boot), conf)
-            status, margin = _decide(lo, hi, spec.claimed, spec.relation, spec.tolerance)
+            boot = _ols_slopes(x, y_boot)
+            lo, hi = _interval(boot, conf)
+            plo, phi = _interval(boot, self.confidence)
+            status, margin = _decide(lo, hi, spec.claimed, spec.relation, spec.tolerance, (plo, phi))
             lines.append({"what": f"slope {spec.name} in {spec.vary} at {fixed}", "fixed": fixed,
                           "points": [[r["cell"][spec.vary], r["q"]] for r in finite],
                           "excluded_capped": [r["cell"][spec.vary] for r in line if not math.isfinite(r["q"])],
-                          "slope": est, "interval": [lo, hi], "status": status, "margin": margin})
+                          "slope": est, "interval": [plo, phi], "interval_familywise": [lo, hi], "status": status,
+                          "margin": margin})
         return {"name": spec.name, "vary": spec.vary, "claimed": spec.claimed, "relation": spec.relation,
                 "tolerance": spec.tolerance, "description": spec.description, "lines": lines}
 
@@ -379,8 +394,8 @@ class Scaling(Check):
             for i in held:
                 # growth = held-out ratio / fitted C, bootstrapped jointly (the same seed resampling in every cell)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    grow_lo = _interval(boot_lo[i] / c_boot_hi, conf)[0]
-                    grow_hi = _interval(boot_hi[i] / c_boot_lo, conf)[1]
+                    grow_lo = _interval(boot_lo[i] / c_boot_hi, conf)[0]  # family-wise: decides FAIL
+                    grow_hi = _interval(boot_hi[i] / c_boot_lo, self.confidence)[1]  # per test: decides PASS
                 if math.isinf(rs[i]["q"]) and rs[i]["cap"] is not None and math.isfinite(c_point):
                     grow_lo = max(grow_lo if grow_lo is not None else 0.0, rs[i]["cap"] / g[i] / c_point)
                 margin = (grow_lo - spec.growth) / spec.growth if grow_lo is not None else math.nan
@@ -436,13 +451,16 @@ class Scaling(Check):
                 x = np.log([float(stars[i][0]) for i in keep])
                 yb = np.log(np.vstack([boot_stars[i] for i in keep]))
                 est = float(_ols_slopes(x, np.log([[stars[i][1]] for i in keep]))[0])
-                lo, hi = _interval(_ols_slopes(x, yb), conf)
-                status, margin = _decide(lo, hi, spec.claimed, spec.relation, spec.tolerance)
-                loose = spec.relation == ">=" and lo is not None and lo > spec.claimed + spec.tolerance
-                line.update(p_hat=est, interval=[lo, hi], status=status, margin=margin,
+                boot = _ols_slopes(x, yb)
+                lo, hi = _interval(boot, conf)
+                plo, phi = _interval(boot, self.confidence)
+                status, margin = _decide(lo, hi, spec.claimed, spec.relation, spec.tolerance, (plo, phi))
+                loose = spec.relation == ">=" and plo is not None and plo > spec.claimed + spec.tolerance
+                line.update(p_hat=est, interval=[plo, phi], interval_familywise=[lo, hi], status=status, margin=margin,
                             note=("p-hat above the claimed exponent: the bound is loose here (a finding, not a failure)"
                                   if loose else ""))
-                test = {"what": f"crossover {spec.name} exponent at {dict(okey)}", "p_hat": est, "interval": [lo, hi],
+                test = {"what": f"crossover {spec.name} exponent at {dict(okey)}", "p_hat": est, "interval": [plo, phi],
+                        "interval_familywise": [lo, hi],
                         "claimed": spec.claimed, "relation": spec.relation, "status": status, "margin": margin}
                 tests.append(test)
             lines.append(line)
