@@ -187,12 +187,19 @@ def bench_certified(repeat: int) -> list[dict]:
 
 # ---------------------------------------------------------------------------------------------
 
+def children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def proofcheck_cli(args: list[str], out: str) -> tuple[float, int, dict]:
     """Run the CLI in a fresh process. ``--rerun`` with a private cache directory: no result is read
     from a cache, but each run records its checks' times, which later pool runs use to submit the
     longest checks first (as a user's second run would)."""
     env = dict(os.environ, PROOFCHECK_CACHE_DIR=str(Path(out).parent / "bench-cache"))
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--rerun", "--out", out, "--format", "json",
                            "--quiet"], cwd=ROOT, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -200,6 +207,8 @@ def proofcheck_cli(args: list[str], out: str) -> tuple[float, int, dict]:
         report = json.loads((Path(out) / "report.json").read_text())
     except (OSError, ValueError):
         report = {}
+    report["_cpu_seconds"] = children_cpu() - cpu  # the run and its workers (forkserver workers included)
+    report["_load"] = os.getloadavg()[0]
     if proc.returncode not in (0, 1, 3):
         print(proc.stderr[-2000:], file=sys.stderr)
     return seconds, proc.returncode, report
@@ -223,10 +232,15 @@ def bench_cli(skip_standard: bool) -> dict:
         runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 1), ("standard", 2)])
         for budget, jobs in runs:
             seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], f"{tmp}/{budget}{jobs}")
-            results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "exit": code, "verdicts": verdict_line(report)}
-            rows.append([f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}", code, verdict_line(report)])
+            results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"],
+                                                   "load": report["_load"], "exit": code,
+                                                   "verdicts": verdict_line(report)}
+            rows.append([f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}", f"{report['_cpu_seconds']:.1f}",
+                         f"{report['_load']:.1f}", code, verdict_line(report)])
+            print(f"  measured: {rows[-1]}")
         table(f"`python -m proofcheck all` ({len(results['claims'])} claims in the catalogue: "
-              f"{', '.join(results['claims'])})", ["command", "seconds", "exit", "verdicts"], rows)
+              f"{', '.join(results['claims'])}); load = 1-min load average at the end (other users of the "
+              f"machine make wall times longer)", ["command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
         for budget in ("quick",) + (() if skip_standard else ("standard",)):
             one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
             results[f"speedup_{budget}"] = one / two
@@ -267,6 +281,7 @@ def grid_growth(reg, tmp: str) -> list[dict]:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="engines,cli", help="comma-separated: engines (screening, highprec, "
                         "certified), screening, highprec, certified, cli")
@@ -278,7 +293,8 @@ def main() -> int:
     if "engines" in only:
         only |= {"screening", "highprec", "certified"}
     print(f"proofcheck benchmarks on {os.cpu_count()} cores, python {sys.version.split()[0]}, "
-          f"screening backend {fast.BACKEND}, high precision {highprec.BACKEND}")
+          f"screening backend {fast.BACKEND}, high precision {highprec.BACKEND}; "
+          f"load average {os.getloadavg()[0]:.1f} at the start")
     figures = {}
     if "screening" in only:
         figures["screening"] = bench_screening(args.repeat)
