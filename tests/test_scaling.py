@@ -43,13 +43,14 @@ def claim(check):
                  checks=[check])
 
 
-def run(check, budget="quick", selection=None):
-    ctx = Context(seed=0, budget=Budget(budget), claim_id="toy", check_name=check.name, selection=selection or {})
+def run(check, budget="quick", selection=None, plots=False):
+    ctx = Context(seed=0, budget=Budget(budget), claim_id="toy", check_name=check.name, selection=selection or {},
+                  options={"plots": plots})
     return check.run(ctx)
 
 
 def test_true_power_law_passes_with_slope_interval_and_constant():
-    ev = run(sweep())
+    ev = run(sweep(), plots=True)
     assert ev.verdict is Verdict.PASS, ev.reason
     line = ev.details["slopes"][0]["lines"][0]
     lo, hi = line["interval"]
@@ -91,7 +92,7 @@ def test_capped_quantiles_are_lower_bounds_never_convergence():
 def test_selection_narrows_the_grid_and_same_seed_same_numbers():
     ev = run(sweep(), selection={"n": [2, 8, 32]})
     assert [c["cell"]["n"] for c in ev.details["per_cell"]] == [2, 8, 32]
-    a, b = run(sweep()), run(sweep())
+    a, b = run(sweep(), plots=True), run(sweep(), plots=True)
     assert a.details["per_cell"] == b.details["per_cell"] and a.details["slopes"] == b.details["slopes"]
     assert [x["data"] for x in a.artifacts] == [x["data"] for x in b.artifacts]
 
@@ -110,6 +111,12 @@ def test_crossover_exponent_is_estimated_and_judged():
     assert abs(line["p_hat"] - 1.0) < 0.1 and ev.verdict is Verdict.PASS
     assert run(crossover_check(2.0, ">=")).verdict is Verdict.FAIL
     assert run(crossover_check(1.0 / 3, ">=")).details["crossovers"][0]["lines"][0]["note"]  # loose: a finding
+
+
+def test_plots_skipped_at_quick_unless_asked():
+    ev = Scaling("s", axes=axes, measure=power_law(1.0), probability=0.5, seeds=(8, 8, 8), plots=[Plot("p", "n")],
+                 bootstrap=(50, 50, 50)).run(Context(seed=0, budget=Budget("quick"), claim_id="toy", check_name="s"))
+    assert ev.artifacts == [] and ev.details["plots"].startswith("skipped")
 
 
 def test_decide_relations():

@@ -30,10 +30,19 @@ def test_sweep_evidence_grid_seeds_slopes_constant_plots(result):
     assert all(abs(l["slope"] - 1) < 0.1 for l in gd["lines"])  # GD: Theta(kappa log 1/eps)
     group = d["ratio"]["groups"][0]
     assert 0 < group["fitted_constant"] <= 0.25 + 0.05  # the derivation predicts at most 1/4 (plus the +1)
-    assert {a["name"] for a in ev.artifacts} >= {"T-vs-kappa", "T-vs-d", "ratio"}
+    assert d["plots"].startswith("skipped")  # quick budget: no figures
     assert d["confirmations"] and all(c["agree"] for c in d["confirmations"])
     assert ev.dps and ev.dps >= 30 and "mpmath" in ev.backend
     assert "tuning" in d and d["tuning"]["multipliers"][0] == 1.0
+
+
+def test_plots_render_when_asked():
+    check = next(c for c in t2.CLAIM.checks if c.name == "scaling-sweep")
+    ctx = Context(seed=0, budget=Budget("quick"), claim_id=t2.CLAIM.id, check_name=check.name,
+                  selection={"d": [2, 8], "kappa": [10.0, 1e3]}, options={"plots": True})
+    ev = check.run(ctx)
+    assert {a["name"] for a in ev.artifacts} >= {"T-vs-kappa", "T-vs-d", "ratio"}
+    assert all(a["mime"] == "image/svg+xml" and "<svg" in a["data"] for a in ev.artifacts)
 
 
 def test_crossover_reports_p_hat(result):

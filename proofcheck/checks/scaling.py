@@ -292,7 +292,9 @@ class Scaling(Check):
             "capped_quantile_cells": capped_cells,
             **self.notes,
         }
-        artifacts = self._plots(records, slopes, ratio, crossovers, conf)
+        want_plots = bool(ctx.options.get("plots", ctx.pick(False, True, True)))  # figures cost ~1 s each
+        artifacts = self._plots(records, slopes, ratio, crossovers, conf) if want_plots else []
+        details["plots"] = "rendered" if want_plots else "skipped at the quick budget (options['plots'] = True forces them)"
         confirmed_dps = [c["dps"] for c in confirmations if c.get("dps")]
         common = dict(instances=int(sum(len(r["T"]) for r in records)),
                       worst_margin=max(margins) if margins else None,
