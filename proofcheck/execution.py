@@ -10,9 +10,9 @@ or the completion order (``tests/test_execution.py`` checks this).
 caller can write an incomplete report; with a cache, each finished result was already stored.
 
 Threads: a pool of N processes on C cores gives each worker max(1, C // N) threads for compiled
-kernels (numba, OpenMP), so that they do not oversubscribe the machine. Workers start from a
-``forkserver`` (``spawn`` where there is none), never by forking this process: a forked copy of a
-process that already runs threads (numba's thread pool, BLAS) is not safe.
+kernels (numba, OpenMP), so that they do not oversubscribe the machine. Workers are forked from this
+process only while it runs no other thread; otherwise they start from a clean ``forkserver``
+(see :func:`_pool_context`).
 """
 from __future__ import annotations
 
@@ -62,10 +62,30 @@ def _worker_init(threads: int) -> None:
             pass
 
 
+def _threads_running() -> bool:
+    """Whether this process runs threads besides the main one (Python threads, or numba's pool)."""
+    import threading
+
+    if threading.active_count() > 1:
+        return True
+    parallel = sys.modules.get("numba.np.ufunc.parallel")
+    return bool(getattr(parallel, "_is_initialized", False))
+
+
 def _pool_context():
-    """``forkserver`` where available (fast starts: workers fork from a clean server that preloaded the
-    engine and the built-in claims, and never ran threads), else ``spawn``; never plain ``fork``."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    """How pool workers start.
+
+    ``fork`` when this process runs no other thread (the usual command-line run, whose main process
+    only dispatches): workers start at once with everything already imported. Otherwise (a live
+    progress display's refresh thread, numba's thread pool after a compiled kernel ran here, as in
+    a test session) a forked copy could inherit a lock held by another thread, so workers start
+    from a ``forkserver`` that preloaded the engine and the built-in claims and never ran threads
+    (``spawn`` where there is none).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not _threads_running():
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     from .registry import BUILTIN

@@ -179,3 +179,14 @@ def test_a_dying_worker_becomes_an_error_not_a_hang(claims_file, tmp_path):
     crash = next(c for c in report["claims"] if c["id"] == "crash")
     assert code == 3 and crash["verdict"] == "ERROR"
     assert any("worker failed" in e["reason"] for e in crash["evidence"])
+
+
+def test_forkserver_workers_give_the_same_numbers(claims_file, monkeypatch):
+    """With other threads running here, workers start from the forkserver instead of a fork."""
+    import proofcheck.execution as execution
+
+    tasks = _tasks([claims_file], ["one", "two"])
+    forked = run_tasks(tasks, jobs=2)
+    monkeypatch.setattr(execution, "_threads_running", lambda: True)
+    assert execution._pool_context().get_start_method() in ("forkserver", "spawn")
+    _same(forked, run_tasks(tasks, jobs=2))
