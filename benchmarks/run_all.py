@@ -2,7 +2,8 @@
 
     python benchmarks/run_all.py                 # everything (the CLI parts take several minutes)
     python benchmarks/run_all.py --only engines  # screening, high precision, certified (about a minute)
-    python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2, grid growth
+    python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2
+    python benchmarks/run_all.py --only growth   # standard-run time against grid size
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
@@ -10,9 +11,10 @@ Sections (each prints a table; ``--json FILE`` also writes all figures):
                   (algorithms.adam_f64 / gd_f64): ns per coordinate-iteration and the speed-up;
 * ``highprec``    MPFR engine (highprec.py) vs plain mpmath loops (adam_mp / gd_mp), same precision;
 * ``certified``   certify_run (arb balls) vs the MPFR run of the same instance: cost and precision;
-* ``cli``         ``python -m proofcheck all`` at the quick and standard budgets, standard with
-                  ``--jobs 1`` vs ``--jobs 2``, and the growth of a standard run's time with the
-                  grid size of the claims that have selectable grids (``claim[key=[...]]``).
+* ``cli``         ``python -m proofcheck all`` at the quick and standard budgets, each with
+                  ``--jobs 1`` and ``--jobs 2`` (the parallel speed-up);
+* ``growth``      the growth of a standard run's time with the grid size, for the claims that
+                  have selectable grids (``claim[key=[first n values]]``, n = 1, 2, 4, 8).
 
 Timings take the best of ``--repeat`` runs (the engines) or one run (the CLI: ``--rerun`` on a private
 cache directory, so nothing is read from a cache).
@@ -246,13 +248,19 @@ def bench_cli(skip_standard: bool) -> dict:
             results[f"speedup_{budget}"] = one / two
             print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
                   f"on {os.cpu_count()} cores")
-        if not skip_standard:
-            results["growth"] = grid_growth(reg, tmp)
     return results
 
 
-def grid_growth(reg, tmp: str) -> list[dict]:
-    """Standard-budget time of each claim with a selectable grid, on growing prefixes of its largest grid key."""
+def bench_growth(budget: str) -> list[dict]:
+    from proofcheck.registry import Registry
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return grid_growth(Registry.builtin(), tmp, budget)
+
+
+def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
+    """Time of each claim with a selectable grid on growing prefixes (1, 2, 4, 8 values) of its
+    largest grid key, at ``budget`` with one job; reports the log-log slope of time against size."""
     rows, out = [], []
     for cid in reg.ids():
         params = reg.claims[cid].parameters
@@ -260,12 +268,13 @@ def grid_growth(reg, tmp: str) -> list[dict]:
             continue
         key = max(params, key=lambda k: len(params[k]))
         values = list(params[key])
-        sizes = sorted({1, 2, 4, len(values)} & set(range(1, len(values) + 1)))
+        sizes = [n for n in (1, 2, 4, 8) if n <= len(values)]
         for n in sizes:
             chosen = values[:n]
             target = f"{cid}[{key}=[{','.join(str(v) for v in chosen)}]]"
-            seconds, code, report = proofcheck_cli(["run", target, "--budget", "standard", "--jobs", "1"],
+            seconds, code, report = proofcheck_cli(["run", target, "--budget", budget, "--jobs", "1"],
                                                    f"{tmp}/grow-{cid}-{n}")
+            print(f"  measured: {target} {seconds:.1f} s")
             out.append({"claim": cid, "key": key, "grid_values": n, "seconds": seconds, "exit": code})
             rows.append([cid, key, n, f"{seconds:.1f}", code])
         sub = [r for r in out if r["claim"] == cid and r["seconds"] > 0]
@@ -273,7 +282,7 @@ def grid_growth(reg, tmp: str) -> list[dict]:
             slope = np.polyfit(np.log([r["grid_values"] for r in sub]), np.log([r["seconds"] for r in sub]), 1)[0]
             rows.append([cid, key, "log-log slope", f"{slope:.2f}", ""])
     if rows:
-        table("Growth of a standard run with the grid size (`run CLAIM[key=[first n values]] --budget standard "
+        table(f"Growth of a {budget} run with the grid size (`run CLAIM[key=[first n values]] --budget {budget} "
               "--jobs 1`; time includes ~2 s of start-up)", ["claim", "grid key", "values", "seconds", "exit"], rows)
     else:
         print("\n(no claim with a selectable grid in the catalogue yet: grid growth not measured)")
@@ -283,8 +292,9 @@ def grid_growth(reg, tmp: str) -> list[dict]:
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="engines,cli", help="comma-separated: engines (screening, highprec, "
-                        "certified), screening, highprec, certified, cli")
+    parser.add_argument("--only", default="engines,cli,growth", help="comma-separated: engines (screening, "
+                        "highprec, certified), screening, highprec, certified, cli, growth")
+    parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
     parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
@@ -304,6 +314,8 @@ def main() -> int:
         figures["certified"] = bench_certified(args.repeat)
     if "cli" in only:
         figures["cli"] = bench_cli(args.skip_standard)
+    if "growth" in only:
+        figures["growth"] = bench_growth(args.growth_budget)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0
