@@ -205,26 +205,31 @@ def describe(inst: dict) -> dict:
             "eps": EPS, "beta2": 1.0, "phi": "2 B lambda_min", "delta": DELTA, "tuning": GRID.record()}
 
 
-def derivation(ctx):
-    """The reduction behind the closed-form counts: Algorithm A with beta2 = 1 is a symmetric linear iteration."""
+def derivation(ctx, basis_power=sp.Rational(-1, 2)):
+    """The reduction behind the closed-form counts: Algorithm A with beta2 = 1 is a symmetric linear iteration.
+
+    ``basis_power`` is the exponent e in y = P_0^e x (-1/2 is right; the mutant uses +1/2)."""
     p1, p2, a11, a12, a22, al = sp.symbols("p1 p2 q11 q12 q22 alpha", positive=True)
     y1, y2 = sp.symbols("y1 y2", real=True)
     P = sp.diag(p1, p2)
-    Ph = sp.diag(sp.sqrt(p1), sp.sqrt(p2))
+    Ph = sp.diag(p1 ** -basis_power, p2 ** -basis_power)  # x = P^{-e} y
     Q = sp.Matrix([[a11, a12], [a12, a22]])
-    H = Ph * Q * Ph
+    H = sp.diag(sp.sqrt(p1), sp.sqrt(p2)) * Q * sp.diag(sp.sqrt(p1), sp.sqrt(p2))
     y = sp.Matrix([y1, y2])
     x = Ph * y
+    step_lhs, step_rhs = Ph.inv() * (sp.eye(2) - al * P * Q) * Ph, sp.eye(2) - al * H
+    at = {p1: 1, p2: 4}  # a concrete point, where sympy can also decide a non-identity
     return [
         equal("x_{k+1} = (I - alpha P_0 Q) x_k becomes y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x",
-              Ph.inv() * (sp.eye(2) - al * P * Q) * Ph, sp.eye(2) - al * H),
+              step_lhs, step_rhs),
+        equal("the same at p = (1, 4)", step_lhs.subs(at), step_rhs.subs(at)),
         equal("f = x^T Q x / 2 = y^T H_0 y / 2", (x.T * Q * x)[0] / 2, (y.T * H * y)[0] / 2),
         equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)", H - H.T,
               sp.zeros(2, 2)),
     ]
 
 
-def build(structure: str = "rotated") -> Claim:
+def build(structure: str = "rotated", basis_power=sp.Rational(-1, 2)) -> Claim:
     space = RotatedSpace(structure=structure)
     return Claim(
         id="adam-worse-than-gd",
@@ -238,7 +243,8 @@ def build(structure: str = "rotated") -> Claim:
                     "Algorithm A with beta2 = 1, phi = 2 B lambda_min, delta = 0, beta1 = 0; alpha tuned on the grid",
                     "GD with eta tuned on the same relative grid", f"eps = {EPS:g}; B = {B}",
                     "Adam worse for every one of the witness's m random initialisations"],
-        checks=[Symbolic("linear-reduction", derivation, "Algorithm A with beta2 = 1 is a symmetric linear iteration"),
+        checks=[Symbolic("linear-reduction", lambda ctx: derivation(ctx, basis_power),
+                         "Algorithm A with beta2 = 1 is a symmetric linear iteration"),
                 Existence("witness", space, score, certify, "random rotations, hill climbing on min log(T_A/T_GD), "
                           "certification at 50 and 100 digits", describe_witness=describe)],
         parameters={},
@@ -246,4 +252,6 @@ def build(structure: str = "rotated") -> Claim:
 
 
 CLAIM = build()
-MUTANTS = {"adam-worse-than-gd": {"diagonal-only": lambda: build(structure="diagonal")}}
+# diagonal-only is not PASS (INCONCLUSIVE: an existence claim cannot fail by search); basis-plus-half FAILs.
+MUTANTS = {"adam-worse-than-gd": {"diagonal-only": lambda: build(structure="diagonal"),
+                                  "basis-plus-half": lambda: build(basis_power=sp.Rational(1, 2))}}

@@ -36,3 +36,8 @@ def test_replay_of_the_witness(result):
 def test_diagonal_only_mutant_is_not_pass():
     mutant = n1.MUTANTS["adam-worse-than-gd"]["diagonal-only"]()
     assert run_claim(mutant, budget="quick").verdict is not Verdict.PASS
+
+
+def test_wrong_basis_mutant_fails():
+    mutant = n1.MUTANTS["adam-worse-than-gd"]["basis-plus-half"]()
+    assert run_claim(mutant, budget="quick", only_check="linear-reduction").verdict is Verdict.FAIL
