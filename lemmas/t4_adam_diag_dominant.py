@@ -143,9 +143,10 @@ def axes(ctx) -> dict:
 
 
 def cross_axes(ctx) -> dict:
-    return {"kappa": ctx.pick([8.0, 32.0], [8.0, 32.0, 128.0]),
+    return {"kappa": ctx.pick([8.0, 32.0], [4.0, 16.0, 64.0], [4.0, 16.0, 64.0, 256.0]),
             "d": ctx.pick([2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64],
-                          [2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512]),
+                          [2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256],
+                          [2, 3, 4, 6, 8, 11, 16, 23, 32, 45, 64, 91, 128, 181, 256, 362, 512, 724, 1024]),
             "method": [ADAM, GD], "nu": [NU], "eps": [EPS]}
 
 
@@ -193,7 +194,8 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
                     "phi = 2 B lambda_min, delta = 0, beta2 = 1 and beta2 < 1 close to 1; alpha, eta tuned on the same grid",
                     f"eps = {EPS}; probability level 1/e (our choice: the constant is not stated)"],
         checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"), sweep, crossover],
-        parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512], "kappa": KAPPA_VALUES + [8.0, 32.0, 128.0],
+        parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512, 724, 1024],
+                    "kappa": KAPPA_VALUES + [4.0, 8.0, 16.0, 32.0, 64.0, 256.0],
                     "method": [ADAM, ADAM_B2, GD]},
         notes="An upper bound: a p-hat above 1/3 is reported as a finding on the bound's looseness.",
     )

@@ -191,6 +191,10 @@ def gd_coefficients(Q: np.ndarray, X0: np.ndarray, diagonal: bool):
     """(eigs, coeffs) of GD's closed form for a batch: diagonal Q (b, d) or dense Q (b, d, d)."""
     if diagonal:
         return np.asarray(Q, float), np.asarray(X0, float) ** 2
+    Q = np.asarray(Q, float)
+    if np.all(Q == Q[:1]):  # one Q for the whole batch (a sweep cell): one eigendecomposition
+        lam, U = np.linalg.eigh(Q[0])
+        return np.tile(lam, (len(Q), 1)), (np.asarray(X0, float) @ U) ** 2
     lam, U = np.linalg.eigh(Q)
     return lam, np.einsum("bji,bj->bi", U, X0) ** 2
 
