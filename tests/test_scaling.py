@@ -113,6 +113,12 @@ def test_crossover_exponent_is_estimated_and_judged():
     assert run(crossover_check(1.0 / 3, ">=")).details["crossovers"][0]["lines"][0]["note"]  # loose: a finding
 
 
+def test_instance_replays_cells():
+    check = sweep()
+    ctx = Context(seed=0, budget=Budget("quick"), claim_id="toy", check_name=check.name, instance={"n": 8})
+    assert [c["n"] for c in check.grid(ctx)[1]] == [8]
+
+
 def test_plots_skipped_at_quick_unless_asked():
     ev = Scaling("s", axes=axes, measure=power_law(1.0), probability=0.5, seeds=(8, 8, 8), plots=[Plot("p", "n")],
                  bootstrap=(50, 50, 50)).run(Context(seed=0, budget=Budget("quick"), claim_id="toy", check_name="s"))

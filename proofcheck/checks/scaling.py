@@ -197,7 +197,8 @@ class Scaling(Check):
     """A scaling sweep: see the module docstring.
 
     ``axes(ctx)`` returns {key: [values]} (use ``ctx.pick`` for budgets); the grid is their product,
-    with any key in ``ctx.selection`` replaced by the selected values, filtered by ``admit(cell)``.
+    with any key in ``ctx.selection`` (or in a replayed ``ctx.instance``) replaced by the selected values,
+    filtered by ``admit(cell)``.
     ``derive(cell, ctx)`` may add derived, JSON-ready fields (e.g. the actual kappa of the instance).
     ``measure(cell, seeds)`` returns a :class:`Measurement`. ``confirm(cell, seed, per_seed_record)``
     (optional) re-runs one deciding run at high precision and returns a dict with ``agree`` (bool),
@@ -226,7 +227,10 @@ class Scaling(Check):
     # -- grid --------------------------------------------------------------------------------
     def grid(self, ctx: Context) -> tuple[dict, list[dict]]:
         axes = dict(self.axes(ctx))
-        for key, values in (ctx.selection or {}).items():
+        chosen = dict(ctx.selection or {})
+        if ctx.instance is not None:  # ``--instance '{"d": 8, "kappa": 1e4, ...}'`` replays those cells
+            chosen.update({k: v for k, v in ctx.instance.items() if k in axes})
+        for key, values in chosen.items():
             if key in axes:
                 axes[key] = list(values) if isinstance(values, (list, tuple)) else [values]
         keys = list(axes)
