@@ -26,7 +26,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from proofcheck import Claim, InvalidInstance, Space, Symbolic, equal
+from proofcheck import Claim, InvalidInstance, Space, Symbolic, equal, existence_mutant
 from proofcheck.checks.existence import Existence
 
 from ._common.algorithms import adam_f64, gd_f64
@@ -253,5 +253,5 @@ def build(structure: str = "rotated", basis_power=sp.Rational(-1, 2)) -> Claim:
 
 CLAIM = build()
 # diagonal-only is not PASS (INCONCLUSIVE: an existence claim cannot fail by search); basis-plus-half FAILs.
-MUTANTS = {"adam-worse-than-gd": {"diagonal-only": lambda: build(structure="diagonal"),
+MUTANTS = {"adam-worse-than-gd": {"diagonal-only": existence_mutant(lambda: build(structure="diagonal")),
                                   "basis-plus-half": lambda: build(basis_power=sp.Rational(1, 2))}}

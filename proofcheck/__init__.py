@@ -4,8 +4,11 @@ The public API that ``lemmas/`` and user claim files use:
 
 - :class:`Claim`, :class:`Evidence`, :class:`Verdict`
 - check kinds: :class:`Identity`, :class:`Symbolic` (with :func:`fact`, :func:`equal`),
-  :class:`Bound` (with :class:`Space`), :class:`Probability`
+  :class:`Bound` (with :class:`Space`), :class:`Probability`, :class:`Scaling` (with
+  :class:`Slope`, :class:`Ratio`, :class:`Crossover`, :class:`Measurement`, :class:`Plot`),
+  :class:`Threshold` (with :class:`Classification`), :class:`Existence`
 - :class:`Context` (seeded randomness, budgets), :class:`InvalidInstance`
+- :func:`existence_mutant`: marks a false variant of an existence claim (detected when not PASS)
 """
 from .checks import Bound, Check, Identity, Probability, Space, Step, Symbolic, equal, fact, relative_excess
 from .checks import Classification, Threshold
@@ -13,7 +16,10 @@ from .checks import Crossover, Existence, Measurement, Plot, Ratio, Scaling, Slo
 from .context import Budget, Context
 from .errors import InvalidInstance, UsageError
 from .model import Claim, Evidence, Verdict
+from .registry import existence_mutant
 
 __version__ = "0.1.0"
-__all__ = ["Threshold", "Classification", "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement", "Existence", "Claim", "Evidence", "Verdict", "Check", "Identity", "Symbolic", "Step", "fact", "equal", "Bound", "Space",
-           "relative_excess", "Probability", "Budget", "Context", "InvalidInstance", "UsageError"]
+__all__ = ["Claim", "Evidence", "Verdict", "Check", "Identity", "Symbolic", "Step", "fact", "equal", "Bound", "Space",
+           "relative_excess", "Probability", "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement",
+           "Threshold", "Classification", "Existence", "Budget", "Context", "InvalidInstance", "UsageError",
+           "existence_mutant"]

@@ -20,6 +20,25 @@ from .model import Claim
 BUILTIN = "lemmas"
 
 
+NOT_PASS = "not-pass"
+
+
+def existence_mutant(factory):
+    """Mark a false variant of an *existence* claim.
+
+    A search that finds no witness proves nothing, so such a mutant can never FAIL: it is
+    detected when its verdict is INCONCLUSIVE or FAIL (never PASS, never ERROR). Give the claim
+    another mutant that can FAIL as well (for example one that breaks its symbolic part).
+    """
+    factory.expect = NOT_PASS
+    return factory
+
+
+def mutant_expectation(factory) -> str:
+    """``"FAIL"`` (the default) or ``NOT_PASS`` for mutants marked with :func:`existence_mutant`."""
+    return getattr(factory, "expect", "FAIL")
+
+
 @dataclass(frozen=True)
 class ClaimRef:
     """A picklable pointer to a claim: its origin (module name or file path), id, and mutant (or None)."""

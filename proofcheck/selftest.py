@@ -3,8 +3,10 @@
 Every claim module may declare ``MUTANTS = {claim_id: {name: factory}}``: false variants of its
 claims (a threshold halved, an exponent lowered, a bound tightened below its tight example...).
 The selftest runs every registered mutant (quick budget by default) and counts a mutant as
-*detected* when its verdict is FAIL. Anything else (PASS, INCONCLUSIVE, ERROR) is a miss. The
-detected share must be 100%; the exit code is 0 when it is, and 1 otherwise.
+*detected* when its verdict is FAIL. Anything else (PASS, INCONCLUSIVE, ERROR) is a miss, except
+for mutants of existence claims marked with ``registry.existence_mutant``: no search can prove that
+no witness exists, so those are detected when INCONCLUSIVE or FAIL. The detected share must be
+100%; the exit code is 0 when it is, and 1 otherwise.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Callable
 from .context import Budget
 from .errors import UsageError
 from .model import Verdict
-from .registry import ClaimRef, Registry
+from .registry import NOT_PASS, ClaimRef, Registry, mutant_expectation
 from .runner import ClaimResult, merge, run_sequential, tasks_for
 
 
@@ -28,9 +30,12 @@ class MutantOutcome:
     reason: str
     reproducer: str | None = None
     seconds: float = 0.0
+    expect: str = Verdict.FAIL.value
 
     @property
     def detected(self) -> bool:
+        if self.expect == NOT_PASS:
+            return self.verdict in (Verdict.FAIL.value, Verdict.INCONCLUSIVE.value)
         return self.verdict == Verdict.FAIL.value
 
 
@@ -61,14 +66,15 @@ def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_i
     tasks = tasks_for(runnable, claims, seed, Budget(budget))
     results = run_tasks(tasks, on_done=on_done)
     for r in merge(runnable, claims, results, tasks):
-        outcomes.append(_outcome(r))
+        outcomes.append(_outcome(r, mutant_expectation(reg.mutants[r.claim.id][r.mutant])))
     order = {(ref.id, ref.mutant): i for i, ref in enumerate(refs)}
     return sorted(outcomes, key=lambda o: order[(o.claim_id, o.mutant)])
 
 
-def _outcome(result: ClaimResult) -> MutantOutcome:
+def _outcome(result: ClaimResult, expect: str) -> MutantOutcome:
     repro = next((e.reproducer for e in result.evidence if e.verdict is Verdict.FAIL and e.reproducer), None)
-    return MutantOutcome(result.claim.id, result.mutant, result.verdict.value, result.reason, repro, result.seconds)
+    return MutantOutcome(result.claim.id, result.mutant, result.verdict.value, result.reason, repro, result.seconds,
+                         expect)
 
 
 def detected_share(outcomes: list[MutantOutcome]) -> float:
@@ -83,6 +89,7 @@ def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
     if not quiet:
         for o in outcomes:
             mark = "detected" if o.detected else "MISSED  "
-            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {o.reason}", file=out)
+            need = " (existence: needs not PASS)" if o.expect == NOT_PASS else ""
+            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {o.reason}{need}", file=out)
     n = sum(o.detected for o in outcomes)
     print(f"selftest: {n}/{len(outcomes)} mutants detected ({100 * detected_share(outcomes):.0f}%)", file=out)
