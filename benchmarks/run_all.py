@@ -231,7 +231,7 @@ def bench_cli(skip_standard: bool) -> dict:
         reg = Registry.builtin()
         results["claims"] = reg.ids()
         rows = []
-        runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 1), ("standard", 2)])
+        runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 2), ("standard", 1)])
         for budget, jobs in runs:
             seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], f"{tmp}/{budget}{jobs}")
             results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"],
