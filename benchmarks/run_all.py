@@ -275,15 +275,16 @@ def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
             seconds, code, report = proofcheck_cli(["run", target, "--budget", budget, "--jobs", "1"],
                                                    f"{tmp}/grow-{cid}-{n}")
             print(f"  measured: {target} {seconds:.1f} s")
-            out.append({"claim": cid, "key": key, "grid_values": n, "seconds": seconds, "exit": code})
-            rows.append([cid, key, n, f"{seconds:.1f}", code])
+            out.append({"claim": cid, "key": key, "grid_values": n, "values": chosen, "seconds": seconds, "exit": code})
+            rows.append([cid, key, f"{n} (up to {chosen[-1]})", f"{seconds:.1f}", code])
         sub = [r for r in out if r["claim"] == cid and r["seconds"] > 0]
         if len(sub) >= 2:
             slope = np.polyfit(np.log([r["grid_values"] for r in sub]), np.log([r["seconds"] for r in sub]), 1)[0]
             rows.append([cid, key, "log-log slope", f"{slope:.2f}", ""])
     if rows:
         table(f"Growth of a {budget} run with the grid size (`run CLAIM[key=[first n values]] --budget {budget} "
-              "--jobs 1`; time includes ~2 s of start-up)", ["claim", "grid key", "values", "seconds", "exit"], rows)
+              "--jobs 1`; time includes ~3 s of start-up; a grid key's later values may cost more per cell, "
+              "e.g. larger d)", ["claim", "grid key", "values", "seconds", "exit"], rows)
     else:
         print("\n(no claim with a selectable grid in the catalogue yet: grid growth not measured)")
     return out
