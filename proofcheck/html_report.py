@@ -28,12 +28,7 @@ def _e(x) -> str:
     return html.escape("" if x is None else str(x), quote=True)
 
 
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    return str(x)
+_fmt = reporting.format_number
 
 
 def _verdict(v: str) -> str:

@@ -123,7 +123,8 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _fmt(x) -> str:
+def format_number(x) -> str:
+    """A compact cell: 6 significant digits for floats, an em dash for None."""
     if x is None:
         return "—"
     if isinstance(x, float):
@@ -152,8 +153,8 @@ def to_markdown(report: dict) -> str:
                   "|---|---|---|---|---|---|---|---|---|---|"]
         for e in c["evidence"]:
             lines.append(f"| {e['check']} | {e['kind']} | {e['basis']} | {e['verdict']} | {e['instances']} | "
-                         f"{_fmt(e['worst_margin'])} | {_fmt(e['dps'])} | {_cell(e['backend'])} | {e['certified']} | "
-                         f"{_fmt(e['seconds'])} |")
+                         f"{format_number(e['worst_margin'])} | {format_number(e['dps'])} | {_cell(e['backend'])} | {e['certified']} | "
+                         f"{format_number(e['seconds'])} |")
         for e in c["evidence"]:
             lines += ["", f"### {e['check']} ({e['kind']}): {e['verdict']}", "", f"- reason: {e['reason']}"]
             if e["margin_meaning"]:
