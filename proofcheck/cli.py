@@ -1,7 +1,8 @@
 """Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM``.
 
 Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL; 2 usage or input error
-(one line naming the bad value and the valid choices); 3 an ERROR in claim code.
+(one line naming the bad value and the valid choices); 3 an ERROR in claim code; 130 interrupted
+(Ctrl-C): what finished is written and the report is marked incomplete.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .registry import BUILTIN, Registry
 from .runner import merge, run_sequential, tasks_for
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: the conventional 128 + SIGINT
 DEFAULT_SEED = 0
 
 
@@ -253,6 +255,8 @@ def cmd_run(args, out, err) -> int:
         for line in annotations(rep):
             print(line, file=out)
     verdicts = {r.verdict for r in claim_results}
+    if not complete:  # what finished is written; the exit status still says the run did not finish
+        return EXIT_INTERRUPTED
     if Verdict.ERROR in verdicts:
         return EXIT_ERROR
     if Verdict.FAIL in verdicts:
@@ -305,7 +309,7 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
         print("proofcheck: interrupted", file=err)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,3 +8,10 @@ settings.register_profile("quick", max_examples=25, deadline=None, derandomize=T
 settings.register_profile("standard", max_examples=200, deadline=None)
 settings.register_profile("deep", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("PROOFCHECK_HYPOTHESIS_PROFILE", "quick"))
+
+# Runs of the CLI inside the tests use a private result cache, never the checkout's .proofcheck-cache/:
+# a test must not pass because an earlier run (or an earlier test) left a cached PASS behind.
+if "PROOFCHECK_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["PROOFCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="proofcheck-test-cache-")
