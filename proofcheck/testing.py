@@ -13,3 +13,28 @@ def run_claim(claim: Claim, seed: int = 0, budget: str = "quick", instance: dict
                 for c in claim.checks if only_check is None or c.name == only_check]
     verdict, reason = combine(evidence)
     return ClaimResult(claim, verdict, reason, evidence, seconds=sum(e.seconds for e in evidence), mutant=mutant)
+
+
+def by_check(result: ClaimResult) -> dict:
+    """The evidence of a result, by check name."""
+    return {e.check: e for e in result.evidence}
+
+
+def without_timing(result: ClaimResult) -> list[dict]:
+    """The evidence as JSON without its timing: what two runs with the same seed must share exactly."""
+    return [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in result.evidence]
+
+
+def replay(reproducer: str, out_dir, budget: str = "quick") -> tuple[int, str]:
+    """Run a one-line reproducer through the CLI in this process; (exit code, verdict of the replayed check)."""
+    import json
+    import shlex
+    from pathlib import Path
+
+    from .cli import main
+
+    argv = shlex.split(reproducer)
+    assert argv[:3] == ["python", "-m", "proofcheck"], f"not a proofcheck reproducer: {reproducer}"
+    code = main(argv[3:] + ["--out", str(out_dir), "--budget", budget])
+    report = json.loads((Path(out_dir) / "report.json").read_text())
+    return code, report["claims"][0]["evidence"][0]["verdict"]

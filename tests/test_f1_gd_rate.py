@@ -1,10 +1,7 @@
 """F1 gd-rate: PASS with symbolic and numeric evidence; its mutant FAILs with a confirmed, shrunk witness."""
-import json
-
 from lemmas import f1_gd_rate
 from proofcheck import Verdict
-from proofcheck.cli import main
-from proofcheck.testing import run_claim
+from proofcheck.testing import replay, run_claim
 
 
 def test_gd_rate_passes_with_tightness_witness():
@@ -25,10 +22,4 @@ def test_gd_rate_mutant_fails_and_reproducer_replays(tmp_path):
     assert step.verdict is Verdict.FAIL and step.worst_margin > 0 and step.dps == 100
     assert len(step.witness["Q"]) == 2  # shrunk to the smallest dimension
     # The one-line reproducer replays the failure through the CLI.
-    argv = step.reproducer.split(" ", 3)[3]
-    instance = argv.split("--instance ", 1)[1].strip("'")
-    code = main(["run", "gd-rate", "--mutant", "rate-1-minus-2-over-kappa", "--check", "per-step-contraction",
-                 "--instance", instance, "--out", str(tmp_path), "--budget", "quick"])
-    assert code == 1
-    report = json.loads((tmp_path / "report.json").read_text())
-    assert report["claims"][0]["evidence"][0]["verdict"] == "FAIL"
+    assert replay(step.reproducer, tmp_path) == (1, "FAIL")

@@ -9,7 +9,7 @@ import pytest
 from lemmas import f2_jacobi_dd as f2
 from lemmas._common.quadratics import dd_ratio
 from proofcheck import InvalidInstance, Verdict
-from proofcheck.testing import run_claim
+from proofcheck.testing import by_check, run_claim, without_timing
 
 MUTANT = "kbar-one-plus-nu"
 
@@ -24,17 +24,14 @@ def mutant_result():
     return run_claim(f2.MUTANTS["jacobi-dd"][MUTANT](), seed=0, budget="quick", mutant=MUTANT)
 
 
-def by_name(res, name):
-    return next(e for e in res.evidence if e.check == name)
-
 
 def test_true_claim_passes_with_symbolic_and_certified_numeric_evidence(result):
     assert result.verdict is Verdict.PASS, result.reason
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
-    steps = by_name(result, "similarity-gershgorin").details["derivation"]
+    steps = by_check(result)["similarity-gershgorin"].details["derivation"]
     assert len(steps) >= 10 and all(s["result"] == "proved" for s in steps)
     for name in ("kappa-bar-bound", "eigenvalue-interval", "kappa-le-kbar-kdiag"):
-        ev = by_name(result, name)
+        ev = by_check(result)[name]
         assert ev.verdict is Verdict.PASS and ev.dps == 50 and ev.instances >= 300
         assert ev.worst_margin <= 0
         cert = ev.details["certificate"]
@@ -44,12 +41,12 @@ def test_true_claim_passes_with_symbolic_and_certified_numeric_evidence(result):
 
 def test_search_gets_close_to_the_tight_bound(result):
     # the d = 2 example attains (1+nu)/(1-nu); the adversarial search must come near it
-    assert -0.05 < by_name(result, "kappa-bar-bound").worst_margin <= 0
+    assert -0.05 < by_check(result)["kappa-bar-bound"].worst_margin <= 0
 
 
 def test_trap_instance_is_nu_dd_but_m_row_sum_exceeds_nu(result):
     """The naive Gershgorin-on-M argument is invalid: checked here independently at 50 digits."""
-    trap = by_name(result, "similarity-gershgorin").details["trap"]
+    trap = by_check(result)["similarity-gershgorin"].details["trap"]
     assert trap["found"] and trap["exact_row_sum_exceeds_nu"] and trap["spd_exact"]
     q = trap["Q"]
     nu = Fraction(trap["nu"])
@@ -71,7 +68,7 @@ def test_trap_instance_is_nu_dd_but_m_row_sum_exceeds_nu(result):
 
 def test_mutant_fails_with_confirmed_shrunk_witness_and_reproducer(mutant_result):
     assert mutant_result.verdict is Verdict.FAIL
-    ev = by_name(mutant_result, "kappa-bar-bound")
+    ev = by_check(mutant_result)["kappa-bar-bound"]
     assert ev.verdict is Verdict.FAIL and ev.dps == 100 and ev.worst_margin > 0
     assert len(ev.witness["Q"]) == 2  # shrunk to the smallest dimension
     assert f"--mutant {MUTANT}" in ev.reproducer and "--check kappa-bar-bound" in ev.reproducer
@@ -84,7 +81,7 @@ def test_mutant_fails_with_confirmed_shrunk_witness_and_reproducer(mutant_result
 
 
 def test_mutant_is_also_refuted_symbolically(mutant_result):
-    steps = by_name(mutant_result, "similarity-gershgorin").details["derivation"]
+    steps = by_check(mutant_result)["similarity-gershgorin"].details["derivation"]
     assert any(s["result"] == "DISPROVED" and "tight example" in s["step"] for s in steps)
 
 
@@ -100,8 +97,7 @@ def test_exact_hypothesis_rejects_float_rounded_dd():
 
 def test_same_seed_same_evidence(result):
     again = run_claim(f2.CLAIM, seed=0, budget="quick")
-    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
-    assert strip(again) == strip(result)
+    assert without_timing(again) == without_timing(result)
 
 
 @pytest.mark.parametrize("mutant, check", [("eig-radius-half-nu", "eigenvalue-interval"),
@@ -110,7 +106,7 @@ def test_other_bounds_can_fail(mutant, check):
     """Each numeric bound of F2 has a false variant that it refutes with a confirmed, shrunk witness."""
     res = run_claim(f2.MUTANTS["jacobi-dd"][mutant](), seed=0, budget="quick", mutant=mutant)
     assert res.verdict is Verdict.FAIL
-    ev = by_name(res, check)
+    ev = by_check(res)[check]
     assert ev.verdict is Verdict.FAIL and ev.dps == 100 and ev.worst_margin > 0
     assert len(ev.witness["Q"]) == 2 and f"--mutant {mutant}" in ev.reproducer
     assert ev.details["certificate"]["outcome"] == "bound violated"

@@ -9,7 +9,7 @@ import pytest
 
 from lemmas import f3_init_spread as f3
 from proofcheck import Verdict
-from proofcheck.testing import run_claim
+from proofcheck.testing import by_check, run_claim, without_timing
 
 MUTANT = "probability-1-minus-half-over-d-plus-1"
 
@@ -24,24 +24,21 @@ def mutant_result():
     return run_claim(f3.MUTANTS["init-spread"][MUTANT](), seed=0, budget="quick", mutant=MUTANT)
 
 
-def by_name(res, name):
-    return next(e for e in res.evidence if e.check == name)
-
 
 def test_true_claim_passes_with_both_kinds_of_evidence(result):
     assert result.verdict is Verdict.PASS, result.reason
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
-    steps = by_name(result, "derivation").details["derivation"]
+    steps = by_check(result)["derivation"].details["derivation"]
     assert all(s["result"] == "proved" for s in steps) and any("1/e" in s["step"] for s in steps)
-    mc = by_name(result, "cond-event-monte-carlo")
+    mc = by_check(result)["cond-event-monte-carlo"]
     assert mc.verdict is Verdict.PASS and mc.worst_margin > 0 and len(mc.details["cases"]) >= 40
     assert {c["case"]["spectrum"] for c in mc.details["cases"]} == set(f3.KINDS)
     assert all(c["decided_by"].startswith("Clopper-Pearson") for c in mc.details["cases"])
     # cond(H_0) = kappa has positive probability: those ties were decided exactly
     assert mc.details["exact_rechecks"]["exact_rechecks"] > 0 and "exact rational" in mc.backend
-    exact = by_name(result, "cond-event-exact")
+    exact = by_check(result)["cond-event-exact"]
     assert exact.verdict is Verdict.PASS and exact.dps == 50 and exact.worst_margin > 0
-    assert by_name(result, "sampler-agreement").verdict is Verdict.PASS
+    assert by_check(result)["sampler-agreement"].verdict is Verdict.PASS
 
 
 @pytest.mark.parametrize("case, expected", [
@@ -73,21 +70,20 @@ def test_near_ties_are_decided_exactly():
 def test_mutant_fails_with_shrunk_witness_and_reproducer(mutant_result):
     assert mutant_result.verdict is Verdict.FAIL
     for name in ("cond-event-monte-carlo", "cond-event-exact"):
-        ev = by_name(mutant_result, name)
+        ev = by_check(mutant_result)[name]
         assert ev.verdict is Verdict.FAIL and ev.worst_margin < 0
         assert ev.witness["d"] == 2 and ev.witness["spectrum"] == "outlier"  # shrunk
         assert f"--mutant {MUTANT}" in ev.reproducer and f"--check {name}" in ev.reproducer
         replay = run_claim(f3.MUTANTS["init-spread"][MUTANT](), instance=ev.witness, only_check=name, mutant=MUTANT)
         assert replay.verdict is Verdict.FAIL
         assert run_claim(f3.CLAIM, instance=ev.witness, only_check=name).evidence[0].verdict is Verdict.PASS
-    exact = by_name(mutant_result, "cond-event-exact").details["worst_case"]
+    exact = by_check(mutant_result)["cond-event-exact"].details["worst_case"]
     assert exact["exact"] < exact["claimed"]  # decided by the exact value, not by sampling noise
 
 
 def test_same_seed_same_evidence(result):
     again = run_claim(f3.CLAIM, seed=0, budget="quick")
-    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
-    assert strip(again) == strip(result)
+    assert without_timing(again) == without_timing(result)
 
 
 def test_agreement_check_refutes_a_wrong_exact_form():
@@ -95,7 +91,7 @@ def test_agreement_check_refutes_a_wrong_exact_form():
     mutant = "exact-form-exponent-plus-one"
     res = run_claim(f3.MUTANTS["init-spread"][mutant](), seed=0, budget="quick", mutant=mutant)
     assert res.verdict is Verdict.FAIL
-    ev = by_name(res, "sampler-agreement")
+    ev = by_check(res)["sampler-agreement"]
     assert ev.verdict is Verdict.FAIL and ev.worst_margin < 0 and ev.witness["event"] == "cond"
     assert f"--mutant {mutant}" in ev.reproducer
 

@@ -1,6 +1,5 @@
 """F4 pseudo-linear (CLAIMS.md F4): PASS with symbolic identities and 50-digit trajectory replays;
 both mutants FAIL with confirmed, shrunk witnesses whose reproducers replay through the CLI."""
-import json
 
 import mpmath
 import numpy as np
@@ -8,18 +7,14 @@ import numpy as np
 from lemmas import f4_pseudo_linear as f4
 from lemmas._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
-from proofcheck.cli import main
-from proofcheck.testing import run_claim
+from proofcheck.testing import by_check, replay, run_claim, without_timing
 
-
-def _by_name(result):
-    return {e.check: e for e in result.evidence}
 
 
 def test_pseudo_linear_passes_to_working_precision():
     result = run_claim(f4.CLAIM)
     assert result.verdict is Verdict.PASS, result.reason
-    ev = _by_name(result)
+    ev = by_check(result)
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
     assert ev["basis-change"].details["simplified_residual"] == "0"
     # margins are log10(discrepancy / 1e-30): below -15 means agreement to better than 1e-45 at 50 digits
@@ -36,35 +31,28 @@ def test_replay_of_a_dense_beta2_below_one_run_agrees_and_detects_a_wrong_basis(
     assert f4.replay_discrepancy(inst, 60, basis=f4._swapped_basis) > 1e-3
 
 
-def _replay(claim_id, mutant, evidence, tmp_path):
-    instance = evidence.reproducer.split("--instance ", 1)[1].strip("'")
-    code = main(["run", claim_id, "--mutant", mutant, "--check", evidence.check, "--instance", instance,
-                 "--out", str(tmp_path), "--budget", "quick"])
-    report = json.loads((tmp_path / "report.json").read_text())
-    return code, report["claims"][0]["evidence"][0]["verdict"]
 
 
 def test_mutant_swapped_basis_fails_symbolically_and_on_trajectories(tmp_path):
     name = "basis-change-swapped"
     result = run_claim(f4.MUTANTS["pseudo-linear"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
-    ev = _by_name(result)
+    ev = by_check(result)
     assert ev["basis-change"].verdict is Verdict.FAIL and ev["basis-change"].witness is not None
     traj = ev["trajectory-replay"]
     assert traj.verdict is Verdict.FAIL and traj.dps == 100 and traj.worst_margin > 20
     assert len(traj.witness["x0"]) == 1 and traj.witness["beta2"] < 1  # shrunk; beta2 = 1 would hide the swap
-    assert _replay("pseudo-linear", name, traj, tmp_path) == (1, "FAIL")
+    assert replay(traj.reproducer, tmp_path) == (1, "FAIL")
 
 
 def test_mutant_norm_formula_fails(tmp_path):
     name = "norm-one-minus-alpha-sigma-min"
     result = run_claim(f4.MUTANTS["pseudo-linear"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
-    ev = _by_name(result)["norm-vs-svd"]
+    ev = by_check(result)["norm-vs-svd"]
     assert ev.verdict is Verdict.FAIL and len(ev.witness["p"]) == 1 and ev.worst_margin > 20
-    assert _replay("pseudo-linear", name, ev, tmp_path) == (1, "FAIL")
+    assert replay(ev.reproducer, tmp_path) == (1, "FAIL")
 
 
 def test_same_seed_same_evidence():
-    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
-    assert strip(run_claim(f4.CLAIM, seed=3)) == strip(run_claim(f4.CLAIM, seed=3))
+    assert without_timing(run_claim(f4.CLAIM, seed=3)) == without_timing(run_claim(f4.CLAIM, seed=3))

@@ -1,24 +1,19 @@
 """F5 congruence-bound (CLAIMS.md F5): PASS with both kinds of evidence, tightness and a certificate;
 each mutant FAILs with a confirmed, shrunk witness whose reproducer replays through the CLI."""
-import json
 
 import numpy as np
 
 from lemmas import f5_congruence_bound as f5
 from lemmas._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
-from proofcheck.cli import main
-from proofcheck.testing import run_claim
+from proofcheck.testing import by_check, replay, run_claim, without_timing
 
-
-def _by_name(result):
-    return {e.check: e for e in result.evidence}
 
 
 def test_congruence_bound_passes_with_tightness_and_certificate():
     result = run_claim(f5.CLAIM)
     assert result.verdict is Verdict.PASS, result.reason
-    ev = _by_name(result)
+    ev = by_check(result)
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
     assert ev["rayleigh-argument"].verdict is Verdict.PASS and len(ev["rayleigh-argument"].details["derivation"]) >= 10
     # The bound is attained on the aligned diagonal family: worst margin 0 up to the working precision.
@@ -39,32 +34,25 @@ def test_ball_certificate_on_a_dense_instance_and_refusal_on_a_violation():
     assert float(bad["lhs"]["lower"]) > float(bad["rhs"]["upper"])  # the violation is itself certified
 
 
-def _replay(claim_id, mutant, evidence, tmp_path):
-    instance = evidence.reproducer.split("--instance ", 1)[1].strip("'")
-    code = main(["run", claim_id, "--mutant", mutant, "--check", evidence.check, "--instance", instance,
-                 "--out", str(tmp_path), "--budget", "quick"])
-    report = json.loads((tmp_path / "report.json").read_text())
-    return code, report["claims"][0]["evidence"][0]["verdict"]
 
 
 def test_mutant_cond_s_fails_with_shrunk_witness(tmp_path):
     name = "cond-S-not-S-squared"
     result = run_claim(f5.MUTANTS["congruence-bound"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
-    ev = _by_name(result)["cond-congruence"]
+    ev = by_check(result)["cond-congruence"]
     assert ev.verdict is Verdict.FAIL and ev.worst_margin > 0 and ev.dps == 100 and len(ev.witness["S"]) == 2
-    assert _replay("congruence-bound", name, ev, tmp_path) == (1, "FAIL")
+    assert replay(ev.reproducer, tmp_path) == (1, "FAIL")
 
 
 def test_mutant_column_ratio_fails(tmp_path):
     name = "column-ratio-without-kappa-bar"
     result = run_claim(f5.MUTANTS["congruence-bound"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
-    ev = _by_name(result)["column-ratio"]
+    ev = by_check(result)["column-ratio"]
     assert ev.verdict is Verdict.FAIL and len(ev.witness["Q"]) == 2 and ev.worst_margin > 0.1
-    assert _replay("congruence-bound", name, ev, tmp_path) == (1, "FAIL")
+    assert replay(ev.reproducer, tmp_path) == (1, "FAIL")
 
 
 def test_same_seed_same_evidence():
-    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
-    assert strip(run_claim(f5.CLAIM, seed=3)) == strip(run_claim(f5.CLAIM, seed=3))
+    assert without_timing(run_claim(f5.CLAIM, seed=3)) == without_timing(run_claim(f5.CLAIM, seed=3))

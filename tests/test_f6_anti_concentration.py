@@ -1,6 +1,5 @@
 """F6 anti-concentration (CLAIMS.md F6): PASS with the bound attained exactly on diagonal / DD rows;
 the exact box-spline probabilities agree with Monte Carlo; the t/(4B) mutant FAILs on a shrunk case."""
-import json
 
 import mpmath
 import numpy as np
@@ -9,18 +8,14 @@ from scipy.stats import binomtest
 from lemmas import f6_anti_concentration as f6
 from lemmas._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
-from proofcheck.cli import main
-from proofcheck.testing import run_claim
+from proofcheck.testing import by_check, replay, run_claim, without_timing
 
-
-def _by_name(result):
-    return {e.check: e for e in result.evidence}
 
 
 def test_anti_concentration_passes_and_is_attained():
     result = run_claim(f6.CLAIM)
     assert result.verdict is Verdict.PASS, result.reason
-    ev = _by_name(result)
+    ev = by_check(result)
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
     per = ev["per-coordinate"]
     # the diagonal case attains t/(2B): margin exactly 0, decided by an exact value, and some cases by Monte Carlo
@@ -56,17 +51,11 @@ def test_mutant_quarter_rate_fails_with_shrunk_case(tmp_path):
     name = "quarter-rate"
     result = run_claim(f6.MUTANTS["anti-concentration"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
-    per = _by_name(result)["per-coordinate"]
+    per = by_check(result)["per-coordinate"]
     assert per.verdict is Verdict.FAIL and per.witness["Q"] == [[1.0]] and per.witness["B"] == 1.0
     assert per.dps in (15, 50) and "exact" in per.details["worst_case"]["decided_by"]
-    instance = per.reproducer.split("--instance ", 1)[1].strip("'")
-    code = main(["run", "anti-concentration", "--mutant", name, "--check", "per-coordinate", "--instance", instance,
-                 "--out", str(tmp_path), "--budget", "quick"])
-    assert code == 1
-    report = json.loads((tmp_path / "report.json").read_text())
-    assert report["claims"][0]["evidence"][0]["verdict"] == "FAIL"
+    assert replay(per.reproducer, tmp_path) == (1, "FAIL")
 
 
 def test_same_seed_same_evidence():
-    strip = lambda r: [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in r.evidence]
-    assert strip(run_claim(f6.CLAIM, seed=3)) == strip(run_claim(f6.CLAIM, seed=3))
+    assert without_timing(run_claim(f6.CLAIM, seed=3)) == without_timing(run_claim(f6.CLAIM, seed=3))
