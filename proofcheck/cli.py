@@ -223,14 +223,15 @@ def cmd_run(args, out, err) -> int:
     budget = Budget(args.budget)
     out_dir = reporting.check_writable(args.out)  # every input is valid: prove the output writable before work
     tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections)
-    results, complete = {}, True
+    results, complete, cache = {}, True, None
     args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
     try:
         with args.live:
             from .cache import cache_for
-            from .execution import run_tasks
+            from .execution import default_jobs, run_tasks
 
-            run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache_for(args.no_cache, args.rerun),
+            cache = cache_for(args.no_cache, args.rerun)
+            run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache,
                       on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for)
     except InvalidInstance as exc:
         raise UsageError(f"instance rejected: {exc}") from None
@@ -239,7 +240,11 @@ def cmd_run(args, out, err) -> int:
         print("interrupted: writing what finished; the report is marked incomplete", file=err)
     claim_results = merge(refs, claims, results, tasks)
     rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *args.argv],
-                                 seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir))
+                                 seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir),
+                                 extra={"run": {"jobs": args.jobs or default_jobs(), "scheduler": args.scheduler,
+                                                "cache": None if cache is None else {"dir": str(cache.directory),
+                                                                                     "hits": cache.hits,
+                                                                                     "read": cache.read}}})
     try:
         paths = reporting.write_reports(rep, str(out_dir), formats)
     except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched

@@ -20,7 +20,9 @@ from .errors import UsageError
 SCHEMA_VERSION = 1
 CORE = ("sympy", "mpmath", "numpy", "scipy", "hypothesis", "pytest")
 OPTIONAL = ("numba", "gmpy2", "python-flint", "matplotlib", "rich", "dask", "distributed")
-TIMING_KEYS = ("seconds", "started_at", "finished_at")  # excluded when comparing runs for reproducibility
+# Excluded when comparing runs for reproducibility: timings, and how this run was executed
+# ("run": jobs, scheduler, how many checks came from the cache), which never changes a result.
+TIMING_KEYS = ("seconds", "started_at", "finished_at", "run")
 
 
 def versions() -> dict:
@@ -138,6 +140,13 @@ def to_markdown(report: dict) -> str:
     lines.append(f"- git revision: `{report['git_revision']}` (dirty: {report['git_dirty']})")
     lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items() if v))
     lines.append(f"- command: `{' '.join(report['command'])}`")
+    run = report.get("run") or {}
+    if run:
+        cache = run.get("cache")
+        hits = f"{cache['hits']} check(s) from the result cache `{cache['dir']}` (only PASS is ever cached)" if cache \
+            else "result cache not used"
+        lines.append(f"- executed with {run.get('jobs')} job(s)"
+                     + (f" on Dask scheduler `{run['scheduler']}`" if run.get("scheduler") else "") + f"; {hits}")
     lines += ["", "| claim | source | provenance | verdict | reason |", "|---|---|---|---|---|"]
     for c in report["claims"]:
         name = c["id"] + (f" (mutant {c['mutant']})" if c.get("mutant") else "")
