@@ -85,6 +85,15 @@ def _to_arb(p):
     return flint.arb(float(p)) if not isinstance(p, int) else flint.arb(p)
 
 
+def _ball_max(a, b):
+    """max(a, b) of two balls: the larger when they are ordered, else a ball containing both maxima."""
+    if a > b:
+        return a
+    if b >= a:
+        return b
+    return a.union(b)
+
+
 class _Undecided(Exception):
     """A comparison straddles its ball: retry at a higher precision."""
 
@@ -212,3 +221,77 @@ def certify_run(method: str, Q, x0, *, eps, iters: int, diagonal: bool = True, a
     return {"certified": False, "T": None, "reason": f"undecided at {max_prec_bits} bits ({reason})",
             "method": method, "iterations": iters, "prec_bits": max_prec_bits, "attempts": attempts,
             "backend": backend, "update": update}
+
+
+def certify_linear_count(Q, x0, *, step, eps, T: int, precond: str = "none", phi=0, delta=0,
+                         prec_bits: int = 128, max_prec_bits: int = 8192) -> dict:
+    """Certify T(eps) of a *linear* iteration x_{k+1} = (I - step P Q) x_k by matrix powers in ball arithmetic.
+
+    ``precond="none"`` is GD (P = I); ``precond="adam"`` is Algorithm A with beta2 = 1, whose
+    preconditioner is frozen at P_0 = diag(1 / ((1 + delta) r)), r_j = max(|(Q x_0)_j|, phi)
+    (CLAIMS.md, Setting; F4). Long dense runs cannot be certified step by step: the balls of the
+    iterates grow like |I - step P Q|^k (the wrapping effect), which exceeds 1 even when the
+    iteration contracts. Powers by repeated squaring only meet (I - step P Q)^k, whose entries
+    shrink, so O(log k) ball products decide f(x_k) = x_0^T (M^k)^T Q M^k x_0 / 2 against eps f(x_0).
+
+    In the basis y = P^{-1/2} x the iteration is y <- (I - step H) y with H = P^{1/2} Q P^{1/2} and
+    f = y^T H y / 2 = sum_i sigma_i c_i^2 (1 - step sigma_i)^{2k} / 2, non-increasing in k when
+    step * sigma_max(H) <= 2 (certified here from eigenvalue balls). Then
+    - f(x_{T-1}) > eps f_0 >= f(x_T) certifies T(eps) = T exactly (``relation = "equals"``);
+    - f(x_T) > eps f_0 certifies T(eps) > T (``relation = "exceeds"``).
+    Returns a JSON-ready dict with ``certified``, ``relation``, the ratio balls, ``prec_bits``, ``backend``.
+    """
+    flint = _flint()
+    d = len(x0)
+    prec, reason = prec_bits, ""
+    while prec <= max_prec_bits:
+        old = flint.ctx.prec
+        flint.ctx.prec = prec
+        try:
+            q = flint.arb_mat([[_to_arb(v) for v in row] for row in Q])
+            x = flint.arb_mat([[_to_arb(v)] for v in x0])
+            if precond == "adam":
+                g = q * x
+                r = [_ball_max(abs(g[j, 0]), _to_arb(phi)) for j in range(d)]
+                p = [1 / ((1 + _to_arb(delta)) * rj) for rj in r]
+            elif precond == "none":
+                p = [flint.arb(1)] * d
+            else:
+                raise ValueError(f"precond must be 'none' or 'adam', got {precond!r}")
+            s = _to_arb(step)
+            h = [[p[i].sqrt() * q[i, j] * p[j].sqrt() for j in range(d)] for i in range(d)]
+            sig, _ = eigenvalue_balls(h, prec_bits=prec, max_prec_bits=prec)
+            monotone = bool(s * sig[-1] <= 2) and bool(sig[0] > 0)
+            m = flint.arb_mat([[(1 if i == j else 0) - s * p[i] * q[i, j] for j in range(d)] for i in range(d)])
+
+            def f(v):
+                return (v.transpose() * q * v)[0, 0] / 2
+
+            target = _to_arb(eps) * f(x)
+            at_t = f((m ** T) * x)
+            before = f((m ** (T - 1)) * x) if T >= 1 else None
+            if at_t > target:
+                relation = "exceeds"
+            elif at_t <= target and before is not None and before > target:
+                relation = "equals"
+            elif at_t <= target and before is not None and before <= target:
+                relation = "below"  # T(eps) < T: certified, and not what was asked
+            else:
+                raise _Undecided("f(x_T) or f(x_{T-1}) overlaps eps f(x_0)")
+            if not monotone:
+                raise _Undecided("step * sigma_max(H) <= 2 not decided")
+            ratio_t = at_t / f(x)
+            return {"certified": relation in ("equals", "exceeds"), "relation": relation, "T": T,
+                    "statement": {"equals": f"T(eps) = {T}", "exceeds": f"T(eps) > {T}",
+                                  "below": f"T(eps) < {T}"}[relation],
+                    "f_T_over_f0": ball_json(ratio_t),
+                    "f_Tm1_over_f0": None if before is None else ball_json(before / f(x)),
+                    "monotone": monotone, "step_sigma_max": ball_json(s * sig[-1]), "prec_bits": prec,
+                    "backend": f"python-flint {flint.__version__} arb_mat powers (repeated squaring)"}
+        except _Undecided as exc:
+            reason = str(exc)
+        finally:
+            flint.ctx.prec = old
+        prec *= 2
+    return {"certified": False, "relation": None, "T": T, "reason": f"undecided at {max_prec_bits} bits: {reason}",
+            "prec_bits": max_prec_bits, "backend": f"python-flint {flint.__version__} arb_mat powers"}
