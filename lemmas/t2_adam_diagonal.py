@@ -72,11 +72,12 @@ def measure(cell: dict, seeds: list) -> Measurement:
     cap = tuned.cap
     per_seed = [{"step": float(s), "T": None if c else int(t)} for s, t, c in zip(tuned.step, tuned.T, tuned.capped)]
     return Measurement(T=[0 if c else t for t, c in zip(tuned.T, tuned.capped)], capped=tuned.capped.tolist(), cap=cap,
-                       per_seed=per_seed, info=how)
+                       per_seed=per_seed, info=how, backend=how["backend"])
 
 
 def confirm(cell: dict, seed: int, record: dict) -> dict:
-    """Re-run the quantile seed of a cell at high precision (mpmath) with its tuned step; compare the counts."""
+    """Re-run the quantile seed of a cell at high precision (MPFR via highprec.adam_hp, mpmath's closed form for GD)
+    with its tuned step; compare the counts."""
     d, kappa, eps = int(cell["d"]), float(cell["kappa"]), cell.get("eps", EPS)
     lam = spectrum(d, kappa, cell.get("spectrum", "logspaced"))
     x0 = random_init(d, B, np.random.default_rng(seed))

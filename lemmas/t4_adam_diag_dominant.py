@@ -56,7 +56,7 @@ def dense_measure(make_q, bound_cap):
                                    diagonal=False, beta2=beta2_schedule(d, kappa, eps), settle=SETTLE)
         per_seed = [{"step": float(s), "T": None if c else int(t)} for s, t, c in zip(tuned.step, tuned.T, tuned.capped)]
         return Measurement(T=[0 if c else t for t, c in zip(tuned.T, tuned.capped)], capped=tuned.capped.tolist(),
-                           cap=tuned.cap, per_seed=per_seed, info=how)
+                           cap=tuned.cap, per_seed=per_seed, info=how, backend=how["backend"])
 
     return measure
 

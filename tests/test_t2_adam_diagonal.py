@@ -1,10 +1,13 @@
 """T2 `adam-diagonal` at the quick budget: the evidence it must carry, and its mutants FAIL."""
 import math
+import os
 
+import numpy as np
 import pytest
 
 from lemmas import t2_adam_diagonal as t2
-from lemmas._common.tuning import ADAM, GD
+from lemmas._common import algorithms, fast, highprec
+from lemmas._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch, numba_ready
 from proofcheck import Verdict
 from proofcheck.context import Budget, Context
 from proofcheck.testing import run_claim
@@ -33,6 +36,11 @@ def test_sweep_evidence_grid_seeds_slopes_constant_plots(result):
     assert d["plots"].startswith("skipped")  # quick budget: no figures
     assert d["confirmations"] and all(c["agree"] for c in d["confirmations"])
     assert ev.dps and ev.dps >= 30 and "mpmath" in ev.backend
+    # Algorithm A's deciding runs are re-run on the engines that actually ran, and the evidence names them
+    adam = [c for c in d["confirmations"] if "T_float64_rerun" in c]
+    assert adam and all(fast.BACKEND in c["backend"] for c in adam)
+    assert any(highprec.BACKEND in c["backend"] and c["dps"] >= 30 and c["T_high"] is not None for c in adam)
+    assert highprec.BACKEND in ev.backend
     assert "tuning" in d and d["tuning"]["multipliers"][0] == 1.0
 
 
@@ -66,6 +74,36 @@ def test_measure_is_reproducible_and_paired():
     b = t2.measure(dict(cell, method=ADAM), [1, 2, 3])
     g = t2.measure(dict(cell, method=GD), [1, 2, 3])
     assert a.T == b.T and all(x < y for x, y in zip(a.T, g.T))  # same initialisations; Adam wins at d << kappa
+
+
+def test_beta2_below_one_screens_on_the_fast_engine_and_matches_the_numpy_reference():
+    """measure_batch runs Algorithm A (beta2 < 1) on fast.adam_fast by default and records that backend; on diagonal
+    Q it is bit-identical to the numpy reference adam_f64, so the tuned counts and steps are equal."""
+    d, kappa = 8, 1e3
+    lam = t2.spectrum(d, kappa, "logspaced")
+    X0 = np.stack([t2.random_init(d, t2.B, np.random.default_rng(s)) for s in range(6)])
+    Q = np.tile(lam, (len(X0), 1))
+    kw = dict(eps=t2.EPS, phi=2 * t2.B, delta=t2.DELTA, cap=t2.adam_cap(d, kappa, t2.EPS), diagonal=True,
+              beta2=beta2_schedule(d, kappa, t2.EPS))
+    tuned, how = measure_batch(ADAM_B2, Q, X0, **kw)
+    ref_tuned, ref_how = measure_batch(ADAM_B2, Q, X0, runner=algorithms.adam_f64, **kw)
+    assert fast.BACKEND in how["backend"] and "adam_fast" in how["counting"]
+    assert "numpy" in ref_how["backend"] and "adam_f64" in ref_how["counting"]
+    assert np.array_equal(tuned.T, ref_tuned.T) and np.array_equal(tuned.step, ref_tuned.step)
+    assert np.array_equal(tuned.flagged, ref_tuned.flagged)
+    m = t2.measure({"d": d, "kappa": kappa, "spectrum": "logspaced", "eps": t2.EPS, "method": ADAM_B2}, [0, 1, 2])
+    assert m.backend == how["backend"]
+
+
+def test_fast_engine_survives_a_pool_workers_thread_cap(monkeypatch):
+    """A --jobs worker narrows numba's threads and exports a smaller NUMBA_NUM_THREADS after numba's pool was sized;
+    numba_ready restores the variable so that numba's next dispatch does not raise."""
+    numba = pytest.importorskip("numba")
+    fast.adam_fast(np.ones((1, 2)), np.ones((1, 2)), 0.1, iters=3)  # numba's thread pool is running
+    monkeypatch.setenv("NUMBA_NUM_THREADS", str(numba.config.NUMBA_NUM_THREADS + 1))
+    numba_ready()
+    assert os.environ["NUMBA_NUM_THREADS"] == str(numba.config.NUMBA_NUM_THREADS)
+    numba.core.config.reload_config()  # what numba does before compiling a new signature: must not raise
 
 
 @pytest.mark.parametrize("name", ["bound-log-d", "gd-slope-half"])

@@ -23,6 +23,24 @@ def test_t4_evidence(t4_result):
     assert line["p_hat"] >= 1 / 3 - 0.1  # the claim's implication; larger is a finding on looseness
 
 
+def test_dense_beta2_below_one_cell_screens_on_the_fast_engine_and_confirms_at_high_precision():
+    """A dense (nu-DD) beta2 < 1 cell: tuned on fast.adam_fast (recorded as the cell's backend), and the quantile
+    seed's run re-run on the MPFR engine at 30 digits with the same count."""
+    from lemmas._common import fast, highprec
+    from lemmas._common.tuning import ADAM_B2
+
+    cell = {"d": 4, "kappa": 10.0, "nu": t4.NU, "eps": t4.EPS, "method": ADAM_B2, "_qseed": 12345}
+    q_cond = t4.conditions(t4.make_q(cell))
+    cell.update(_kappa=q_cond["kappa"], _kappa_bar=q_cond["kappa_bar"], _kappa_diag=q_cond["kappa_diag"])
+    measure = t4.dense_measure(t4.make_q, lambda c: min(c["d"] * (c["d"] * c["_kappa"]) ** 0.5, c["_kappa"]))
+    seeds = [3, 4, 5]
+    m = measure(cell, seeds)
+    assert m.backend == f"float64 {fast.BACKEND}" and not any(m.capped)
+    conf = t4.dense_confirm(t4.make_q)(cell, seeds[0], m.per_seed[0])
+    assert conf["agree"] and conf["T_high"] == m.per_seed[0]["T"] == conf["T_float64_rerun"]
+    assert highprec.BACKEND in conf["backend"] and conf["dps"] == 30
+
+
 def test_t5_not_fail_with_evidence():
     result = run_claim(t5.CLAIM, budget="quick")
     assert result.verdict is not Verdict.FAIL, result.reason

@@ -9,7 +9,9 @@ for any kappa > 2^{1/4} and make the linear iteration diverge, for both methods 
 
 Two ways of counting T(eps):
 
-- by running the algorithm (``adam_f64`` on a whole batch: every seed times every grid step in one call);
+- by running the algorithm (a whole batch: every seed times every grid step in one call), on the compiled
+  screening engine ``fast.adam_fast`` by default (drop-in for the numpy reference ``adam_f64``, which the tests
+  compare it with); the backend that actually ran is recorded;
 - in closed form, for a *linear* iteration y_{k+1} = (I - s H) y_k with H symmetric (GD with H = Q; Algorithm A
   with beta2 = 1, in the basis y = P_0^{-1/2} x): f_k = 1/2 sum_i sigma_i (1 - s sigma_i)^{2k} c_i with
   c_i = (w_i . y_0)^2. With s sigma_max <= 2 every term is non-increasing, so T is found by bisection on k
@@ -19,14 +21,36 @@ Two ways of counting T(eps):
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 
-from .algorithms import adam_f64
+from .algorithms import adam_f64  # noqa: F401  (the numpy reference; ``runner=adam_f64`` selects it)
+from .fast import adam_fast
 
 NEAR = 1e-9
+
+
+def numba_ready() -> None:
+    """Keep numba's configuration consistent before a compiled kernel runs in a pool worker.
+
+    A worker of ``--jobs N`` caps its compiled threads with ``numba.set_num_threads`` (which launches numba's
+    pool) *and* exports NUMBA_NUM_THREADS to a smaller value than the one numba read at import; numba re-reads
+    the environment when it dispatches a kernel and refuses a changed NUMBA_NUM_THREADS once its pool runs
+    ("Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched"). The thread cap
+    itself is the ``set_num_threads`` mask, which this leaves untouched: it only puts the variable back to the
+    value numba's launched pool was sized with. A no-op without numba, outside pools, or when they agree."""
+    numba = sys.modules.get("numba")
+    want = os.environ.get("NUMBA_NUM_THREADS")
+    if numba is None or want is None:
+        return
+    have = str(numba.config.NUMBA_NUM_THREADS)
+    parallel = sys.modules.get("numba.np.ufunc.parallel")
+    if want != have and getattr(parallel, "_is_initialized", False):
+        os.environ["NUMBA_NUM_THREADS"] = have
 
 
 @dataclass(frozen=True)
@@ -158,6 +182,7 @@ class Tuned:
     cap: int
     grid: dict
     escalated: int = 0
+    backend: str = ""  # the engine that ran the float64 iterations ('' for closed-form counts)
 
 
 def _choose(T: np.ndarray, steps: np.ndarray, flags: np.ndarray, cap: int, grid: StepGrid) -> Tuned:
@@ -206,13 +231,14 @@ def adam_step_centres(Q, X0, phi, delta, diagonal):
 
 
 def tune_adam(Q: np.ndarray, X0: np.ndarray, *, beta2: float, phi: float, delta: float, eps: float, cap: int,
-              diagonal: bool = True, grid: StepGrid = GRID, runner=adam_f64, first_stage: int = 1000,
+              diagonal: bool = True, grid: StepGrid = GRID, runner=adam_fast, first_stage: int = 1000,
               settle: float = 1.0) -> Tuned:
     """Tuned Algorithm A by running it: every (instance, grid step) pair in one batched ``runner`` call per stage.
 
-    ``Q``: (b, d) diagonals or (b, d, d); ``X0``: (b, d). ``runner`` has ``adam_f64``'s signature (so a faster
-    engine can replace it). Stage limits grow x4 from ``first_stage`` to ``cap``; only instances with no converged
-    step are re-run at the next stage. Stages stop early once a fraction ``settle`` of the instances is settled: the
+    ``Q``: (b, d) diagonals or (b, d, d); ``X0``: (b, d). ``runner`` has ``adam_f64``'s signature: the compiled
+    ``adam_fast`` by default, ``adam_f64`` (numpy) for the reference; the backend that ran is in ``Tuned.backend``.
+    Stage limits grow x4 from ``first_stage`` to ``cap``; only instances with no converged step are re-run at the
+    next stage. Stages stop early once a fraction ``settle`` of the instances is settled: the
     others are then reported capped at the last limit (their T exceeds it), enough for quantiles below ``settle``.
     """
     Q, X0 = np.asarray(Q, float), np.asarray(X0, float)
@@ -226,17 +252,24 @@ def tune_adam(Q: np.ndarray, X0: np.ndarray, *, beta2: float, phi: float, delta:
     # step converged within the stage's limit, since a step still running at that limit cannot beat it.
     open_ = np.ones(b, bool)
     limit = min(cap, first_stage)
+    backends = set()
+    numba_ready()
     while True:
         idx = np.nonzero(open_)[0]
         run = runner(np.repeat(Q[idx], s, 0), np.repeat(X0[idx], s, 0), steps[idx].ravel(), beta2=beta2, phi=phi,
                      delta=delta, iters=limit, eps=eps, diagonal=diagonal)
+        backends.add(getattr(run, "backend", f"numpy float64 ({getattr(runner, '__name__', 'runner')})"))
         T[idx] = np.asarray(run.T).reshape(len(idx), s)
-        flags[idx] = (np.asarray(run.underflow) | np.asarray(run.nonfinite)).reshape(len(idx), s)
+        # untrusted float64 runs: underflow / non-finite, and overflow where the engine reports it (FastRun.suspect)
+        suspect = getattr(run, "suspect", np.asarray(run.underflow) | np.asarray(run.nonfinite))
+        flags[idx] = np.asarray(suspect).reshape(len(idx), s)
         open_[idx] = ~np.any(T[idx] >= 0, axis=1)
         if limit >= cap or open_.mean() <= 1 - settle:
             break
         limit = min(cap, 4 * limit)
-    return _choose(T, steps, flags, limit, grid)
+    out = _choose(T, steps, flags, limit, grid)
+    out.backend = " + ".join(sorted(backends))
+    return out
 
 
 def tune_adam_linear(Q: np.ndarray, X0: np.ndarray, *, phi: float, delta: float, eps: float, cap: int,
@@ -274,24 +307,26 @@ def beta2_schedule(d: int, kappa: float, eps: float) -> float:
 
 
 def measure_batch(method: str, Q: np.ndarray, X0: np.ndarray, *, eps: float, phi: float, delta: float, cap: int,
-                  diagonal: bool, beta2: float = 1.0, grid: StepGrid = GRID, runner=adam_f64,
+                  diagonal: bool, beta2: float = 1.0, grid: StepGrid = GRID, runner=adam_fast,
                   settle: float = 1.0) -> tuple[Tuned, dict]:
     """Tuned T(eps) of ``method`` on a batch of instances (one per seed), with the record of how it was obtained."""
     if method == GD:
         eigs, coeffs = gd_coefficients(Q, X0, diagonal)
         tuned = tune_gd(eigs, coeffs, eps, cap, grid)
         how = {"counting": "closed form f_k = 1/2 sum lambda_i (1 - eta lambda_i)^{2k} c_i, bisection on k (exact for GD)",
-               "escalated_to_mpmath": tuned.escalated}
+               "escalated_to_mpmath": tuned.escalated, "backend": "numpy float64 closed form"}
     elif method == ADAM:
         tuned = tune_adam_linear(Q, X0, phi=phi, delta=delta, eps=eps, cap=cap, diagonal=diagonal, grid=grid)
         how = {"counting": "closed form of the linear iteration y_{k+1} = (I - alpha H_0) y_k (beta2 = 1 freezes P_0; F4), "
-                           "bisection on k; deciding runs re-run literally (adam_f64 and adam_mp)",
-               "beta2": 1.0, "phi": phi, "delta": delta, "escalated_to_mpmath": tuned.escalated}
+                           "bisection on k; deciding runs re-run literally (float64 and high precision)",
+               "beta2": 1.0, "phi": phi, "delta": delta, "escalated_to_mpmath": tuned.escalated,
+               "backend": "numpy float64 closed form"}
     else:
         tuned = tune_adam(Q, X0, beta2=beta2, phi=phi, delta=delta, eps=eps, cap=cap, diagonal=diagonal, grid=grid,
                           runner=runner, settle=settle)
         how = {"counting": f"Algorithm A run in float64 ({getattr(runner, '__name__', 'runner')}), batched, staged limits",
-               "beta2": beta2, "phi": phi, "delta": delta, "flagged_chosen_runs": int(np.sum(tuned.flagged))}
+               "beta2": beta2, "phi": phi, "delta": delta, "flagged_chosen_runs": int(np.sum(tuned.flagged)),
+               "backend": f"float64 {tuned.backend}"}
     if settle < 1.0 and method == ADAM_B2:
         how["settle"] = f"stages stop once {settle:.0%} of the seeds have converged; the rest are capped at {tuned.cap}"
     how.update(cap=tuned.cap, tuning=tuned.grid, capped=int(np.sum(tuned.capped)))
@@ -300,22 +335,25 @@ def measure_batch(method: str, Q: np.ndarray, X0: np.ndarray, *, eps: float, phi
 
 def confirm_adam_run(Q, x0, alpha, beta2, phi, delta, eps, T_screen, diagonal: bool, dps: int = 30,
                      mp_budget: float = 2e5) -> dict:
-    """Re-run one deciding Algorithm A run literally: float64 (adam_f64) always, mpmath (adam_mp, ``dps`` digits) when
-    T d (d^2 for dense Q) <= ``mp_budget``; the counts must equal the screened one."""
-    from .algorithms import adam_mp
+    """Re-run one deciding Algorithm A run literally: float64 (the compiled ``adam_fast``) always, and at ``dps``
+    digits when T d (d^2 for dense Q) <= ``mp_budget``, on the MPFR engine ``highprec.adam_hp`` (a drop-in for the
+    mpmath reference ``adam_mp``: same precision, same operations, equal to the last bit; mpmath itself when gmpy2
+    is missing). The counts must equal the screened one. ``backend`` names the engines that actually ran."""
+    from .highprec import adam_hp
 
     Qa = np.asarray(Q, float)
     d = len(x0)
-    f64 = adam_f64(Qa[None], np.asarray(x0, float)[None], float(alpha), beta2=beta2, phi=phi, delta=delta,
-                   iters=int(T_screen) + 5, eps=eps, diagonal=diagonal)
+    numba_ready()
+    f64 = adam_fast(Qa[None], np.asarray(x0, float)[None], float(alpha), beta2=beta2, phi=phi, delta=delta,
+                    iters=int(T_screen) + 5, eps=eps, diagonal=diagonal)
     out = {"T_float64_rerun": int(f64.T[0]), "agree": int(f64.T[0]) == int(T_screen), "dps": 15,
-           "backend": "numpy float64 (adam_f64)"}
+           "backend": f"float64 {f64.backend} (adam_fast)", "float64_suspect": bool(f64.suspect[0])}
     if T_screen * (d if diagonal else d * d) <= mp_budget:
-        run = adam_mp(Qa.tolist(), [float(v) for v in x0], repr(float(alpha)), beta2=repr(float(beta2)),
+        run = adam_hp(Qa.tolist(), [float(v) for v in x0], repr(float(alpha)), beta2=repr(float(beta2)),
                       phi=repr(float(phi)), delta=repr(float(delta)), iters=int(T_screen) + 5, dps=dps,
                       eps=repr(float(eps)), diagonal=diagonal)
         out.update(T_high=run.T, agree=out["agree"] and run.T == int(T_screen), dps=dps,
-                   backend="mpmath (adam_mp) and numpy float64 (adam_f64)")
+                   backend=f"{run.backend} at {run.prec_bits} bits ({dps} digits; adam_hp) and {out['backend']}")
     return out
 
 
