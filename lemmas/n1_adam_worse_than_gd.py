@@ -33,7 +33,7 @@ from proofcheck.checks.existence import Existence
 from ._common.fast import adam_fast, gd_fast
 from ._common.init import random_init
 from ._common.quadratics import conditions, is_spd, mp_matrix, rotated, spectrum
-from ._common.tuning import GRID, gd_coefficients, linear_count_mp, numba_ready, tune_adam_linear, tune_gd
+from ._common.tuning import GRID, gd_coefficients, linear_count_mp, tune_adam_linear, tune_gd
 
 B, EPS, DELTA = 1.0, 1e-10, 0.0  # eps << 1/kappa, so that f_0 being carried by the large eigenvalues does not let GD stop early
 D, KAPPA = 4, 1e4
@@ -176,7 +176,6 @@ def literal_rerun(inst: dict) -> dict:
     lmin = float(np.linalg.eigvalsh(Q[0])[0])
     if not (np.isfinite(a.T[0]) and np.isfinite(g.T[0]) and max(a.T[0], g.T[0]) <= LITERAL_MAX):
         return {"skipped": f"a count is capped or above {LITERAL_MAX} iterations", "agree": None}
-    numba_ready()
     ra = adam_fast(Q, x0, a.step[:1], beta2=1.0, phi=2 * B * lmin, delta=DELTA, iters=int(a.T[0]) + 5, eps=EPS,
                    diagonal=False)
     rg = gd_fast(Q, x0, g.step[:1], iters=int(g.T[0]) + 5, eps=EPS, diagonal=False)

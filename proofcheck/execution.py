@@ -53,8 +53,11 @@ def _worker_init(threads: int) -> None:
     """Set up a pool worker: leave Ctrl-C to the parent (which stops the workers and keeps what
     finished) and cap the threads of compiled kernels at ``threads``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.update({name: str(threads) for name in THREAD_VARIABLES})
-    numba = sys.modules.get("numba")  # preloaded: its thread pool is sized already, so narrow it
+    numba = sys.modules.get("numba")  # preloaded (forked worker): its thread pool may be sized already
+    # numba re-reads NUMBA_NUM_THREADS at every dispatch and refuses a changed value once its pool runs,
+    # so a preloaded numba keeps its variable and is narrowed with set_num_threads instead.
+    os.environ.update({name: str(threads) for name in THREAD_VARIABLES
+                       if not (numba is not None and name == "NUMBA_NUM_THREADS")})
     if numba is not None:
         try:
             numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))

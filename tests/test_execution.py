@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import textwrap
 
+import numpy as np
 import pytest
 
 from proofcheck.cli import main
@@ -190,3 +191,44 @@ def test_forkserver_workers_give_the_same_numbers(claims_file, monkeypatch):
     monkeypatch.setattr(execution, "_threads_running", lambda: True)
     assert execution._pool_context().get_start_method() in ("forkserver", "spawn")
     _same(forked, run_tasks(tasks, jobs=2))
+
+
+def test_numba_kernels_run_in_forked_pool_workers(tmp_path):
+    """The parent imported numba (claim modules do) but ran no kernel, so workers are forked with numba
+    preloaded; capping their threads must not make numba refuse to dispatch ("Cannot set
+    NUMBA_NUM_THREADS to a different value once the threads have been launched")."""
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+    import sys
+
+    claims = tmp_path / "numba_claims.py"
+    claims.write_text(NUMBA_CLAIMS)
+    proc = subprocess.run([sys.executable, "-m", "proofcheck", "run", str(claims), "--jobs", "2", "--no-cache",
+                           "--budget", "quick", "--out", str(tmp_path / "out"), "--format", "json"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")})  # compile in the worker
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    evidence = [e for c in report["claims"] for e in c["evidence"]]
+    assert [e["verdict"] for e in evidence] == ["PASS", "PASS"], [e["reason"] for e in evidence]
+
+
+NUMBA_CLAIMS = '''
+import numpy as np
+from proofcheck import Check, Claim, Verdict
+from lemmas._common import fast
+
+
+class RunsNumba(Check):
+    kind, basis = "bound", "numeric"
+
+    def evaluate(self, ctx):
+        run = fast.gd_fast(np.ones((4, 3)), np.ones((4, 3)), 0.1, iters=5)  # not yet dispatched in this process
+        ok = bool(np.all(np.isfinite(run.x)))
+        return self.evidence(Verdict.PASS if ok else Verdict.FAIL, instances=4, reason="numba ran in the worker")
+
+
+CLAIMS = [Claim(id=f"numba-{i}", title="t", source="t", provenance="user", statement="s", hypotheses=[],
+                checks=[RunsNumba("run")]) for i in range(2)]
+'''

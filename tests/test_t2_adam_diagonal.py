@@ -1,13 +1,12 @@
 """T2 `adam-diagonal` at the quick budget: the evidence it must carry, and its mutants FAIL."""
 import math
-import os
 
 import numpy as np
 import pytest
 
 from lemmas import t2_adam_diagonal as t2
 from lemmas._common import algorithms, fast, highprec
-from lemmas._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch, numba_ready
+from lemmas._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch
 from proofcheck import Verdict
 from proofcheck.context import Budget, Context
 from proofcheck.testing import run_claim
@@ -93,17 +92,6 @@ def test_beta2_below_one_screens_on_the_fast_engine_and_matches_the_numpy_refere
     assert np.array_equal(tuned.flagged, ref_tuned.flagged)
     m = t2.measure({"d": d, "kappa": kappa, "spectrum": "logspaced", "eps": t2.EPS, "method": ADAM_B2}, [0, 1, 2])
     assert m.backend == how["backend"]
-
-
-def test_fast_engine_survives_a_pool_workers_thread_cap(monkeypatch):
-    """A --jobs worker narrows numba's threads and exports a smaller NUMBA_NUM_THREADS after numba's pool was sized;
-    numba_ready restores the variable so that numba's next dispatch does not raise."""
-    numba = pytest.importorskip("numba")
-    fast.adam_fast(np.ones((1, 2)), np.ones((1, 2)), 0.1, iters=3)  # numba's thread pool is running
-    monkeypatch.setenv("NUMBA_NUM_THREADS", str(numba.config.NUMBA_NUM_THREADS + 1))
-    numba_ready()
-    assert os.environ["NUMBA_NUM_THREADS"] == str(numba.config.NUMBA_NUM_THREADS)
-    numba.core.config.reload_config()  # what numba does before compiling a new signature: must not raise
 
 
 @pytest.mark.parametrize("name", ["bound-log-d", "gd-slope-half"])

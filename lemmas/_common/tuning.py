@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from dataclasses import dataclass
 
 import mpmath
@@ -32,25 +31,6 @@ from .algorithms import adam_f64  # noqa: F401  (the numpy reference; ``runner=a
 from .fast import adam_fast
 
 NEAR = 1e-9
-
-
-def numba_ready() -> None:
-    """Keep numba's configuration consistent before a compiled kernel runs in a pool worker.
-
-    A worker of ``--jobs N`` caps its compiled threads with ``numba.set_num_threads`` (which launches numba's
-    pool) *and* exports NUMBA_NUM_THREADS to a smaller value than the one numba read at import; numba re-reads
-    the environment when it dispatches a kernel and refuses a changed NUMBA_NUM_THREADS once its pool runs
-    ("Cannot set NUMBA_NUM_THREADS to a different value once the threads have been launched"). The thread cap
-    itself is the ``set_num_threads`` mask, which this leaves untouched: it only puts the variable back to the
-    value numba's launched pool was sized with. A no-op without numba, outside pools, or when they agree."""
-    numba = sys.modules.get("numba")
-    want = os.environ.get("NUMBA_NUM_THREADS")
-    if numba is None or want is None:
-        return
-    have = str(numba.config.NUMBA_NUM_THREADS)
-    parallel = sys.modules.get("numba.np.ufunc.parallel")
-    if want != have and getattr(parallel, "_is_initialized", False):
-        os.environ["NUMBA_NUM_THREADS"] = have
 
 
 @dataclass(frozen=True)
@@ -253,7 +233,6 @@ def tune_adam(Q: np.ndarray, X0: np.ndarray, *, beta2: float, phi: float, delta:
     open_ = np.ones(b, bool)
     limit = min(cap, first_stage)
     backends = set()
-    numba_ready()
     while True:
         idx = np.nonzero(open_)[0]
         run = runner(np.repeat(Q[idx], s, 0), np.repeat(X0[idx], s, 0), steps[idx].ravel(), beta2=beta2, phi=phi,
@@ -343,7 +322,6 @@ def confirm_adam_run(Q, x0, alpha, beta2, phi, delta, eps, T_screen, diagonal: b
 
     Qa = np.asarray(Q, float)
     d = len(x0)
-    numba_ready()
     f64 = adam_fast(Qa[None], np.asarray(x0, float)[None], float(alpha), beta2=beta2, phi=phi, delta=delta,
                     iters=int(T_screen) + 5, eps=eps, diagonal=diagonal)
     out = {"T_float64_rerun": int(f64.T[0]), "agree": int(f64.T[0]) == int(T_screen), "dps": 15,
