@@ -29,6 +29,12 @@ def test_witness_certified_with_its_description(result):
     if literal["agree"] is not None:  # the chosen steps were iterated on the compiled engine, which is named
         assert fast.BACKEND in literal["backend"] and literal["float64_suspect"] is False
     assert np.array(ev.witness["Q"]).shape == (4, 4)
+    # Ball arithmetic on the stored witness agrees with the 50/100-digit counts for every initialisation.
+    ball = cert["ball_certificate"]
+    assert ev.certified and ball["certified"] and ball["prec_bits"] >= 128
+    for row, hp in zip(ball["rows"], rows):
+        assert row["T_gd"] == f"T(eps) = {hp['T_gd_high']}"
+        assert row["adam"] == [f"T(eps) > {hp['T_gd_high']}"] * len(row["adam_steps"])
 
 
 def test_replay_of_the_witness(result):
