@@ -77,3 +77,21 @@ def test_bound_check_escalates_underflowing_and_overflowing_margins():
         true = run_claim(_claim(-1, exponent)).evidence[0]
         assert true.verdict is Verdict.PASS and true.dps >= 50 and "mpmath" in true.backend
         assert true.details["escalated"] > 0 and true.worst_margin < 0
+
+
+def test_flagged_chosen_adam_runs_are_recounted_at_high_precision():
+    """A tuned beta2 < 1 run whose float64 iterates underflowed before its own stop is recounted by the
+    MPFR engine, and the cell's count is the high-precision one (T2 cell d = 32, kappa = 1e4, seeds 0-7)."""
+    from lemmas import t2_adam_diagonal as t2
+    from lemmas._common.tuning import ADAM_B2
+
+    m = t2.measure({"d": 32, "kappa": 1e4, "spectrum": "logspaced", "eps": t2.EPS, "method": ADAM_B2}, list(range(8)))
+    records = m.info["escalated_chosen_runs"]
+    assert records and m.info["flagged_chosen_runs"] == len(records)
+    for rec in records:
+        i = rec["seed_index"]
+        assert rec["dps"] == 30 and "mpfr" in rec["backend"]
+        assert m.capped[i] == (rec["T_high"] is None)
+        if rec["T_high"] is not None:
+            assert m.T[i] == rec["T_high"]
+    assert "recounted" in m.backend

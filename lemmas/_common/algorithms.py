@@ -27,7 +27,12 @@ UNDERFLOW = 1e-290  # |x| below this (or exactly 0 from a nonzero start) is repo
 
 @dataclass
 class Run:
-    """Outcome of a batched run. ``T[i] = -1`` means capped (not converged within ``iters``)."""
+    """Outcome of a batched run. ``T[i] = -1`` means capped (not converged within ``iters``).
+
+    ``underflow`` / ``nonfinite`` describe each instance at its own stop: at its T when it converged
+    (later iterations, run only because the batch continues to max(T), cannot change T), at the end
+    otherwise. A flagged instance's count must not be trusted: escalate it.
+    """
 
     x: np.ndarray
     f0: np.ndarray
@@ -53,6 +58,20 @@ def _grad(Q: np.ndarray, x: np.ndarray, diagonal: bool) -> np.ndarray:
 
 def _f(Q: np.ndarray, x: np.ndarray, diagonal: bool) -> np.ndarray:
     return 0.5 * np.sum(x * _grad(Q, x, diagonal), axis=1)
+
+
+def flags(x: np.ndarray, started_nonzero: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per instance: (underflow: some |x_j| below UNDERFLOW, or exactly 0, from a nonzero start; non-finite)."""
+    with np.errstate(all="ignore"):
+        return (np.any(started_nonzero & (np.abs(x) < UNDERFLOW), axis=1), ~np.all(np.isfinite(x), axis=1))
+
+
+def _flag_at_stop(rows: np.ndarray, x, started_nonzero, underflow, nonfinite) -> None:
+    """Record the flags of the instances in ``rows`` as they are now (their stop), in place."""
+    if np.any(rows):
+        u, n = flags(x[rows], started_nonzero[rows])
+        underflow[rows] = u
+        nonfinite[rows] = n
 
 
 def _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj):
@@ -87,14 +106,15 @@ def adam_f64(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float
                 traj.append(x.copy())
             if eps is not None:
                 fk = _f(Q, x, diagonal)
-                T = np.where((T < 0) & (fk <= eps * f0), k + 1, T)
+                newly = (T < 0) & (fk <= eps * f0)
+                _flag_at_stop(newly, x, started_nonzero, underflow, nonfinite)
+                T = np.where(newly, k + 1, T)
                 if np.all(T >= 0):
                     k += 1
                     break
         else:
             k = iters
-        underflow |= np.any(started_nonzero & (np.abs(x) < UNDERFLOW), axis=1)
-        nonfinite |= ~np.all(np.isfinite(x), axis=1)
+        _flag_at_stop(T < 0, x, started_nonzero, underflow, nonfinite)
     return _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj)
 
 
@@ -108,6 +128,8 @@ def gd_f64(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = Tr
         f0 = _f(Q, x, diagonal)
         T = np.full(b, -1)
         started_nonzero = x != 0
+        underflow = np.zeros(b, bool)
+        nonfinite = np.zeros(b, bool)
         traj = [x.copy()] if record else []
         k = 0
         for k in range(iters):
@@ -116,14 +138,15 @@ def gd_f64(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = Tr
                 traj.append(x.copy())
             if eps is not None:
                 fk = _f(Q, x, diagonal)
-                T = np.where((T < 0) & (fk <= eps * f0), k + 1, T)
+                newly = (T < 0) & (fk <= eps * f0)
+                _flag_at_stop(newly, x, started_nonzero, underflow, nonfinite)
+                T = np.where(newly, k + 1, T)
                 if np.all(T >= 0):
                     k += 1
                     break
         else:
             k = iters
-        underflow = np.any(started_nonzero & (np.abs(x) < UNDERFLOW), axis=1)
-        nonfinite = ~np.all(np.isfinite(x), axis=1)
+        _flag_at_stop(T < 0, x, started_nonzero, underflow, nonfinite)
     return _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj)
 
 

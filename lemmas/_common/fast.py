@@ -184,18 +184,23 @@ def _as_3d(Q: np.ndarray, diagonal: bool) -> np.ndarray:
     return np.ascontiguousarray(Q[:, None, :] if diagonal else np.swapaxes(Q, 1, 2))
 
 
-def _drive(kernel, Q3, diagonal, x, args, f0, eps, iters: int):
-    """Run ``kernel`` with the reference's batch semantics (see module docstring)."""
+def _drive(kernel, Q3, diagonal, x, args, f0, eps, iters: int, started_nonzero):
+    """Run ``kernel`` with the reference's batch semantics (see module docstring).
+
+    Returns (T, iterations, underflow, nonfinite), the flags taken at each instance's own stop (its T,
+    or the cap), as in the reference: the continuation to max(T) cannot change a count.
+    """
     b = x.shape[0]
     T = np.full(b, -1, dtype=np.int64)
     start = np.zeros(b, dtype=np.int64)
     if eps is None:
         kernel(Q3, diagonal, x, *args, f0, 0.0, False, start, iters, T)
-        return T, iters
+        return (T, iters, *ref.flags(x, started_nonzero))
     kernel(Q3, diagonal, x, *args, f0, float(eps), True, start, iters, T)
+    underflow, nonfinite = ref.flags(x, started_nonzero)
     stop = iters if np.any(T < 0) else int(T.max()) if b else 0
     kernel(Q3, diagonal, x, *args, f0, 0.0, False, start, stop, T)
-    return T, stop
+    return T, stop, underflow, nonfinite
 
 
 def _flags(x: np.ndarray, started_nonzero: np.ndarray, v: np.ndarray | None = None):
@@ -234,8 +239,10 @@ def adam_fast(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: floa
     dsched = np.ones(max(iters, 1)) if delta_schedule is None else np.array(
         [float(delta_schedule(k)) for k in range(max(iters, 1))], dtype=float)
     started_nonzero = x != 0
-    T, k = _drive(_adam_kernel, _as_3d(Q, diagonal), diagonal, x, (v, r, alpha, beta2, delta, dsched, delta_schedule is None), f0, eps, iters)
-    underflow, nonfinite, overflow = _flags(x, started_nonzero, v)
+    T, k, underflow, nonfinite = _drive(_adam_kernel, _as_3d(Q, diagonal), diagonal, x,
+                                        (v, r, alpha, beta2, delta, dsched, delta_schedule is None), f0, eps, iters,
+                                        started_nonzero)
+    _, _, overflow = _flags(x, started_nonzero, v)
     with np.errstate(all="ignore"):
         f = ref._f(Q, x, diagonal)
     return FastRun(x=x, f0=f0, f=f, T=T, iters=k, underflow=underflow, nonfinite=nonfinite,
@@ -254,8 +261,9 @@ def gd_fast(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = T
     with np.errstate(all="ignore"):
         f0 = ref._f(Q, x, diagonal)
     started_nonzero = x != 0
-    T, k = _drive(_gd_kernel, _as_3d(Q, diagonal), diagonal, x, (eta,), f0, eps, iters)
-    underflow, nonfinite, overflow = _flags(x, started_nonzero)
+    T, k, underflow, nonfinite = _drive(_gd_kernel, _as_3d(Q, diagonal), diagonal, x, (eta,), f0, eps, iters,
+                                        started_nonzero)
+    _, _, overflow = _flags(x, started_nonzero)
     with np.errstate(all="ignore"):
         f = ref._f(Q, x, diagonal)
     return FastRun(x=x, f0=f0, f=f, T=T, iters=k, underflow=underflow, nonfinite=nonfinite,

@@ -306,10 +306,35 @@ def measure_batch(method: str, Q: np.ndarray, X0: np.ndarray, *, eps: float, phi
         how = {"counting": f"Algorithm A run in float64 ({getattr(runner, '__name__', 'runner')}), batched, staged limits",
                "beta2": beta2, "phi": phi, "delta": delta, "flagged_chosen_runs": int(np.sum(tuned.flagged)),
                "backend": f"float64 {tuned.backend}"}
+        escalated = escalate_flagged(tuned, Q, X0, beta2=beta2, phi=phi, delta=delta, eps=eps, diagonal=diagonal)
+        if escalated:
+            how["escalated_chosen_runs"] = escalated
+            how["backend"] += f"; {len(escalated)} flagged chosen run(s) recounted by {escalated[0]['backend']}"
     if settle < 1.0 and method == ADAM_B2:
         how["settle"] = f"stages stop once {settle:.0%} of the seeds have converged; the rest are capped at {tuned.cap}"
     how.update(cap=tuned.cap, tuning=tuned.grid, capped=int(np.sum(tuned.capped)))
     return tuned, how
+
+
+def escalate_flagged(tuned: Tuned, Q, X0, *, beta2, phi, delta, eps, diagonal: bool, dps: int = 30) -> list:
+    """Recount, at ``dps`` digits (``highprec.adam_hp``), every chosen run whose float64 run underflowed,
+    overflowed or went non-finite before its own stop, and replace its count in ``tuned`` in place.
+
+    No count may rest on such a float64 run (issue: numerical honesty): float64 underflow to 0 is a fixed
+    point of the iteration and fakes convergence, or a stall. The step stays the one float64 tuning chose."""
+    from .highprec import adam_hp
+
+    records = []
+    for i in np.nonzero(tuned.flagged)[0]:
+        run = adam_hp(np.asarray(Q[i], float).tolist(), [float(v) for v in X0[i]], repr(float(tuned.step[i])),
+                      beta2=repr(float(beta2)), phi=repr(float(phi)), delta=repr(float(delta)), iters=int(tuned.cap),
+                      dps=dps, eps=repr(float(eps)), diagonal=diagonal)
+        records.append({"seed_index": int(i), "T_float64": None if tuned.capped[i] else int(tuned.T[i]),
+                        "T_high": run.T, "dps": dps, "backend": f"{run.backend} at {run.prec_bits} bits"})
+        tuned.T[i] = np.inf if run.T is None else run.T
+        tuned.capped[i] = run.T is None
+        tuned.flagged[i] = False
+    return records
 
 
 def confirm_adam_run(Q, x0, alpha, beta2, phi, delta, eps, T_screen, diagonal: bool, dps: int = 30,
