@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -86,3 +87,13 @@ def test_the_report_records_how_to_reproduce_it(tmp_path):
                 assert isinstance(ev["dps"], int) and ev["dps"] >= 15, (claim["id"], ev["check"], ev["dps"])
     selected = next(c for c in report["claims"] if c["id"] == "birthday")
     assert selected["selection"] == {"n": [23, 57]}
+
+
+def test_reports_are_readable_like_any_new_file(tmp_path):
+    from proofcheck.report import atomic_write
+
+    target = tmp_path / "report.md"
+    atomic_write(target, "x\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (target.stat().st_mode & 0o777) == (0o666 & ~mask)
