@@ -176,8 +176,14 @@ def _choose(T: np.ndarray, steps: np.ndarray, flags: np.ndarray, cap: int, grid:
 
 def tune_gd(eigs: np.ndarray, coeffs: np.ndarray, eps: float, cap: int, grid: StepGrid = GRID) -> Tuned:
     """Tuned GD by the closed form: ``eigs`` (b, d) eigenvalues of Q, ``coeffs`` (b, d) = (u_i . x_0)^2."""
-    eigs, coeffs = np.asarray(eigs, float), np.asarray(coeffs, float)
-    b, d = eigs.shape
+    return _tune_linear(np.asarray(eigs, float), np.asarray(coeffs, float), eps, cap, grid)
+
+
+def _tune_linear(eigs: np.ndarray, coeffs: np.ndarray, eps: float, cap: int, grid: StepGrid) -> Tuned:
+    """Tune the step of a linear iteration z <- (I - step A) z, f = 1/2 sum eig_i (1 - step eig_i)^{2k} coeff_i,
+    over the grid around 2/(eig_min + eig_max), by the closed-form count (GD: A = Q; Algorithm A with beta2 = 1:
+    A = H_0). Counts near the eps threshold in float64 are recounted at high precision."""
+    b = eigs.shape[0]
     m = grid.multipliers()
     steps = (2.0 / (eigs.min(axis=1) + eigs.max(axis=1)))[:, None] * m[None, :]
     T, near = linear_counts(np.repeat(eigs, len(m), 0), np.repeat(coeffs, len(m), 0), steps.ravel(), eps, cap)
@@ -255,22 +261,10 @@ def tune_adam_linear(Q: np.ndarray, X0: np.ndarray, *, phi: float, delta: float,
                      diagonal: bool = True, grid: StepGrid = GRID) -> Tuned:
     """Tuned Algorithm A with beta2 = 1 by the closed form of its linear iteration in y = P_0^{-1/2} x (F4)."""
     Q, X0 = np.asarray(Q, float), np.asarray(X0, float)
-    b = X0.shape[0]
     sigma, W, p = h0_spectrum(Q, X0, phi, delta, diagonal)
     y0 = X0 / np.sqrt(p)
     c = y0**2 if diagonal else np.einsum("bji,bj->bi", W, y0) ** 2
-    m = grid.multipliers()
-    steps = (2.0 / (sigma.min(axis=1) + sigma.max(axis=1)))[:, None] * m[None, :]
-    T, near = linear_counts(np.repeat(sigma, len(m), 0), np.repeat(c, len(m), 0), steps.ravel(), eps, cap)
-    T, near = T.reshape(b, -1), near.reshape(b, -1)
-    escalated = 0
-    for i, j in zip(*np.nonzero(near)):
-        r = linear_count_mp(sigma[i], c[i], steps[i, j], eps, cap)
-        T[i, j] = -1 if r["T"] is None else r["T"]
-        escalated += 1
-    out = _choose(T, steps, np.zeros_like(near), cap, grid)
-    out.escalated = escalated
-    return out
+    return _tune_linear(sigma, c, eps, cap, grid)
 
 
 # -- measuring one sweep cell (the ``measure`` callback of a scaling check) ----------------------
