@@ -80,8 +80,9 @@ def test_bound_check_escalates_underflowing_and_overflowing_margins():
 
 
 def test_flagged_chosen_adam_runs_are_recounted_at_high_precision():
-    """A tuned beta2 < 1 run whose float64 iterates underflowed before its own stop is recounted by the
-    MPFR engine, and the cell's count is the high-precision one (T2 cell d = 32, kappa = 1e4, seeds 0-7)."""
+    """A tuned beta2 < 1 run whose float64 iterates underflowed before its own stop is recounted in extended
+    precision (or, if that underflows too, by the MPFR engine), and the cell's count is the recounted one
+    (T2 cell d = 32, kappa = 1e4, seeds 0-7)."""
     from lemmas import t2_adam_diagonal as t2
     from lemmas._common.tuning import ADAM_B2
 
@@ -90,8 +91,21 @@ def test_flagged_chosen_adam_runs_are_recounted_at_high_precision():
     assert records and m.info["flagged_chosen_runs"] == len(records)
     for rec in records:
         i = rec["seed_index"]
-        assert rec["dps"] == 30 and "mpfr" in rec["backend"]
+        assert (rec["dps"] == 30 and "mpfr" in rec["backend"]) or (rec["dps"] >= 18 and "longdouble" in rec["backend"])
         assert m.capped[i] == (rec["T_high"] is None)
         if rec["T_high"] is not None:
             assert m.T[i] == rec["T_high"]
     assert "recounted" in m.backend
+
+
+def test_longdouble_runs_flag_underflow_at_their_own_range():
+    """The extended-precision escalation flags only what underflows in its own range."""
+    import numpy as np
+
+    from lemmas._common.algorithms import adam_f64, underflow_threshold
+
+    q, x0 = np.array([[1.0, 4.0]]), np.array([[1e-300, 1.0]])
+    f64 = adam_f64(q, x0, 0.5, 0.9, 1.0, 0.0, iters=3)
+    ext = adam_f64(q, x0, 0.5, 0.9, 1.0, 0.0, iters=3, dtype=np.longdouble)
+    assert f64.underflow[0] and not ext.underflow[0]
+    assert underflow_threshold(np.float64) == 1e-290 and underflow_threshold(np.longdouble) < np.longdouble("1e-4000")

@@ -25,6 +25,13 @@ import numpy as np
 UNDERFLOW = 1e-290  # |x| below this (or exactly 0 from a nonzero start) is reported, never trusted
 
 
+def underflow_threshold(dtype) -> float:
+    """The flag level for a floating type: UNDERFLOW for float64, 1e18 x its smallest normal number otherwise
+    (about 3e-4914 for the x87 80-bit ``np.longdouble``)."""
+    dtype = np.dtype(dtype)
+    return UNDERFLOW if dtype == np.float64 else np.finfo(dtype).tiny * dtype.type(1e18)
+
+
 @dataclass
 class Run:
     """Outcome of a batched run. ``T[i] = -1`` means capped (not converged within ``iters``).
@@ -48,8 +55,9 @@ class Run:
         return self.T < 0
 
 
-def _col(p, b: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(p, dtype=float).reshape(-1, 1) if np.ndim(p) else np.full((1, 1), float(p)), (b, 1))
+def _col(p, b: int, dtype=np.float64) -> np.ndarray:
+    return np.broadcast_to(np.asarray(p, dtype=dtype).reshape(-1, 1) if np.ndim(p) else np.full((1, 1), p, dtype=dtype),
+                           (b, 1))
 
 
 def _grad(Q: np.ndarray, x: np.ndarray, diagonal: bool) -> np.ndarray:
@@ -61,9 +69,11 @@ def _f(Q: np.ndarray, x: np.ndarray, diagonal: bool) -> np.ndarray:
 
 
 def flags(x: np.ndarray, started_nonzero: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per instance: (underflow: some |x_j| below UNDERFLOW, or exactly 0, from a nonzero start; non-finite)."""
+    """Per instance: (underflow: some |x_j| below the type's threshold (UNDERFLOW for float64), or exactly 0,
+    from a nonzero start; non-finite)."""
     with np.errstate(all="ignore"):
-        return (np.any(started_nonzero & (np.abs(x) < UNDERFLOW), axis=1), ~np.all(np.isfinite(x), axis=1))
+        tiny = underflow_threshold(x.dtype)
+        return (np.any(started_nonzero & (np.abs(x) < tiny), axis=1), ~np.all(np.isfinite(x), axis=1))
 
 
 def _flag_at_stop(rows: np.ndarray, x, started_nonzero, underflow, nonfinite) -> None:
@@ -79,12 +89,16 @@ def _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj):
 
 
 def adam_f64(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float | None = None,
-             diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None, record: bool = False) -> Run:
-    """Algorithm A in float64 on a batch. Stops early once every instance reached f <= eps f0."""
-    Q = np.asarray(Q, dtype=float)
-    x = np.array(x0, dtype=float, copy=True)
+             diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None, record: bool = False,
+             dtype=np.float64) -> Run:
+    """Algorithm A in float64 on a batch. Stops early once every instance reached f <= eps f0.
+
+    ``dtype=np.longdouble`` runs the same operations in extended precision (x87: 64-bit mantissa, exponent
+    range to about 1e-4951), the cheap first escalation of float64 runs that underflowed."""
+    Q = np.asarray(Q, dtype=dtype)
+    x = np.array(x0, dtype=dtype, copy=True)
     b = x.shape[0]
-    alpha, beta2, phi, delta = (_col(p, b) for p in (alpha, beta2, phi, delta))
+    alpha, beta2, phi, delta = (_col(p, b, dtype) for p in (alpha, beta2, phi, delta))
     with np.errstate(all="ignore"):
         g = _grad(Q, x, diagonal)
         r = np.maximum(np.abs(g), phi)

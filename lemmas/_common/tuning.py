@@ -303,7 +303,8 @@ def measure_batch(method: str, Q: np.ndarray, X0: np.ndarray, *, eps: float, phi
         escalated = escalate_flagged(tuned, Q, X0, beta2=beta2, phi=phi, delta=delta, eps=eps, diagonal=diagonal)
         if escalated:
             how["escalated_chosen_runs"] = escalated
-            how["backend"] += f"; {len(escalated)} flagged chosen run(s) recounted by {escalated[0]['backend']}"
+            engines = sorted({rec["backend"] for rec in escalated})
+            how["backend"] += f"; {len(escalated)} flagged chosen run(s) recounted by {' / '.join(engines)}"
     if settle < 1.0 and method == ADAM_B2:
         how["settle"] = f"stages stop once {settle:.0%} of the seeds have converged; the rest are capped at {tuned.cap}"
     how.update(cap=tuned.cap, tuning=tuned.grid, capped=int(np.sum(tuned.capped)))
@@ -311,22 +312,35 @@ def measure_batch(method: str, Q: np.ndarray, X0: np.ndarray, *, eps: float, phi
 
 
 def escalate_flagged(tuned: Tuned, Q, X0, *, beta2, phi, delta, eps, diagonal: bool, dps: int = 30) -> list:
-    """Recount, at ``dps`` digits (``highprec.adam_hp``), every chosen run whose float64 run underflowed,
-    overflowed or went non-finite before its own stop, and replace its count in ``tuned`` in place.
+    """Recount every chosen run whose float64 run underflowed, overflowed or went non-finite before its own
+    stop, and replace its count in ``tuned`` in place.
 
-    No count may rest on such a float64 run (issue: numerical honesty): float64 underflow to 0 is a fixed
-    point of the iteration and fakes convergence, or a stall. The step stays the one float64 tuning chose."""
+    No count may rest on such a float64 run: float64 underflow to 0 is a fixed point of the iteration and fakes
+    convergence, or a stall. First escalation: the same batched operations in ``np.longdouble`` (x87 extended:
+    64-bit mantissa, exponent range to ~1e-4951); runs still flagged there are recounted at ``dps`` digits on the
+    MPFR engine (``highprec.adam_hp``). The step stays the one float64 tuning chose."""
     from .highprec import adam_hp
 
+    rows = np.nonzero(tuned.flagged)[0]
+    if len(rows) == 0:
+        return []
+    wide = np.dtype(np.longdouble)
+    ext = adam_f64(np.asarray(Q, float)[rows], np.asarray(X0, float)[rows], tuned.step[rows], beta2=beta2, phi=phi,
+                   delta=delta, iters=int(tuned.cap), eps=eps, diagonal=diagonal, dtype=wide)
+    ext_name = f"numpy longdouble ({np.finfo(wide).nmant + 1}-bit mantissa)"
     records = []
-    for i in np.nonzero(tuned.flagged)[0]:
-        run = adam_hp(np.asarray(Q[i], float).tolist(), [float(v) for v in X0[i]], repr(float(tuned.step[i])),
-                      beta2=repr(float(beta2)), phi=repr(float(phi)), delta=repr(float(delta)), iters=int(tuned.cap),
-                      dps=dps, eps=repr(float(eps)), diagonal=diagonal)
-        records.append({"seed_index": int(i), "T_float64": None if tuned.capped[i] else int(tuned.T[i]),
-                        "T_high": run.T, "dps": dps, "backend": f"{run.backend} at {run.prec_bits} bits"})
-        tuned.T[i] = np.inf if run.T is None else run.T
-        tuned.capped[i] = run.T is None
+    for n, i in enumerate(rows):
+        T_f64 = None if tuned.capped[i] else int(tuned.T[i])
+        if not (ext.underflow[n] or ext.nonfinite[n]):
+            T_new, backend, prec = (None if ext.T[n] < 0 else int(ext.T[n])), ext_name, int(np.finfo(wide).precision)
+        else:
+            run = adam_hp(np.asarray(Q[i], float).tolist(), [float(v) for v in X0[i]], repr(float(tuned.step[i])),
+                          beta2=repr(float(beta2)), phi=repr(float(phi)), delta=repr(float(delta)),
+                          iters=int(tuned.cap), dps=dps, eps=repr(float(eps)), diagonal=diagonal)
+            T_new, backend, prec = run.T, f"{run.backend} at {run.prec_bits} bits", dps
+        records.append({"seed_index": int(i), "T_float64": T_f64, "T_high": T_new, "dps": prec, "backend": backend})
+        tuned.T[i] = np.inf if T_new is None else T_new
+        tuned.capped[i] = T_new is None
         tuned.flagged[i] = False
     return records
 
