@@ -174,7 +174,11 @@ def cmd_show(args, out) -> int:
         for key, values in c.parameters.items():
             print(f"  - {key}: {', '.join(map(str, values)) if values else 'any finite number'}", file=out)
     if reg.mutants.get(c.id):
-        print("mutants (false variants that must FAIL): " + ", ".join(reg.mutants[c.id]), file=out)
+        from .registry import NOT_PASS, mutant_expectation
+
+        names = [name + (" (existence: must not PASS)" if mutant_expectation(f) == NOT_PASS else "")
+                 for name, f in reg.mutants[c.id].items()]
+        print("mutants (false variants that must FAIL): " + ", ".join(names), file=out)
     if c.notes:
         print(f"notes: {c.notes}", file=out)
     return EXIT_OK
