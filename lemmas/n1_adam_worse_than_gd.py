@@ -289,7 +289,7 @@ def build(structure: str = "rotated", basis_power=sp.Rational(-1, 2)) -> Claim:
         checks=[Symbolic("linear-reduction", lambda ctx: derivation(ctx, basis_power),
                          "Algorithm A with beta2 = 1 is a symmetric linear iteration"),
                 Existence("witness", space, score, certify, "random rotations, hill climbing on min log(T_A/T_GD), "
-                          "certification at 50 and 100 digits", describe_witness=describe)],
+                          "certification at 50 and 100 digits and in ball arithmetic", describe_witness=describe)],
         parameters={},
     )
 
