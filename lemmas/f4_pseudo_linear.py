@@ -25,7 +25,7 @@ from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
 from ._common.init import random_init
-from ._common.quadratics import is_spd, mp_matrix, rotated, spectrum
+from ._common.quadratics import is_spd, mp_eigvalsh, mp_matrix, rotated, spectrum
 from ._common.spaces import drop_coordinate, round_instance
 
 # The replay must agree to the working precision: at >= 50 digits every discrepancy is ~1e-45 or less,
@@ -348,7 +348,7 @@ def norm_sides(formula):
             d = q.rows
             h = mpmath.matrix([[sq[i] * q[i, j] * sq[j] for j in range(d)] for i in range(d)])
             alpha = mpmath.mpf(inst["alpha"])
-            lam = sorted(mpmath.eigsy(h, eigvals_only=True)[i] for i in range(d))
+            lam = mp_eigvalsh(h, dps)
             sv = mpmath.svd_r(mpmath.eye(d) - alpha * h, compute_uv=False)
             norm = max(sv[i] for i in range(d))
             claim = formula(lam[0], lam[-1], alpha, MP_OPS)

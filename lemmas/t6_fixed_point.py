@@ -37,7 +37,7 @@ from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
 from ._common.init import random_init
-from ._common.quadratics import rotated, spectrum
+from ._common.quadratics import mp_eigvalsh, rotated, spectrum
 from ._common.testfunctions import memo_sides
 
 # ---------------------------------------------------------------------------------------------
@@ -237,8 +237,7 @@ def iteration_radius(inst, p):
     for i in range(d):
         for j in range(d):
             h[i, j] = mpmath.sqrt(p[i]) * mpmath.mpf(Q[i][j]) * mpmath.sqrt(p[j])
-    ev = mpmath.eigsy(h, eigvals_only=True)
-    return max(abs(1 - alpha * ev[i]) for i in range(d))
+    return max(abs(1 - alpha * ev) for ev in mp_eigvalsh(h, mpmath.mp.dps))
 
 
 def judge_run(inst, delta, run, orbit_digits=ORBIT_DIGITS):
