@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PROVENANCES = ("abstract", "seed", "reconstruction", "user")
-BASES = ("symbolic", "numeric")
+BASES = ("symbolic", "numeric")  # an Evidence.basis is one of these, or "symbolic+numeric"
 
 
 class Verdict(str, enum.Enum):
@@ -44,6 +44,11 @@ class Evidence:
     reason: str = ""
     details: dict = field(default_factory=dict)
     artifacts: list = field(default_factory=list)  # {"name", "mime", "path" or "data"}
+
+    def with_basis(self, basis: str) -> "Evidence":
+        """This evidence with ``basis`` replaced ("symbolic", "numeric" or "symbolic+numeric"); returns self."""
+        self.basis = basis
+        return self
 
     def to_json(self) -> dict:
         return {
@@ -107,25 +112,40 @@ class Claim:
         }
 
 
-def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
-    """A claim's verdict from its checks' evidence (DESIGN.md).
+def evidence_bases(evidence: "Evidence") -> set[str]:
+    """The kinds of evidence one check gave: ``basis`` is "symbolic", "numeric" or "symbolic+numeric"."""
+    return set(str(evidence.basis).split("+")) & set(BASES)
 
-    FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every check
-    PASSed and both symbolic and numeric evidence exist; otherwise INCONCLUSIVE with the reason.
+
+def _first_and_rest(items: list["Evidence"], noun: str) -> str:
+    first = items[0]
+    text = f"{first.check}: {first.reason}" if first.reason else first.check
+    if len(items) > 1:
+        text += f" (and {len(items) - 1} more {noun}: {', '.join(e.check for e in items[1:])})"
+    return text
+
+
+def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
+    """A claim's verdict from its checks' evidence (docs/design.md, 'Verdicts and evidence').
+
+    FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every check PASSed and both symbolic
+    and numeric evidence exist; otherwise INCONCLUSIVE. The reason is the deciding check's own sentence,
+    prefixed with its name ("<check>: <reason>"), so the numbers that decided it travel with the verdict.
     """
     if not evidence:
         return Verdict.INCONCLUSIVE, "no checks ran"
-    fails = [e.check for e in evidence if e.verdict is Verdict.FAIL]
+    fails = [e for e in evidence if e.verdict is Verdict.FAIL]
     if fails:
-        return Verdict.FAIL, "confirmed counterexample in: " + ", ".join(fails)
-    errors = [e.check for e in evidence if e.verdict is Verdict.ERROR]
+        return Verdict.FAIL, _first_and_rest(fails, "failing check(s)")
+    errors = [e for e in evidence if e.verdict is Verdict.ERROR]
     if errors:
-        return Verdict.ERROR, "claim code raised in: " + ", ".join(errors)
-    open_ = [f"{e.check} ({e.reason})" for e in evidence if e.verdict is not Verdict.PASS]
+        return Verdict.ERROR, _first_and_rest(errors, "check(s) with errors")
+    open_ = [e for e in evidence if e.verdict is not Verdict.PASS]
     if open_:
-        return Verdict.INCONCLUSIVE, "not settled: " + "; ".join(open_)
-    bases = {e.basis for e in evidence}
+        return Verdict.INCONCLUSIVE, _first_and_rest(open_, "unsettled check(s)")
+    bases = set().union(*(evidence_bases(e) for e in evidence))
     missing = [b for b in BASES if b not in bases]
     if missing:
-        return Verdict.INCONCLUSIVE, "no " + " and no ".join(missing) + " evidence"
-    return Verdict.PASS, "every check passed, with symbolic and numeric evidence"
+        return Verdict.INCONCLUSIVE, ("every check passed, but there is no " + " and no ".join(missing)
+                                      + " evidence (PASS needs both)")
+    return Verdict.PASS, f"all {len(evidence)} checks passed, with symbolic and numeric evidence"

@@ -48,9 +48,9 @@ def toy(c, identity_rhs=None):
 def test_true_toy_passes_with_both_kinds_of_evidence():
     result = run_claim(toy(1.0))
     assert result.verdict is Verdict.PASS, result.reason
-    assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
+    assert {e.basis for e in result.evidence} == {"symbolic+numeric", "numeric"}  # an identity carries both
     bound = result.evidence[1]
-    assert bound.dps == 50 and bound.worst_margin <= 0 and bound.instances > 100
+    assert bound.dps >= 50 and bound.worst_margin <= 0 and bound.instances > 100
 
 
 def test_false_bound_fails_with_shrunk_confirmed_witness():
@@ -105,7 +105,7 @@ def test_probability_exact_value_decides():
     good = Probability("p", cases=lambda ctx: [{}], count_events=coin(0.3), claimed=lambda c: 0.3333, exact=exact)
     bad = Probability("p", cases=lambda ctx: [{}], count_events=coin(0.3), claimed=lambda c: 0.3334, exact=exact)
     ctx = Context(1, Budget("quick"))
-    assert good.run(ctx).verdict is Verdict.PASS and good.run(ctx).dps == 50
+    assert good.run(ctx).verdict is Verdict.PASS and good.run(ctx).dps >= 50
     assert bad.run(ctx).verdict is Verdict.FAIL
 
 

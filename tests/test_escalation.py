@@ -72,7 +72,7 @@ def test_bound_check_escalates_underflowing_and_overflowing_margins():
         lhs, rhs = _claim(1, exponent).checks[0].sides({"t": 1.5}, None)
         assert (lhs, rhs) in ((0.0, 0.0), (math.inf, math.inf))  # float64 cannot tell
         false = run_claim(_claim(1, exponent)).evidence[0]
-        assert false.verdict is Verdict.FAIL and false.dps >= 50 and false.backend == "mpmath"
+        assert false.verdict is Verdict.FAIL and false.dps >= 50 and false.backend.startswith("mpmath")
         assert 0 < false.worst_margin < 2e-10  # the 1e-10 excess, found at high precision
         true = run_claim(_claim(-1, exponent)).evidence[0]
         assert true.verdict is Verdict.PASS and true.dps >= 50 and "mpmath" in true.backend

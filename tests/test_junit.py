@@ -98,7 +98,7 @@ def test_annotations_only_on_github_or_with_the_flag(toy_report, monkeypatch, tm
     out, err = io.StringIO(), io.StringIO()
     main(["run", str(d / "toy.py"), "--budget", "quick", "--out", str(tmp_path), "--quiet"], out, err)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("::error title=proofcheck toy-fail::confirmed counterexample in: b")
+    assert len(lines) == 1 and lines[0].startswith("::error title=proofcheck toy-fail::b: lhs exceeds rhs")
     assert "; reproduce: python -m proofcheck run" in lines[0]
     monkeypatch.delenv("GITHUB_ACTIONS")
     out = io.StringIO()

@@ -14,8 +14,8 @@ import numpy as np
 
 from ..context import Context
 from ..model import Verdict
-from ..numerics import HIGH_DPS, clopper_pearson, confirm_positive
-from .base import Check, reproducer
+from ..numerics import DEFAULT_SCHEDULE, clopper_pearson, decide_sign, exact_or_mpf, schedule_of
+from .base import Check, format_instance, format_value, reproducer
 
 
 class Probability(Check):
@@ -27,13 +27,15 @@ class Probability(Check):
                  claimed: Callable[[dict], float], direction: str = ">=",
                  exact: Callable[[dict, int], "mpmath.mpf | None"] | None = None,
                  shrink: Callable[[dict], Iterable[dict]] | None = None,
-                 samples: tuple = (4000, 40000, 400000), confidence: float = 0.999, description: str = ""):
+                 samples: tuple = (4000, 40000, 400000), confidence: float = 0.999, description: str = "",
+                 precision=DEFAULT_SCHEDULE):
         if direction not in (">=", "<="):
             raise ValueError("direction must be '>=' or '<='")
         super().__init__(name, description)
         self.cases, self.count_events, self.claimed = cases, count_events, claimed
         self.direction, self.exact, self.shrink = direction, exact, shrink
         self.samples, self.confidence = samples, confidence
+        self.schedule = schedule_of(precision)  # decides exact values against the claim (numerics.decide_sign)
 
     def _judge(self, case: dict, ctx: Context, n: int, confidence: float) -> dict:
         """Per-case record with 'status' in {'pass', 'fail', 'open'} and a signed margin (>= 0 is good)."""
@@ -41,15 +43,16 @@ class Probability(Check):
         sign = 1.0 if self.direction == ">=" else -1.0
         record = {"case": case, "claimed": claimed}
         if self.exact is not None:
-            exact_fn = lambda dps: sign * (mpmath.mpf(self.exact(case, dps)) - mpmath.mpf(self.claimed(case)))
-            with mpmath.workdps(HIGH_DPS):
-                probe = self.exact(case, HIGH_DPS)
+            with mpmath.workdps(self.schedule[0]):
+                probe = self.exact(case, self.schedule[0])
             if probe is not None:
-                bad, _ = confirm_positive(lambda dps: -exact_fn(dps))
-                with mpmath.workdps(HIGH_DPS):  # the recorded precision, not the ambient 15 digits
-                    good = mpmath.mpf(exact_fn(HIGH_DPS))
-                record.update(exact=float(probe), margin=float(good), decided_by=f"exact value (mpmath, {HIGH_DPS} digits)")
-                record["status"] = "fail" if bad is True else ("pass" if good >= 0 else "open")
+                # sign of (exact - claimed), turned so that positive is good, decided along the precision schedule
+                d = decide_sign(lambda dps: sign * (exact_or_mpf(self.exact(case, dps), dps, "the exact probability")
+                                                    - exact_or_mpf(self.claimed(case), dps, "the claimed value")),
+                                self.schedule)
+                record.update(exact=float(probe), margin=d.float_value() if d.float_value() is not None else float("nan"),
+                              decided_by=f"exact value (mpmath; {d.why})", dps=d.dps)
+                record["status"] = {"negative": "fail", "positive": "pass", "zero": "pass"}.get(d.status, "open")
                 return record
         k = int(self.count_events(case, ctx.rng("mc", repr(sorted(case.items()))), n))
         lo, hi = clopper_pearson(k, n, confidence)
@@ -74,8 +77,8 @@ class Probability(Check):
         worst_exact = "exact" in worst
         common = dict(instances=sum(r.get("trials", 1) for r in records), worst_margin=worst["margin"],
                       margin_meaning=f"min over cases of (interval bound - claimed), sign-adjusted for '{self.direction}'; < 0 is bad",
-                      dps=HIGH_DPS if worst_exact else 15,
-                      backend=(f"mpmath exact value ({HIGH_DPS} digits)" if worst_exact
+                      dps=worst.get("dps") if worst_exact else 15,
+                      backend=(f"mpmath exact value ({worst.get('dps')} digits)" if worst_exact
                                else "numpy float64 sampling + scipy Clopper-Pearson")
                       + f"; {exact_cases} of {len(records)} cases exact",
                       details={"direction": self.direction, "samples_per_case": n, "confidence_per_case": confidence,
@@ -86,12 +89,24 @@ class Probability(Check):
             if self.shrink is not None and ctx.instance is None:
                 case = self._shrink(case, ctx, n, confidence)
             return self.evidence(Verdict.FAIL, witness=case, reproducer=reproducer(ctx, case),
-                                 reason=f"{len(failed)} case(s) with the probability on the wrong side of the claim", **common)
+                                 reason=f"{self._sentence(failed[0], case)}"
+                                        + (f" ({len(failed)} failing cases)" if len(failed) > 1 else ""), **common)
         open_ = [r for r in records if r["status"] == "open"]
         if open_:
             return self.evidence(Verdict.INCONCLUSIVE, witness=open_[0]["case"],
-                                 reason=f"{len(open_)} case(s) whose interval contains the claimed value", **common)
-        return self.evidence(Verdict.PASS, reason=f"all {len(cases)} cases on the right side of the claim", **common)
+                                 reason=f"{len(open_)} case(s) undecided, first: {self._sentence(open_[0])}", **common)
+        return self.evidence(Verdict.PASS, reason=f"all {len(cases)} cases on the right side of the claim; closest: "
+                                                  f"{self._sentence(worst)}", **common)
+
+    def _sentence(self, record: dict, case: dict | None = None) -> str:
+        """One case as a sentence: the probability (exact or its interval), the claim and the place."""
+        where = format_instance(case if case is not None else record["case"])
+        claim = f"P {self.direction} {format_value(record['claimed'], 6)}"
+        if "exact" in record:
+            return f"exact P = {format_value(record['exact'], 8)} against the claim {claim} at {where} ({record['decided_by']})"
+        lo, hi = record["interval"]
+        return (f"{record['events']}/{record['trials']} events, interval [{lo:.4g}, {hi:.4g}] against the claim {claim} "
+                f"at {where}")
 
     def _shrink(self, case: dict, ctx: Context, n: int, confidence: float, limit: int = 50) -> dict:
         tries, improved = 0, True

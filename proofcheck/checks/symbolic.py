@@ -1,130 +1,287 @@
-"""Symbolic check kinds: ``identity`` (A = B) and ``symbolic`` (a derivation of sympy facts).
+"""Symbolic check kinds: ``identity`` (A = B) and ``symbolic`` (a derivation of sympy steps).
 
-An identity is proved when sympy simplifies A - B to 0; numeric spot checks at high precision
-back it, and a nonzero residual confirmed at two precisions is a FAIL with the point as witness.
+Steps are evidence only when they could have failed (docs/design.md, 'Symbolic steps'):
+
+- a step records its two sides **as written**, before any simplification. Write them unevaluated
+  (``sp.Limit``, ``sp.Derivative``, ``sp.Integral``, ``sp.Subs``, ``sp.UnevaluatedExpr``, or build them under
+  ``with sp.evaluate(False):``) so that the reader sees ``Limit(T/kappa, kappa, oo) = log(1/eps)/4`` and not
+  ``log(1/eps)/4 = log(1/eps)/4``;
+- it records how it was decided (``doit`` + ``simplify``, the sign under the symbols' assumptions, a numeric
+  disproof at high precision) and the residual;
+- a step whose two sides are identical as written proves nothing and is **not counted**; a bare Python ``bool``
+  given to :func:`fact` is not proof (``True`` is not counted, ``False`` leaves the step undecided); a relation
+  that sympy had already decided when :func:`fact` received it (exact rationals compared, say) counts, and the
+  step shows the expression that was decided, recovered from the caller's source;
+- "sympy could not decide" is undecided (INCONCLUSIVE), never DISPROVED. DISPROVED needs an exact nonzero
+  residual, a sign proved from the assumptions, or a nonzero residual confirmed at two precisions at every one
+  of several sample points.
+
+An identity is proved when sympy simplifies A - B to 0; high-precision spot checks at random points are numeric
+evidence, so a true identity PASSes on its own; a nonzero residual decided at two precisions is a FAIL with the
+point as witness (``--instance`` replays a point).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import inspect
+import linecache
+import sys
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from ..context import Context
 from ..model import Verdict
-from ..numerics import HIGH_DPS
-from .base import Check, reproducer
+from ..numerics import DEFAULT_SCHEDULE, decide_sign, schedule_of
+from .base import Check, format_instance, reproducer
+
+PROVED, DISPROVED, UNDECIDED, NOT_EVIDENCE = "proved", "DISPROVED", "undecided", "not evidence"
+_DISPROOF_POINTS = 6  # a numeric disproof of an identity needs a confirmed nonzero residual at all these points
 
 
-def _residual_is_zero(expr) -> bool | None:
-    """True if sympy proves expr == 0, False if it proves expr != 0, None if undecided."""
-    if isinstance(expr, sp.MatrixBase):
-        results = [_residual_is_zero(e) for e in expr]
-        if all(r is True for r in results):
-            return True
-        if any(r is False for r in results):
-            return False
+# ---------------------------------------------------------------------------------------------
+# Deciding expressions
+# ---------------------------------------------------------------------------------------------
+def _doit(expr):
+    try:
+        return expr.doit() if hasattr(expr, "doit") else expr
+    except Exception:  # noqa: BLE001 - a limit or integral sympy cannot do leaves the step undecided
+        return expr
+
+
+def _assumptions(expr) -> str:
+    """The assumptions sympy used: each free symbol with the facts declared on it."""
+    out = []
+    for s in sorted(getattr(expr, "free_symbols", set()), key=str):
+        facts = [k for k in ("positive", "nonnegative", "negative", "integer", "real") if s.assumptions0.get(k)]
+        out.append(f"{s}: {', '.join(facts) or 'complex'}")
+    return "; ".join(out)
+
+
+def _sample_value(symbol, rng: np.random.Generator):
+    a = symbol.assumptions0
+    if a.get("integer"):
+        return int(rng.integers(1, 20)) * (-1 if a.get("negative") else 1)
+    if a.get("positive") or a.get("nonnegative"):
+        return float(10 ** rng.uniform(-1.5, 1.5))
+    if a.get("negative"):
+        return -float(10 ** rng.uniform(-1.5, 1.5))
+    return float(rng.uniform(-5, 5))
+
+
+def _numeric_disproof(residual, schedule=(30, 60)) -> dict | None:
+    """A nonzero residual confirmed at two precisions at every one of several random admissible points, or None.
+
+    Random points respect the symbols' assumptions (positive symbols take positive values...). All points must
+    agree: a step that holds on part of the domain (an assumption the author did not declare) stays undecided.
+    """
+    free = sorted(residual.free_symbols, key=str)
+    if not free:
         return None
-    simplified = sp.simplify(expr)
+    rng = np.random.default_rng(20261201)
+    witnesses = []
+    for _ in range(_DISPROOF_POINTS):
+        point = {s: _sample_value(s, rng) for s in free}
+
+        def value(dps, point=point):
+            v = sp.N(residual.subs({s: sp.Float(x, dps + 10) if isinstance(x, float) else x
+                                    for s, x in point.items()}), dps)
+            if not v.is_real:
+                v = sp.Abs(v)
+            return mpmath.mpf(str(sp.N(v, dps))) if v.is_number else mpmath.nan
+
+        try:
+            d = decide_sign(value, schedule)
+        except Exception:  # noqa: BLE001 - an evaluation error at a point means no numeric disproof
+            return None
+        if d.status not in ("positive", "negative"):
+            return None
+        witnesses.append({"point": {str(s): v for s, v in point.items()}, "residual": str(d.values[-1][1]),
+                          "decided": d.why})
+    return {"points": witnesses}
+
+
+def decide_zero(expr) -> tuple[bool | None, str, str]:
+    """(holds, method, residual): is ``expr`` identically 0? True proved, False disproved, None undecided."""
+    if isinstance(expr, sp.MatrixBase):
+        results = [decide_zero(e) for e in expr]
+        if all(r[0] is True for r in results):
+            return True, "doit + simplify, entrywise", "0"
+        bad = next((r for r in results if r[0] is False), None)
+        if bad is not None:
+            return False, "entrywise: " + bad[1], bad[2]
+        open_ = next(r for r in results if r[0] is None)
+        return None, "entrywise: " + open_[1], open_[2]
+    done = _doit(sp.sympify(expr))
+    try:
+        simplified = sp.simplify(done)
+    except Exception:  # noqa: BLE001
+        simplified = done
+    residual = sp.sstr(simplified)
     if simplified == 0:
-        return True
+        return True, "doit + simplify to 0", "0"
+    if simplified.is_number and simplified.is_zero is False:
+        return False, "doit + simplify to a nonzero number", residual
     if simplified.is_zero is False:
-        return False
-    return None
+        return False, "doit + simplify; nonzero for every value allowed by the assumptions", residual
+    if simplified.free_symbols and not simplified.has(sp.Limit, sp.Integral, sp.Derivative, sp.Subs):
+        found = _numeric_disproof(simplified)
+        if found is not None:
+            return False, (f"doit + simplify; the residual is nonzero at all {_DISPROOF_POINTS} random admissible "
+                           f"points (two precisions agree)"), residual
+    return None, "doit + simplify left a residual sympy cannot decide", residual
 
 
-class Identity(Check):
-    """lhs == rhs as sympy expressions (scalars or matrices) over symbols drawn from ``ranges``."""
-
-    kind = "identity"
-    basis = "symbolic"
-
-    def __init__(self, name: str, lhs, rhs, ranges: dict, description: str = "", spot_checks: int | None = None):
-        super().__init__(name, description or f"{sp.sstr(lhs)} == {sp.sstr(rhs)}")
-        self.lhs, self.rhs, self.ranges = lhs, rhs, ranges
-        self.spot_checks = spot_checks
-
-    def _residual_at(self, point: dict, dps: int):
-        with mpmath.workdps(dps):
-            subs = {s: sp.Float(str(v), dps) for s, v in point.items()}
-            diff = (self.lhs - self.rhs).subs(subs)
-            if isinstance(diff, sp.MatrixBase):
-                vals = [abs(sp.N(e, dps)) for e in diff]
-                scale = [abs(sp.N(e, dps)) for e in self.lhs.subs(subs)]
-                return mpmath.mpf(str(max(vals))), mpmath.mpf(str(max(scale + [1])))
-            return mpmath.mpf(str(abs(sp.N(diff, dps)))), mpmath.mpf(str(max(abs(sp.N(self.lhs.subs(subs), dps)), 1)))
-
-    def evaluate(self, ctx: Context):
-        proved = _residual_is_zero(self.lhs - self.rhs)
-        rng = ctx.rng("spot")
-        n = self.spot_checks or ctx.pick(4, 12, 50)
-        worst, witness = mpmath.mpf(0), None
-        for _ in range(n):
-            point = {str(s): float(rng.uniform(lo, hi)) for s, (lo, hi) in self.ranges.items()}
-            point_sym = {s: point[str(s)] for s in self.ranges}
-            res, scale = self._residual_at(point_sym, HIGH_DPS)
-            rel = res / scale
-            if rel > worst:
-                worst, witness = rel, point
-        noise = mpmath.mpf(10) ** (-(HIGH_DPS // 2))
-        details = {
-            "lhs": sp.sstr(self.lhs),
-            "rhs": sp.sstr(self.rhs),
-            "simplified_residual": "0" if proved else sp.sstr(sp.simplify(self.lhs - self.rhs)),
-            "spot_checks": n,
-        }
-        common = dict(instances=n, worst_margin=float(worst), margin_meaning="max relative |lhs - rhs| at the spot checks",
-                      dps=HIGH_DPS, backend="sympy.simplify + mpmath", details=details)
-        if worst > noise:
-            res2, scale2 = self._residual_at({s: witness[str(s)] for s in self.ranges}, 2 * HIGH_DPS)
-            if res2 / scale2 > noise:
-                return self.evidence(Verdict.FAIL, witness=witness, reproducer=reproducer(ctx, witness),
-                                     reason="nonzero residual confirmed at two precisions", **common)
-        if proved is True:
-            return self.evidence(Verdict.PASS, reason="sympy simplifies lhs - rhs to 0", **common)
-        if proved is False:
-            return self.evidence(Verdict.FAIL, reason="sympy proves lhs - rhs != 0", **common)
-        return self.evidence(Verdict.INCONCLUSIVE, reason="sympy could not simplify the residual to 0", **common)
+def _relation_sign(rel) -> tuple[bool | None, str, str]:
+    """Decide an inequality lhs (op) rhs through the sign of lhs - rhs under the assumptions."""
+    diff = sp.simplify(_doit(rel.lhs) - _doit(rel.rhs))
+    residual = sp.sstr(diff)
+    checks = {sp.GreaterThan: (diff.is_nonnegative, diff.is_negative),
+              sp.StrictGreaterThan: (diff.is_positive, diff.is_nonpositive),
+              sp.LessThan: (diff.is_nonpositive, diff.is_positive),
+              sp.StrictLessThan: (diff.is_negative, diff.is_nonnegative)}
+    if type(rel) in checks:
+        yes, no = checks[type(rel)]
+        if yes:
+            return True, "sign of lhs - rhs from the assumptions", residual
+        if no:
+            return False, "sign of lhs - rhs from the assumptions (the opposite sign is proved)", residual
+    return None, "sympy cannot sign lhs - rhs under the assumptions", residual
 
 
+# ---------------------------------------------------------------------------------------------
+# Steps
+# ---------------------------------------------------------------------------------------------
 @dataclass
 class Step:
-    """One step of a derivation: a description, the expression it concerns, and whether it holds.
+    """One step of a derivation: what it says, its sides as written, and how it was decided.
 
-    ``holds`` is True (proved), False (disproved) or None (sympy could not decide).
+    ``holds`` is True (proved), False (disproved) or None (undecided, or not evidence). ``counts`` is False for
+    steps that prove nothing (identical sides as written, a Python ``True``).
     """
 
     description: str
     expression: str
     holds: bool | None
+    lhs: str | None = None
+    rhs: str | None = None
+    method: str = ""
+    residual: str | None = None
+    assumptions: str = ""
+    counts: bool = True
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if not self.counts:
+            return NOT_EVIDENCE
+        return {True: PROVED, False: DISPROVED, None: UNDECIDED}[self.holds]
+
+    def json(self) -> dict:
+        out = {"step": self.description, "expression": self.expression, "result": self.status, "method": self.method}
+        for key in ("lhs", "rhs", "residual", "assumptions", "note"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        return out
+
+
+def _as_written(x) -> str:
+    if isinstance(x, (list, tuple)):
+        return sp.sstr(sp.Matrix(x))
+    return sp.sstr(x)
+
+
+def _call_argument_source(depth: int, index: int) -> str | None:
+    """The source text of argument ``index`` of the call being executed ``depth`` frames up, or None.
+
+    Used to show the relation a reader wrote when sympy had already decided it (``Rational(1, 3) < 1`` arrives
+    as ``True``). Relies on the exact positions Python 3.11+ records for each instruction.
+    """
+    try:
+        frame = sys._getframe(depth + 1)
+        positions = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+        lineno, end_lineno, col, end_col = positions
+        if None in positions:
+            return None
+        lines = [linecache.getline(frame.f_code.co_filename, n) for n in range(lineno, end_lineno + 1)]
+        if not all(lines):
+            return None
+        lines[-1] = lines[-1][:end_col]
+        lines[0] = lines[0][col:]
+        text = "".join(lines)
+        node = ast.parse(text.strip(), mode="eval").body
+        if isinstance(node, ast.Call) and len(node.args) > index:
+            return ast.get_source_segment(text.strip(), node.args[index])
+    except Exception:  # noqa: BLE001 - source recovery is best effort (e.g. code typed at a prompt)
+        return None
+    return None
 
 
 def fact(description: str, expr) -> Step:
-    """A Step asserting a sympy boolean / relational; decided by sympy (with simplification)."""
-    value = expr
-    if not isinstance(value, bool):
-        try:
-            value = sp.simplify(expr)
-        except Exception:  # sympy may refuse to simplify some relationals
-            value = expr
-    if value in (True, sp.true):
-        holds = True
-    elif value in (False, sp.false):
-        holds = False
-    else:
-        holds = None
-    return Step(description, sp.sstr(expr) if not isinstance(expr, bool) else str(expr), holds)
+    """A step asserting a sympy relation (or boolean), decided by sympy.
+
+    Inequalities are decided through the sign of lhs - rhs under the symbols' assumptions; other relations and
+    booleans by ``simplify``. A relation sympy decided before ``fact`` saw it is shown as its source text.
+    """
+    if isinstance(expr, (bool, np.bool_)):
+        text = _call_argument_source(1, 1) or str(bool(expr))
+        return Step(description, text, None, method="a Python bool, not a sympy relation: not proof", counts=not expr,
+                    note="write the relation with sympy objects (e.g. sp.Eq, sp.Ge, or Rational arithmetic) so "
+                         "sympy decides it" + ("; a Python False is not a disproof either" if not expr else ""))
+    if isinstance(expr, sp.logic.boolalg.BooleanAtom):
+        text = _call_argument_source(1, 1)
+        return Step(description, text or str(expr), bool(expr), method="decided by sympy when the relation was built "
+                    "(exact arithmetic)" + ("" if text else "; source not recoverable, shown as its value"))
+    if isinstance(expr, sp.core.relational.Relational):
+        lhs, rhs = _as_written(expr.lhs), _as_written(expr.rhs)
+        if lhs == rhs:
+            return Step(description, sp.sstr(expr), None, lhs=lhs, rhs=rhs, counts=False,
+                        method="both sides identical as written: proves nothing")
+        if isinstance(expr, sp.Eq):
+            holds, method, residual = decide_zero(expr.lhs - expr.rhs)
+        else:
+            try:
+                value = sp.simplify(_doit(expr))
+            except Exception:  # noqa: BLE001
+                value = None
+            if value in (sp.true, sp.false):
+                holds, method, residual = bool(value), "doit + simplify of the relation", None
+            else:
+                holds, method, residual = _relation_sign(expr)
+        return Step(description, sp.sstr(expr), holds, lhs=lhs, rhs=rhs, method=method, residual=residual,
+                    assumptions=_assumptions(expr))
+    try:
+        value = sp.simplify(_doit(expr))
+    except Exception:  # noqa: BLE001
+        value = expr
+    holds = True if value in (sp.true,) else False if value in (sp.false,) else None
+    return Step(description, sp.sstr(expr), holds, method="doit + simplify of a boolean expression",
+                assumptions=_assumptions(expr) if hasattr(expr, "free_symbols") else "")
 
 
 def equal(description: str, a, b) -> Step:
-    """A Step asserting a == b, proved by simplifying a - b to 0."""
-    result = _residual_is_zero(sp.Matrix(a) - sp.Matrix(b) if isinstance(a, (list, sp.MatrixBase)) else a - b)
-    return Step(description, f"{sp.sstr(a)} == {sp.sstr(b)}", result)
+    """A step asserting a == b (scalars or matrices), proved by simplifying a - b to 0 after ``doit``."""
+    lhs, rhs = _as_written(a), _as_written(b)
+    if lhs == rhs:
+        return Step(description, f"{lhs} == {rhs}", None, lhs=lhs, rhs=rhs, counts=False,
+                    method="both sides identical as written: proves nothing")
+    matrix = isinstance(a, (list, tuple, sp.MatrixBase)) or isinstance(b, (list, tuple, sp.MatrixBase))
+    diff = sp.Matrix(a) - sp.Matrix(b) if matrix else sp.sympify(a) - sp.sympify(b)
+    holds, method, residual = decide_zero(diff)
+    return Step(description, f"{lhs} == {rhs}", holds, lhs=lhs, rhs=rhs, method=method, residual=residual,
+                assumptions=_assumptions(diff))
+
+
+def _step_sentence(s: Step) -> str:
+    return f"'{s.description}' ({s.lhs} vs {s.rhs}; residual {s.residual})" if s.lhs else f"'{s.description}'"
 
 
 class Symbolic(Check):
-    """A derivation: ``derive(ctx)`` returns a list of Steps; every step must be proved by sympy."""
+    """A derivation: ``derive(ctx)`` returns a list of Steps; every counted step must be proved by sympy."""
 
     kind = "symbolic"
     basis = "symbolic"
@@ -135,14 +292,114 @@ class Symbolic(Check):
 
     def evaluate(self, ctx: Context):
         steps = list(self.derive(ctx))
-        record = [{"step": s.description, "expression": s.expression,
-                   "result": {True: "proved", False: "DISPROVED", None: "undecided"}[s.holds]} for s in steps]
-        common = dict(instances=len(steps), dps=None, backend=f"sympy {sp.__version__}", details={"derivation": record})
-        failed = [s for s in steps if s.holds is False]
+        record = [s.json() if isinstance(s, Step) else {"step": str(s), "result": NOT_EVIDENCE} for s in steps]
+        steps = [s for s in steps if isinstance(s, Step)]
+        counted = [s for s in steps if s.counts]
+        skipped = len(steps) - len(counted)
+        common = dict(instances=len(counted), dps=None, backend=f"sympy {sp.__version__}",
+                      details={"derivation": record, "counted_steps": len(counted), "not_evidence": skipped})
+        note = f" ({skipped} step(s) not counted: identical sides or Python bools)" if skipped else ""
+        failed = [s for s in counted if s.holds is False]
         if failed:
-            return self.evidence(Verdict.FAIL, witness={"step": failed[0].description, "expression": failed[0].expression},
-                                 reason=f"sympy disproves: {failed[0].description}", **common)
-        open_ = [s for s in steps if s.holds is None]
-        if open_ or not steps:
-            return self.evidence(Verdict.INCONCLUSIVE, reason="undecided: " + (open_[0].description if open_ else "no steps"), **common)
-        return self.evidence(Verdict.PASS, reason=f"all {len(steps)} steps proved", **common)
+            s = failed[0]
+            return self.evidence(Verdict.FAIL, witness={"step": s.description, "expression": s.expression,
+                                                        "residual": s.residual, "method": s.method},
+                                 reason=f"sympy disproves step {_step_sentence(s)} by {s.method}", **common)
+        open_ = [s for s in counted if s.holds is None]
+        if open_:
+            return self.evidence(Verdict.INCONCLUSIVE,
+                                 reason=f"{len(open_)} step(s) undecided, first {_step_sentence(open_[0])}: "
+                                        f"{open_[0].method}{note}", **common)
+        if not counted:
+            return self.evidence(Verdict.INCONCLUSIVE, reason=f"no step is evidence{note}", **common)
+        return self.evidence(Verdict.PASS, reason=f"all {len(counted)} steps proved{note}", **common)
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity
+# ---------------------------------------------------------------------------------------------
+class Identity(Check):
+    """lhs == rhs as sympy expressions (scalars or matrices) over symbols drawn from ``ranges``.
+
+    Symbolic evidence: ``doit`` + ``simplify`` of lhs - rhs. Numeric evidence: the relative residual at
+    ``spot_checks`` random points of ``ranges`` (per budget by default), decided along the precision schedule.
+    """
+
+    kind = "identity"
+    basis = "symbolic+numeric"
+
+    def __init__(self, name: str, lhs, rhs, ranges: dict, description: str = "", spot_checks: int | None = None,
+                 precision=DEFAULT_SCHEDULE):
+        super().__init__(name, description or f"{sp.sstr(lhs)} == {sp.sstr(rhs)}")
+        self.lhs, self.rhs, self.ranges = lhs, rhs, ranges
+        self.spot_checks = spot_checks
+        self.schedule = schedule_of(precision)
+
+    def _relative_residual(self, point: dict, dps: int):
+        """max |lhs - rhs| / max(|lhs|, 1) at ``point`` (symbol -> float), evaluated at ``dps`` digits."""
+        subs = {s: sp.Float(float(v), dps + 10) for s, v in point.items()}  # the binary float, exactly
+        diff = (sp.Matrix(self.lhs) - sp.Matrix(self.rhs)) if isinstance(self.lhs, sp.MatrixBase) else \
+            sp.Matrix([self.lhs - self.rhs])
+        left = sp.Matrix(self.lhs) if isinstance(self.lhs, sp.MatrixBase) else sp.Matrix([self.lhs])
+        res = max(mpmath.mpf(str(sp.N(abs(_doit(e).subs(subs)), dps))) for e in diff)
+        scale = max([mpmath.mpf(str(sp.N(abs(_doit(e).subs(subs)), dps))) for e in left] + [mpmath.mpf(1)])
+        return res / scale
+
+    def _decide_point(self, point: dict):
+        return decide_sign(lambda dps: self._relative_residual(point, dps), self.schedule)
+
+    def evaluate(self, ctx: Context):
+        symbols = {str(s): s for s in self.ranges}
+        if ctx.instance is not None:
+            unknown = sorted(set(ctx.instance) - set(symbols))
+            missing = sorted(set(symbols) - set(ctx.instance))
+            if unknown or missing:
+                from ..errors import InvalidInstance
+
+                raise InvalidInstance(f"an identity point needs exactly the symbols {sorted(symbols)}"
+                                      + (f"; unknown {unknown}" if unknown else "") + (f"; missing {missing}" if missing else ""))
+            points = [{k: float(v) for k, v in ctx.instance.items()}]
+        else:
+            rng = ctx.rng("spot")
+            n = self.spot_checks or ctx.pick(4, 12, 50)
+            points = [{str(s): float(rng.uniform(lo, hi)) for s, (lo, hi) in self.ranges.items()} for _ in range(n)]
+        decisions = [(p, self._decide_point({symbols[k]: v for k, v in p.items()})) for p in points]
+        lhs_txt, rhs_txt = _as_written(self.lhs), _as_written(self.rhs)
+        proved, method, residual = (None, "not attempted for a replayed point", None) if ctx.instance is not None \
+            else ((None, "both sides identical as written: proves nothing", "0") if lhs_txt == rhs_txt
+                  else decide_zero((sp.Matrix(self.lhs) - sp.Matrix(self.rhs)) if isinstance(self.lhs, sp.MatrixBase)
+                                   else self.lhs - self.rhs))
+        worst_p, worst_d = max(decisions, key=lambda pd: abs(pd[1].value) if pd[1].value is not None else mpmath.inf)
+        nonzero = [(p, d) for p, d in decisions if d.status == "positive"]
+        undecided = [(p, d) for p, d in decisions if d.status == "undecided"]
+        details = {"lhs": lhs_txt, "rhs": rhs_txt, "method": method, "simplified_residual": residual,
+                   "assumptions": _assumptions(self.lhs - self.rhs) if not isinstance(self.lhs, sp.MatrixBase) else "",
+                   "spot_checks": [{"point": p, "decision": d.json()} for p, d in decisions],
+                   "precision_schedule": list(self.schedule)}
+        basis = "numeric" if (ctx.instance is not None or proved is not True) else "symbolic+numeric"
+        common = dict(instances=len(points), worst_margin=worst_d.float_value(),
+                      margin_meaning="largest relative residual |lhs - rhs| / max(|lhs|, 1) at the spot checks; "
+                                     "0 (to within rounding) for an identity",
+                      dps=worst_d.dps, backend=f"sympy {sp.__version__} simplify + mpmath spot checks",
+                      details=details)
+        if nonzero:
+            p, d = nonzero[0]
+            return self.evidence(Verdict.FAIL, witness=p, reproducer=reproducer(ctx, p),
+                                 reason=f"lhs - rhs is nonzero at {format_instance(p)}: relative residual "
+                                        f"{d.values[-1][1]} ({d.why})", **common).with_basis(basis)
+        if proved is False:
+            return self.evidence(Verdict.FAIL, reason=f"sympy proves lhs - rhs != 0 ({method}; residual {residual})",
+                                 **common).with_basis("symbolic")
+        if undecided:
+            return self.evidence(Verdict.INCONCLUSIVE, witness=undecided[0][0],
+                                 reason=f"{len(undecided)} spot check(s) undecided ({undecided[0][1].why}), first at "
+                                        f"{format_instance(undecided[0][0])}", **common).with_basis(basis)
+        if ctx.instance is not None:
+            return self.evidence(Verdict.PASS, reason=f"the residual at {format_instance(points[0])} is 0 to within "
+                                                      f"rounding ({worst_d.why})", **common).with_basis(basis)
+        if proved is True:
+            return self.evidence(Verdict.PASS, reason=f"sympy simplifies lhs - rhs to 0, and {len(points)} spot checks "
+                                                      f"agree to {self.schedule[-1]} digits", **common).with_basis(basis)
+        return self.evidence(Verdict.INCONCLUSIVE, reason=f"sympy could not simplify the residual to 0 ({method}; "
+                                                          f"residual {residual}); {len(points)} spot checks are 0 to "
+                                                          "within rounding", **common).with_basis(basis)
