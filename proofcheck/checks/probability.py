@@ -48,7 +48,7 @@ class Probability(Check):
             if probe is not None:
                 # sign of (exact - claimed), turned so that positive is good, decided along the precision schedule
                 d = decide_sign(lambda dps: sign * (exact_or_mpf(self.exact(case, dps), dps, "the exact probability")
-                                                    - exact_or_mpf(self.claimed(case), dps, "the claimed value")),
+                                                    - mpmath.mpf(self.claimed(case))),  # the claim's own number, exact
                                 self.schedule)
                 record.update(exact=float(probe), margin=d.float_value() if d.float_value() is not None else float("nan"),
                               decided_by=f"exact value (mpmath; {d.why})", dps=d.dps)
