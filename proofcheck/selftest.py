@@ -31,6 +31,15 @@ class MutantOutcome:
     reproducer: str | None = None
     seconds: float = 0.0
     expect: str = Verdict.FAIL.value
+    broken: list = None  # [{"check", "kind", "basis"}] of every check the mutant made FAIL
+
+    @property
+    def breaks_symbolic(self) -> bool:
+        return any("symbolic" in b["basis"] for b in self.broken or [])
+
+    @property
+    def breaks_numeric(self) -> bool:
+        return any("numeric" in b["basis"] for b in self.broken or [])
 
     @property
     def detected(self) -> bool:
@@ -73,8 +82,9 @@ def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_i
 
 def _outcome(result: ClaimResult, expect: str) -> MutantOutcome:
     repro = next((e.reproducer for e in result.evidence if e.verdict is Verdict.FAIL and e.reproducer), None)
+    broken = [{"check": e.check, "kind": e.kind, "basis": e.basis} for e in result.evidence if e.verdict is Verdict.FAIL]
     return MutantOutcome(result.claim.id, result.mutant, result.verdict.value, result.reason, repro, result.seconds,
-                         expect)
+                         expect, broken)
 
 
 def detected_share(outcomes: list[MutantOutcome]) -> float:
@@ -85,11 +95,17 @@ def detected_share(outcomes: list[MutantOutcome]) -> float:
 
 
 def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
-    """One line per mutant (detected or MISSED), then the detected share."""
+    """One line per mutant (detected or MISSED, and the checks it broke by basis), then the detected share."""
     if not quiet:
         for o in outcomes:
             mark = "detected" if o.detected else "MISSED  "
             need = " (existence: needs not PASS)" if o.expect == NOT_PASS else ""
-            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {o.reason}{need}", file=out)
+            broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or "no check"
+            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} broke: {broke}{need}", file=out)
+            if not o.detected:
+                print(f"{'':9s} reason: {o.reason}", file=out)
     n = sum(o.detected for o in outcomes)
-    print(f"selftest: {n}/{len(outcomes)} mutants detected ({100 * detected_share(outcomes):.0f}%)", file=out)
+    sym = sum(o.breaks_symbolic for o in outcomes)
+    both = sum(o.breaks_symbolic and o.breaks_numeric for o in outcomes)
+    print(f"selftest: {n}/{len(outcomes)} mutants detected ({100 * detected_share(outcomes):.0f}%); "
+          f"{sym} break a symbolic check, {both} both a symbolic and a numeric check", file=out)

@@ -60,3 +60,31 @@ def test_replayed_instance_pass_or_fail():
 
 def test_same_seed_same_witness():
     assert run(above(0.8)).witness == run(above(0.8)).witness
+
+
+def test_exhaustive_search_refutes_a_false_existence_claim():
+    """'Some integer n in 1..60 has n^2 = 2' is false: every instance is certified not a witness, so the claim FAILs."""
+    from fractions import Fraction
+
+    def certify(inst):
+        return {"holds": Fraction(inst["n"]) ** 2 == 2, "certified": True, "dps": None, "backend": "exact integers"}
+
+    ex = Existence("root-of-two", Unit(), lambda insts: [0.0 for _ in insts], certify,
+                   exhaustive=lambda ctx: [{"n": n} for n in range(1, 61)])
+    ev = run(ex)
+    assert ev.verdict is Verdict.FAIL and "all 60 instances" in ev.reason and ev.certified
+    assert ev.reproducer.endswith("--check root-of-two")
+    found = Existence("square-49", Unit(), lambda insts: [0.0 for _ in insts],
+                      lambda inst: {"holds": inst["n"] ** 2 == 49, "certified": True, "backend": "exact integers"},
+                      exhaustive=lambda ctx: [{"n": n} for n in range(1, 61)])
+    assert run(found).verdict is Verdict.PASS
+
+
+def test_certified_refutation_fails_and_uncertified_does_not():
+    refuted = above(1.5)
+    refuted.refute = lambda ctx: {"refuted": True, "certified": True, "method": "t <= 1 on the whole space, exactly"}
+    ev = run(refuted)
+    assert ev.verdict is Verdict.FAIL and "t <= 1" in ev.reason
+    weak = above(1.5)
+    weak.refute = lambda ctx: {"refuted": True, "certified": False, "method": "a float64 sweep"}
+    assert run(weak).verdict is Verdict.INCONCLUSIVE

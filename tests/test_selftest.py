@@ -37,7 +37,7 @@ def test_selftest_detects_every_mutant_of_the_fast_subset():
     code, out, err = run(["selftest", "--claims", EXAMPLE, "gd-rate", "birthday"])
     assert code == 0, out + err
     lines = out.splitlines()
-    assert lines[-1] == "selftest: 2/2 mutants detected (100%)"
+    assert lines[-1].startswith("selftest: 2/2 mutants detected (100%)")
     assert [line.split()[:3] for line in lines[:-1]] == [["detected", "gd-rate", "rate-1-minus-2-over-kappa"],
                                                          ["detected", "birthday", "n-22"]]
 
@@ -93,16 +93,17 @@ def test_a_mutant_that_is_not_detected_is_reported_and_fails_the_selftest(tmp_pa
     path.write_text(UNDETECTABLE)
     code, out, err = run(["selftest", "--claims", path, "pos"])
     assert code == 1, out + err
-    lines = out.splitlines()
-    assert lines[-1] == "selftest: 1/3 mutants detected (33%)"
+    lines = [line for line in out.splitlines() if not line.lstrip().startswith("reason:")]
+    reasons = [line for line in out.splitlines() if line.lstrip().startswith("reason:")]
+    assert lines[-1].startswith("selftest: 1/3 mutants detected (33%)")
     assert [line.split()[:3] for line in lines[:-1]] == [["MISSED", "pos", "still-true"], ["detected", "pos", "false"],
                                                          ["MISSED", "pos", "broken"]]
-    assert "factory raised RuntimeError: factory bug" in lines[2]
+    assert "factory raised RuntimeError: factory bug" in reasons[-1]
     reg = Registry()
     reg.add_origin(str(path))
     outcomes = run_selftest(reg)
     assert detected_share(outcomes) == pytest.approx(1 / 3)
     quiet = io.StringIO()
     render(outcomes, quiet, quiet=True)
-    assert quiet.getvalue() == "selftest: 1/3 mutants detected (33%)\n"
+    assert quiet.getvalue().startswith("selftest: 1/3 mutants detected (33%)")
     assert detected_share([]) == 1.0 and MutantOutcome("a", "b", "FAIL", "").detected

@@ -70,6 +70,8 @@ def format_instance(instance, limit: int = 160, digits: int = 6) -> str:
 
 def reproducer(ctx: Context, instance) -> str:
     """The one-line command that replays a witness of one check (DESIGN.md), mutant included."""
-    text = json.dumps(instance, sort_keys=True, separators=(",", ":"))
     mutant = f" --mutant {ctx.mutant}" if ctx.mutant else ""
+    if instance is None:  # a universal statement (e.g. an exhaustive refutation): replay the whole check
+        return f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name}"
+    text = json.dumps(instance, sort_keys=True, separators=(",", ":"))
     return f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name} --instance '{text}'"

@@ -5,15 +5,23 @@ Search (float64 screening): random samples from a :class:`Space`, scored in batc
 perturbations and keeps the best). Certification: the best candidates, in order, are re-checked by
 ``certify`` at high precision (mpmath); the first certified one is the witness.
 
-Verdicts: PASS when a witness is certified; INCONCLUSIVE when the search finds no candidate, or no
-candidate survives certification (never PASS). A search cannot refute an existence claim, so this kind
-FAILs only when ``ctx.instance`` replays a given instance and certification proves it is *not* a witness
-(the replayed witness is wrong).
+Refutation (the negation established): a search that finds nothing proves nothing, but an existence claim
+can still FAIL when its negation is established, by one of two paths the claim may give:
+
+- ``exhaustive(ctx)``: every instance of a *finite* space. Each one is certified; when every instance is
+  certified not to be a witness, no witness exists: FAIL, with the count and the certification backend;
+- ``refute(ctx)``: a proof that no witness exists (a certified bound on the property, say), returning a dict with
+  ``refuted`` (True / False / None), ``method``, ``certified`` (True for an enclosure-grade or exact argument) and
+  any record. Only a certified refutation FAILs; an uncertified one is reported and leaves the check INCONCLUSIVE.
+
+Verdicts: PASS when a witness is certified; FAIL when the negation is established (above), or when
+``ctx.instance`` replays an instance that certification proves is *not* a witness (the replayed witness is
+wrong); otherwise INCONCLUSIVE (no candidate, or none certified): never PASS.
 """
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -34,8 +42,11 @@ class Existence(Check):
     def __init__(self, name: str, space: Space, score: Callable[[list], Sequence[float]],
                  certify: Callable[[dict], dict], description: str = "", random: tuple = (16, 64, 512),
                  climbs: tuple = (1, 3, 8), climb_steps: tuple = (4, 10, 40), batch: tuple = (8, 8, 16),
-                 certify_top: tuple = (2, 3, 5), describe_witness: Callable[[dict], dict] | None = None):
+                 certify_top: tuple = (2, 3, 5), describe_witness: Callable[[dict], dict] | None = None,
+                 exhaustive: Callable[[Context], Iterable[dict]] | None = None,
+                 refute: Callable[[Context], dict] | None = None):
         super().__init__(name, description)
+        self.exhaustive, self.refute = exhaustive, refute
         self.space, self.score, self.certify = space, score, certify
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "batch": batch,
                        "certify_top": certify_top}
@@ -82,6 +93,8 @@ class Existence(Check):
                 return self.evidence(Verdict.FAIL, witness=ctx.instance,
                                      reason="certification proves the replayed instance is not a witness", **common)
             return self.evidence(Verdict.INCONCLUSIVE, reason="certification undecided on the replayed instance", **common)
+        if self.exhaustive is not None:
+            return self._exhaustive(ctx)
         seen = self.search(ctx)
         ranked = sorted(seen, key=lambda p: p[0], reverse=True)
         candidates = [inst for s, inst in ranked if s > 0][: int(ctx.pick(*self.effort["certify_top"]))]
@@ -97,12 +110,48 @@ class Existence(Check):
                                             f"{cert.get('dps')} digits)", **common)
         best = ranked[0][1] if ranked else None
         common = self._common(certs, len(seen), best, ranked)
+        if self.refute is not None:
+            refutation = dict(self.refute(ctx))
+            common["details"]["refutation"] = refutation
+            if refutation.get("refuted") is True and refutation.get("certified"):
+                return self.evidence(Verdict.FAIL, certified=True, reproducer=reproducer(ctx, None),
+                                     reason=f"no witness exists: {refutation.get('method', 'certified refutation')}",
+                                     **common)
         if not candidates:
             return self.evidence(Verdict.INCONCLUSIVE, reason=f"no candidate witness among {len(seen)} screened instances "
                                                               "(not a refutation: an existence claim cannot fail by search)",
                                  **common)
         return self.evidence(Verdict.INCONCLUSIVE, reason=f"{len(candidates)} screened candidate(s), none certified at high "
                                                           "precision", **common)
+
+    def _exhaustive(self, ctx: Context):
+        """Certify every instance of a finite space: a witness PASSes; all certified non-witnesses FAIL."""
+        instances = list(self.exhaustive(ctx))
+        certs, undecided = [], []
+        for i, inst in enumerate(instances):
+            cert = dict(self.certify(inst))
+            certs.append(cert)
+            if i % 50 == 0:
+                ctx.report(i / max(len(instances), 1), f"exhaustive certification {i + 1}/{len(instances)}")
+            if cert.get("holds") is True:
+                return self.evidence(Verdict.PASS, witness=inst, certified=bool(cert.get("certified", False)),
+                                     reproducer=reproducer(ctx, inst),
+                                     reason=f"witness found by exhaustive search and certified ({cert.get('backend', '')})",
+                                     **self._common(certs[-1:], i + 1, inst))
+            if cert.get("holds") is None:
+                undecided.append(inst)
+        common = self._common(certs[-1:], len(instances), instances[0] if instances else None)
+        common["details"]["exhaustive"] = {"instances": len(instances), "undecided": len(undecided)}
+        if not instances:
+            return self.evidence(Verdict.INCONCLUSIVE, reason="the finite space to search exhaustively is empty", **common)
+        if undecided:
+            return self.evidence(Verdict.INCONCLUSIVE, witness=undecided[0],
+                                 reason=f"{len(undecided)} of {len(instances)} instances of the finite space undecided by "
+                                        "certification", **common)
+        backends = sorted({str(c.get("backend", "")) for c in certs})
+        return self.evidence(Verdict.FAIL, reproducer=reproducer(ctx, None), certified=all(c.get("certified") for c in certs),
+                             reason=f"no witness exists: all {len(instances)} instances of the finite space are certified "
+                                    f"not to have the property ({', '.join(backends)})", **common)
 
     def _common(self, certs: list, n: int, inst, ranked=None) -> dict:
         scores = [s for s, _ in ranked] if ranked else []
