@@ -55,12 +55,13 @@ def orbit_amplitude(alpha, lam, delta, r):
     return alpha / 2 - delta * r / lam
 
 
-def stability_region(alpha, beta2, lam, delta, r) -> bool:
+def stability_region(alpha, beta2, lam, delta, r):
     """Our derived region where the period-2 orbit is linearly attracting: 0 < beta2 < 1 and 0 <= delta r < alpha lambda/2.
 
-    (That is, wherever the orbit exists; derived in :func:`stability_derivation`.)
+    (That is, wherever the orbit exists; derived in :func:`stability_derivation`.) Written once with sympy relations,
+    so that the derivation evaluates the very predicate the numeric checks use; with numbers it is a sympy boolean.
     """
-    return 0 < beta2 < 1 and 0 <= delta * r < alpha * lam / 2
+    return sp.And(sp.Gt(beta2, 0), sp.Lt(beta2, 1), sp.Ge(delta * r, 0), sp.Lt(delta * r, alpha * lam / 2))
 
 
 def aligned_jacobian(alpha, beta2, lam, delta, r):
@@ -71,11 +72,14 @@ def aligned_jacobian(alpha, beta2, lam, delta, r):
 
 
 # ---------------------------------------------------------------------------------------------
-# Symbolic derivations (sympy)
+# Symbolic derivations (sympy). Every step is written unevaluated (Derivative, Subs, MatMul, Determinant...)
+# so the report shows what was decided, and every step that names a claimed formula calls the claim's own
+# function (threshold, amplitude, region), so that a mutant of the formula is DISPROVED here.
 # ---------------------------------------------------------------------------------------------
 
 al, lam, b2, dl, r, x, v, s = sp.symbols("alpha lambda beta2 delta r x v s", positive=True)
 u, p, q, t, w, z, kap = sp.symbols("u p q t w z kappa", positive=True)
+GT, LT = (lambda a_, b_: sp.StrictGreaterThan(a_, b_, evaluate=False)), (lambda a_, b_: sp.StrictLessThan(a_, b_, evaluate=False))
 
 
 def one_step_map():
@@ -85,34 +89,42 @@ def one_step_map():
     return sp.Matrix([x_new, v_new])
 
 
+def _at(matrix, old, new):
+    """``matrix`` with ``old`` replaced by ``new``, written unevaluated entry by entry (sympy Subs)."""
+    return matrix.applyfunc(lambda e: sp.Subs(e, old, new))
+
+
 def sufficiency_derivation(ctx, threshold=threshold_formula):
     """(a): the per-coordinate contraction argument for diagonal Q, and our descent argument for any Q."""
     m = 1 - al * lam / (s + dl * r)  # multiplier of coordinate j at step k, with s = sqrt(v_k) in [0, r_j]
     d_star = threshold(kap, al, r)
-    # a coordinate j with lambda_j = kappa/(1+w) <= kappa and r_j = r(1+z) >= r, at delta = (1+t) threshold
-    margin_j = (dl * r * (1 + z) - al * kap / (1 + w) / 2).subs(dl, (1 + t) * d_star)
     g1, g2, q11, q12, q22, p1, p2, a1 = sp.symbols("g1 g2 Q11 Q12 Q22 P1 P2 a1", real=True)
     Q = sp.Matrix([[q11, q12], [q12, q22]])
     P = sp.diag(p1, p2)
     xv = sp.Matrix(sp.symbols("x1 x2", real=True))
     fq = lambda y: (y.T * Q * y)[0] / 2
-    step = xv - a1 * P * Q * xv
     gq = Q * xv
-    pmax, lmax = sp.symbols("P_max lambda_max", positive=True)
+    v_next = b2 * r**2 / (1 + p) + (1 - b2) * r**2 / (1 + q)  # v <= r^2 and g^2 <= r^2, written as r^2/(1+p), r^2/(1+q)
     return [
-        fact("the multiplier 1 - alpha lambda/(s + delta r) is increasing in s = sqrt(v) >= 0", sp.diff(m, s) > 0),
-        fact("v_k <= r_j^2 for all k: beta2 v + (1 - beta2) g^2 <= r^2 when v <= r^2 and g^2 <= r^2 (induction)",
-             sp.factor((r**2 - (b2 * r**2 * 1 / (1 + p) + (1 - b2) * r**2 / (1 + q))).subs(b2, 1 / (1 + w))) > 0),
-        fact("at s = r_j the multiplier is < 1 (no growth)", sp.simplify(1 - m.subs(s, r)) > 0),
-        equal("at s = 0 the multiplier equals -1 exactly when delta r = alpha lambda / 2",
-              sp.solve(sp.Eq(m.subs(s, 0), -1), dl)[0], al * lam / (2 * r)),
-        fact("delta > threshold gives delta r_j - alpha lambda_j / 2 > 0 for every j (lambda_j <= kappa, r_j >= r)",
-             sp.factor(margin_j) > 0),
+        fact("the multiplier 1 - alpha lambda/(s + delta r) is increasing in s = sqrt(v) >= 0",
+             GT(sp.Derivative(m, s), 0)),
+        fact("v_k <= r_j^2 for all k: beta2 v + (1 - beta2) g^2 < r^2 when v <= r^2 and g^2 <= r^2 (induction)",
+             LT(sp.Subs(v_next, b2, 1 / (1 + w)), r**2)),
+        fact("at s = r_j the multiplier is < 1 (no growth)", LT(sp.Subs(m, s, r), 1)),
+        equal("at s = 0 and delta r = alpha lambda / 2 the multiplier is exactly -1 (the edge of contraction)",
+              sp.Subs(m, (s, dl), (0, al * lam / (2 * r))), -1),
+        equal("the claimed threshold puts the worst coordinate (lambda_j = kappa, r_j = r) exactly on that edge: "
+              "delta r - alpha kappa / 2 = 0 at delta = threshold(kappa, alpha, r)",
+              sp.Subs(dl * r - al * kap / 2, dl, d_star), 0),
+        fact("delta = (1 + t) threshold gives delta r_j - alpha lambda_j / 2 > 0 for every j "
+             "(lambda_j = kappa/(1 + w) <= kappa, r_j = r (1 + z) >= r)",
+             GT(sp.Subs(dl * r * (1 + z) - al * kap / (1 + w) / 2, dl, (1 + t) * d_star), 0)),
         equal("[our addition] descent identity for any Q: f(x - alpha P g) - f(x) = -alpha g'Pg + alpha^2/2 g'PQPg",
-              fq(step) - fq(xv), -a1 * (gq.T * P * gq)[0] + a1**2 / 2 * (gq.T * P * Q * P * gq)[0]),
+              sp.UnevaluatedExpr(fq(xv - a1 * P * Q * xv)) - fq(xv),
+              -a1 * (gq.T * P * gq)[0] + a1**2 / 2 * (gq.T * P * Q * P * gq)[0]),
         fact("[our addition] with P <= 1/(delta r) and alpha lambda_max P_max < 2 the descent coefficient "
-             "1 - alpha lambda_max P_max / 2 is positive when delta > threshold",
-             sp.factor((1 - al * kap / (dl * r) / 2).subs(dl, (1 + t) * d_star)) > 0),
+             "1 - alpha lambda_max P_max / 2 is positive when delta = (1 + t) threshold",
+             GT(sp.Subs(1 - al * kap / (dl * r) / 2, dl, (1 + t) * d_star), 0)),
     ]
 
 
@@ -120,29 +132,30 @@ def orbit_derivation(ctx, amplitude=orbit_amplitude):
     """(b): the period-2 orbit in closed form, its existence condition, v at the orbit, and f > 0."""
     a = sp.Symbol("a", positive=True)
     F = one_step_map()
-    g_orbit = lam * a
-    flip = sp.solve(sp.Eq(1 - al * lam / (g_orbit + dl * r), -1), a)  # x_{k+1} = -x_k with sqrt(v) = |g|
-    a_sol = flip[0] if len(flip) == 1 else None
+    flip = 1 - al * lam / (lam * a + dl * r)  # x_{k+1} = flip * x_k when sqrt(v) = |g| = lambda a
     v_star = sp.Symbol("v_star", positive=True)
-    v_fixed = sp.solve(sp.Eq(b2 * v_star + (1 - b2) * g_orbit**2, v_star), v_star)
-    a_u = a_sol.subs(dl, al * lam * (1 - u) / (2 * r)) if a_sol is not None else sp.nan
-    orbit_pt = {x: al * u / 2, v: (lam * al * u / 2) ** 2}  # the orbit with delta r = (1 - u) alpha lambda / 2
+    claimed = amplitude(al, lam, dl, r)
+    on_orbit = al * lam * (1 - u) / (2 * r)  # delta with delta r = (1 - u) alpha lambda / 2, 0 < u < 1
     return [
-        fact("the flip condition 1 - alpha lambda/(|g| + delta r) = -1 has exactly one solution a", len(flip) == 1),
-        equal("v at the orbit is g^2 (beta2 < 1): the fixed point of v -> beta2 v + (1 - beta2) g^2",
-              v_fixed[0] if len(v_fixed) == 1 else sp.nan, g_orbit**2),
-        equal("|g| = alpha lambda/2 - delta r on the orbit", lam * a_sol, al * lam / 2 - dl * r),
-        equal("the claimed amplitude |x| = alpha/2 - delta r/lambda (compared where the orbit exists: "
-              "delta r = (1 - u) alpha lambda / 2, 0 < u <= 1)",
-              a_u, amplitude(al, lam, dl, r).subs(dl, al * lam * (1 - u) / (2 * r))),
-        equal("F maps (a, g^2) to (-a, g^2): a genuine period-2 orbit of Algorithm A",
-              F.subs(orbit_pt).subs(dl, al * lam * (1 - u) / (2 * r)), sp.Matrix([-al * u / 2, (lam * al * u / 2) ** 2])),
-        fact("existence: with delta r = (1 - u) alpha lambda / 2, u in (0, 1], the amplitude is u alpha / 2 > 0",
-             sp.simplify(a_u - al * u / 2) == 0),
-        fact("delta r >= alpha lambda / 2 (u <= 0) leaves no orbit: the amplitude would be <= 0",
-             sp.factor(a_sol.subs(dl, al * lam * (1 + p) / (2 * r))) < 0),
+        fact("the flip factor 1 - alpha lambda/(lambda a + delta r) is strictly increasing in a: at most one amplitude "
+             "flips the sign exactly", GT(sp.Derivative(flip, a), 0)),
+        equal("the claimed amplitude a = alpha/2 - delta r/lambda flips exactly: x_{k+1} = -x_k",
+              sp.Subs(flip, a, claimed), -1),
+        equal("v at the orbit is g^2 (beta2 < 1): g^2 is the fixed point of v -> beta2 v + (1 - beta2) g^2",
+              sp.Subs(b2 * v_star + (1 - b2) * (lam * a) ** 2, v_star, (lam * a) ** 2), (lam * a) ** 2),
+        equal("|g| = lambda |x| = alpha lambda/2 - delta r on the orbit", sp.Subs(lam * a, a, claimed),
+              al * lam / 2 - dl * r),
+        equal("where the orbit exists (delta r = (1 - u) alpha lambda / 2, 0 < u < 1) the amplitude is u alpha / 2",
+              sp.Subs(claimed, dl, on_orbit), al * u / 2),
+        equal("F maps (u alpha/2, g^2) to (-u alpha/2, g^2): a genuine period-2 orbit of Algorithm A",
+              _at(F, (x, v, dl), (al * u / 2, (lam * al * u / 2) ** 2, on_orbit)),
+              sp.Matrix([-al * u / 2, (lam * al * u / 2) ** 2])),
+        fact("existence: the amplitude is positive where delta r < alpha lambda / 2",
+             GT(sp.Subs(claimed, dl, on_orbit), 0)),
+        fact("delta r = (1 + p) alpha lambda / 2 >= alpha lambda / 2 leaves no orbit: the amplitude would be < 0",
+             LT(sp.Subs(claimed, dl, al * lam * (1 + p) / (2 * r)), 0)),
         fact("f = lambda a^2 / 2 > 0 on the orbit: a non-trivial fixed point of the two-step map",
-             (lam * a_u**2 / 2) > 0),
+             GT(sp.Subs(lam * a**2 / 2, a, sp.Subs(claimed, dl, on_orbit)), 0)),
     ]
 
 
@@ -152,30 +165,30 @@ def stability_derivation(ctx, region=stability_region):
     J = F.jacobian([x, v])
     sub_d = {dl: al * lam * (1 - u) / (2 * r)}
     a = al * u / 2
-    Ja = sp.simplify(J.subs({x: a, v: (lam * a) ** 2}).subs(sub_d))
-    Jm = sp.simplify(J.subs({x: -a, v: (lam * a) ** 2}).subs(sub_d))
-    S = sp.diag(-1, 1)
-    M = S * Ja
-    T, D = sp.simplify(M.trace()), sp.simplify(M.det())
-    closed = sp.Matrix(aligned_jacobian(al, b2, lam, sub_d[dl], r))
-    positive = {b2: 1 / (1 + q), u: 1 / (1 + p)}  # beta2 in (0, 1), u in (0, 1)
+    Ja = sp.ImmutableMatrix(sp.simplify(J.subs({x: a, v: (lam * a) ** 2}).subs(sub_d)))
+    S = sp.ImmutableMatrix(sp.diag(-1, 1))
+    M = sp.ImmutableMatrix(S * Ja)
+    positive = ((b2, u), (1 / (1 + q), 1 / (1 + p)))  # beta2 in (0, 1), u in (0, 1)
+    T, D = sp.Trace(M), sp.Determinant(M)
     return [
         equal("J at (-a, v*) is S J(a, v*) S (the map is odd in x), so the two-step Jacobian is (S J)^2",
-              Jm, S * Ja * S),
-        equal("the two-step Jacobian by the chain rule, J(F(a, v*)) J(a, v*) = J(-a, v*) J(a, v*), equals (S J)^2",
-              Jm * Ja, M * M),
-        equal("S J at the orbit matches the closed form used by the numeric checks", M, closed),
+              _at(J, (x, v, dl), (-a, (lam * a) ** 2, sub_d[dl])), sp.MatMul(S, Ja, S, evaluate=False)),
+        equal("the chain rule J(F(a, v*)) J(a, v*) = J(-a, v*) J(a, v*) equals (S J)^2",
+              sp.MatMul(S * Ja * S, Ja, evaluate=False), sp.MatMul(M, M, evaluate=False)),
+        equal("S J at the orbit matches the closed form used by the numeric checks", sp.MatMul(S, Ja, evaluate=False),
+              sp.Matrix(aligned_jacobian(al, b2, lam, sub_d[dl], r))),
         equal("det(S J) = beta2", D, b2),
         equal("trace(S J) = 1 + beta2 - 2 (1 - beta2) u", T, 1 + b2 - 2 * (1 - b2) * u),
-        fact("Jury: |det| < 1 for beta2 in (0, 1)", (1 - D).subs(positive) > 0),
-        fact("Jury: 1 - trace + det > 0 (u > 0)", sp.factor((1 - T + D).subs(positive)) > 0),
-        fact("Jury: 1 + trace + det > 0 for every u in (0, 1), beta2 in (0, 1)", sp.factor((1 + T + D).subs(positive)) > 0),
-        fact("so the eigenvalues of the two-step Jacobian (S J)^2 lie in the open unit disc: attracting wherever "
-             "the orbit exists; the region used by the numeric checks agrees at a sample of points",
-             all(region(*pt) == (0 < pt[1] < 1 and pt[3] * pt[4] < pt[0] * pt[2] / 2)
-                 for pt in [(1, 0.5, 10, 0.2, 1), (1, 0.95, 10, 0.2, 1), (1, 0.999, 3, 0.1, 2), (2, 0.1, 1, 0.5, 1)])),
-        fact("the two-step contraction factor is >= beta2 (|eigenvalue product| = det^2 = beta2^2): slow as beta2 -> 1",
-             sp.simplify((M * M).det() - b2**2) == 0),
+        fact("Jury: |det| < 1 for beta2 in (0, 1)", LT(sp.Subs(D, *positive), 1)),
+        fact("Jury: 1 - trace + det > 0 (u > 0)", GT(sp.Subs(1 - T + D, *positive), 0)),
+        fact("Jury: 1 + trace + det > 0 for every u in (0, 1), beta2 in (0, 1)", GT(sp.Subs(1 + T + D, *positive), 0)),
+        fact("so the orbit attracts for every beta2 in (0, 1) wherever it exists: the claimed region contains the orbit "
+             "(u = 1/2) at beta2 = 1/(1 + q) for every q > 0",
+             region(al, 1 / (1 + q), lam, sub_d[dl].subs(u, sp.Rational(1, 2)), r)),
+        fact("in particular near beta2 = 1, where a tempting guess says it repels: beta2 = 999/1000, u = 1/2",
+             region(al, sp.Rational(999, 1000), lam, sub_d[dl].subs(u, sp.Rational(1, 2)), r)),
+        equal("the two-step contraction factor: det((S J)^2) = beta2^2, slow as beta2 -> 1",
+              sp.Determinant(sp.MatMul(M, M, evaluate=False)), b2**2),
     ]
 
 
@@ -717,7 +730,7 @@ def _doubled_amplitude(alpha, lam_, delta, r_):
 
 def _region_not_near_one(alpha, beta2, lam_, delta, r_):
     """The tempting region 'attracting only for moderate beta2' (beta2 < 0.9): contradicted by the simulations."""
-    return 0 < beta2 < 0.9 and 0 <= delta * r_ < alpha * lam_ / 2
+    return sp.And(stability_region(alpha, beta2, lam_, delta, r_), sp.Lt(beta2, sp.Rational(9, 10)))
 
 
 MUTANTS = {"fixed-point": {

@@ -99,3 +99,20 @@ def test_mutant_stability_region_contradicted_by_simulation_fails():
     result = run_claim(mutant, budget="quick", only_check="orbit-stability-vs-simulation")
     ev = result.evidence[0]
     assert result.verdict is Verdict.FAIL and ev.witness["beta2"] >= 0.9
+
+
+def test_derivation_steps_are_evidence_and_each_formula_mutant_is_disproved():
+    """Every T6 derivation step has two different sides as written, and each mutant of a claimed formula (threshold,
+    amplitude, stability region) is DISPROVED by the symbolic check that uses that formula."""
+    from proofcheck import Verdict
+    from proofcheck.checks.symbolic import Symbolic
+    from proofcheck.context import Budget, Context
+
+    ctx = Context(0, Budget("quick"))
+    for derive in (t6.sufficiency_derivation, t6.orbit_derivation, t6.stability_derivation):
+        ev = Symbolic("s", derive).run(ctx)
+        assert ev.verdict is Verdict.PASS and ev.details["not_evidence"] == 0, ev.reason
+    for derive, kw in ((t6.sufficiency_derivation, {"threshold": t6._halved}),
+                       (t6.orbit_derivation, {"amplitude": t6._doubled_amplitude}),
+                       (t6.stability_derivation, {"region": t6._region_not_near_one})):
+        assert Symbolic("s", lambda c: derive(c, **kw)).run(ctx).verdict is Verdict.FAIL, kw

@@ -135,20 +135,30 @@ def decide_zero(expr) -> tuple[bool | None, str, str]:
     return None, "doit + simplify left a residual sympy cannot decide", residual
 
 
+def _forms(expr):
+    """Equivalent forms of ``expr`` in which sympy's assumption system may see a sign: as simplified, factored, and
+    as an expanded numerator over an expanded denominator."""
+    yield expr
+    for transform in (sp.factor, lambda e: sp.expand(sp.numer(sp.together(e))) / sp.expand(sp.denom(sp.together(e)))):
+        try:
+            yield transform(expr)
+        except Exception:  # noqa: BLE001 - a form sympy cannot build is skipped
+            continue
+
+
 def _relation_sign(rel) -> tuple[bool | None, str, str]:
     """Decide an inequality lhs (op) rhs through the sign of lhs - rhs under the assumptions."""
     diff = sp.simplify(_doit(rel.lhs) - _doit(rel.rhs))
     residual = sp.sstr(diff)
-    checks = {sp.GreaterThan: (diff.is_nonnegative, diff.is_negative),
-              sp.StrictGreaterThan: (diff.is_positive, diff.is_nonpositive),
-              sp.LessThan: (diff.is_nonpositive, diff.is_positive),
-              sp.StrictLessThan: (diff.is_negative, diff.is_nonnegative)}
-    if type(rel) in checks:
-        yes, no = checks[type(rel)]
-        if yes:
-            return True, "sign of lhs - rhs from the assumptions", residual
-        if no:
-            return False, "sign of lhs - rhs from the assumptions (the opposite sign is proved)", residual
+    properties = {sp.GreaterThan: ("is_nonnegative", "is_negative"), sp.StrictGreaterThan: ("is_positive", "is_nonpositive"),
+                  sp.LessThan: ("is_nonpositive", "is_positive"), sp.StrictLessThan: ("is_negative", "is_nonnegative")}
+    if type(rel) in properties:
+        yes, no = properties[type(rel)]
+        for form in _forms(diff):
+            if getattr(form, yes):
+                return True, "sign of lhs - rhs from the assumptions", sp.sstr(form)
+            if getattr(form, no):
+                return False, "sign of lhs - rhs from the assumptions (the opposite sign is proved)", sp.sstr(form)
     return None, "sympy cannot sign lhs - rhs under the assumptions", residual
 
 
