@@ -244,8 +244,8 @@ def fact(description: str, expr) -> Step:
                          "sympy decides it" + ("; a Python False is not a disproof either" if not expr else ""))
     if isinstance(expr, sp.logic.boolalg.BooleanAtom):
         text = _call_argument_source(1, 1)
-        return Step(description, text or str(expr), bool(expr), method="decided by sympy when the relation was built "
-                    "(exact arithmetic)" + ("" if text else "; source not recoverable, shown as its value"))
+        return Step(description, text or str(expr), bool(expr), method="decided by sympy when the relation was built"
+                    + ("" if text else " (source not recoverable, shown as its value)"))
     if isinstance(expr, sp.core.relational.Relational):
         lhs, rhs = _as_written(expr.lhs), _as_written(expr.rhs)
         if lhs == rhs:
