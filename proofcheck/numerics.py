@@ -65,7 +65,13 @@ def exact_or_mpf(value, dps: int, what: str = "value"):
 
     if isinstance(value, bool):
         return mpmath.mpf(int(value))
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, mpmath.mpc):
+        if value.imag != 0:
+            raise NotHighPrecision(f"{what} is complex ({mpmath.nstr(value, 6)}) at {dps} digits")
+        return value.real
+    if isinstance(value, (float, np.floating, np.ndarray)):
         raise NotHighPrecision(f"{what} came back as a float64 number at {dps} digits; compute it with mpmath "
                                "(or exactly) when a precision is given")
     if isinstance(value, Fraction):
@@ -128,6 +134,9 @@ def decide_sign(fn: Callable[[int], object], schedule: Sequence[int] = DEFAULT_S
                 v = exact_or_mpf(fn(dps), dps)
         except NotHighPrecision as exc:
             return SignDecision("undecided", None, dps, values, str(exc))
+        except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a division by zero at this point
+            return SignDecision("undecided", None, dps, values, f"the evaluation at {dps} digits raised "
+                                                                f"{type(exc).__name__}: {exc}")
         with mpmath.workdps(dps):
             values.append((dps, mpmath.nstr(v, 12)))
         if not mpmath.isfinite(v):
