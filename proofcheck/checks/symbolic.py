@@ -254,14 +254,14 @@ def fact(description: str, expr) -> Step:
         if isinstance(expr, sp.Eq):
             holds, method, residual = decide_zero(expr.lhs - expr.rhs)
         else:
-            try:
-                value = sp.simplify(_doit(expr))
-            except Exception:  # noqa: BLE001
-                value = None
-            if value in (sp.true, sp.false):
-                holds, method, residual = bool(value), "doit + simplify of the relation", None
-            else:
-                holds, method, residual = _relation_sign(expr)
+            holds, method, residual = _relation_sign(expr)
+            if holds is None:  # sympy's own relational simplification may still decide it
+                try:
+                    value = sp.simplify(_doit(expr))
+                except Exception:  # noqa: BLE001
+                    value = None
+                if value in (sp.true, sp.false):
+                    holds, method = bool(value), "doit + simplify of the relation"
         return Step(description, sp.sstr(expr), holds, lhs=lhs, rhs=rhs, method=method, residual=residual,
                     assumptions=_assumptions(expr))
     try:
@@ -287,7 +287,9 @@ def equal(description: str, a, b) -> Step:
 
 
 def _step_sentence(s: Step) -> str:
-    return f"'{s.description}' ({s.lhs} vs {s.rhs}; residual {s.residual})" if s.lhs else f"'{s.description}'"
+    if not s.lhs:
+        return f"'{s.description}'"
+    return f"'{s.description}' ({s.lhs} vs {s.rhs}" + (f"; residual {s.residual})" if s.residual else ")")
 
 
 class Symbolic(Check):
