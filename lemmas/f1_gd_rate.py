@@ -36,8 +36,8 @@ def derivation(ctx, rate=optimal_rate):
     eta_star = 2 / (a + b)
     extremes = {a: 1, b: 1 + s}  # lambda_min = 1, lambda_max = kappa = 1 + s > 1 (Q scaled so that lambda_min = 1)
 
-    def at(expr, step):  # the factor with step size ``step`` at the normalised extremes, left unevaluated
-        return sp.Subs(sp.Subs(expr, eta, step), tuple(extremes), tuple(extremes.values()))
+    def at(expr, step):  # the factor with step size ``step``, at the normalised extremes (substitution unevaluated)
+        return sp.Subs(expr.subs(eta, step), tuple(extremes), tuple(extremes.values()))
 
     t_exact = sp.log(1 / eps) / (2 * sp.log(1 / rate(k)))  # ||x_T|| <= sqrt(eps) ||x_0|| on an extreme eigenvector
     return [
@@ -60,6 +60,7 @@ def derivation(ctx, rate=optimal_rate):
 
 
 def _norm(v, n):
+    """Euclidean norm of the vector ``v`` in the number context ``n``."""
     return n.sqrt(n.fsum(x * x for x in v))
 
 
