@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, InvalidInstance, Space, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 
 from ._common.algorithms import gd_f64, gd_mp
-from ._common.quadratics import eigvalsh, mp_matrix
+from ._common.quadratics import eigvalsh
 from ._common.spaces import SPDSpace
 
 a, b, eta, lam, k = sp.symbols("lambda_min lambda_max eta lambda kappa", positive=True)
@@ -23,45 +23,59 @@ s, eps = sp.symbols("s epsilon", positive=True)  # kappa = 1 + s > 1; 0 < epsilo
 
 
 def optimal_rate(kappa):
-    """The contraction factor claimed for eta = 2/(lambda_min + lambda_max)."""
+    """The contraction factor claimed for eta = 2/(lambda_min + lambda_max) (sympy, float or mpmath kappa)."""
     return (kappa - 1) / (kappa + 1)
 
 
 def derivation(ctx, rate=optimal_rate):
-    """Steps of the textbook argument (minimax of |1 - eta lambda| over [lambda_min, lambda_max])."""
-    h = (1 - eta * lam) ** 2
-    eta_star = sp.solve(sp.Eq(1 - eta * a, -(1 - eta * b)), eta)[0]
-    factor = sp.simplify((1 - eta_star * a).subs({a: 1, b: k}))
-    kap = 1 + s
-    t_exact = sp.log(1 / eps) / (2 * sp.log(1 / rate(k)))
+    """Steps of the textbook argument (minimax of |1 - eta lambda| over [lambda_min, lambda_max]).
+
+    ``rate`` is the claim's own contraction factor: the steps that identify the factor compare it with what the
+    step size eta* actually gives, so a different rate is disproved here.
+    """
+    eta_star = 2 / (a + b)
+    extremes = {a: 1, b: 1 + s}  # lambda_min = 1, lambda_max = kappa = 1 + s > 1 (Q scaled so that lambda_min = 1)
+
+    def at(expr, step):  # the factor with step size ``step``, at the normalised extremes (substitution unevaluated)
+        return sp.Subs(expr.subs(eta, step), tuple(extremes), tuple(extremes.values()))
+
+    t_exact = sp.log(1 / eps) / (2 * sp.log(1 / rate(k)))  # ||x_T|| <= sqrt(eps) ||x_0|| on an extreme eigenvector
     return [
         fact("(1 - eta*lambda)^2 is convex in lambda, so max over [lambda_min, lambda_max] of |1 - eta*lambda| "
-             "is attained at an endpoint", sp.diff(h, lam, 2) > 0),
-        equal("the endpoint values balance, 1 - eta*lambda_min = -(1 - eta*lambda_max), at eta* = 2/(lambda_min + lambda_max)",
-              eta_star, 2 / (a + b)),
-        equal("with lambda_min = 1, lambda_max = kappa the factor 1 - eta* lambda_min is the claimed rate", factor, rate(k)),
+             "is attained at an endpoint", sp.Gt(sp.Derivative((1 - eta * lam) ** 2, lam, 2), 0, evaluate=False)),
+        equal("the endpoint values balance, 1 - eta*lambda_min = -(1 - eta*lambda_max), at eta* = 2/(lambda_min + "
+              "lambda_max); any other eta raises one of them, so eta* minimises the max",
+              sp.Subs((1 - eta * a) + (1 - eta * b), eta, eta_star), 0),
+        equal("with lambda_min = 1, lambda_max = kappa = 1 + s the factor 1 - eta* lambda_min is the claimed rate",
+              at(1 - eta * a, eta_star), rate(1 + s)),
+        equal("... and so is the other endpoint's |1 - eta* lambda_max|: the claimed rate is the contraction factor",
+              at(sp.Abs(1 - eta * b), eta_star), rate(1 + s)),
         equal("with eta = 1/lambda_max the factor is max(|1 - lambda_min/lambda_max|, 0) = 1 - 1/kappa",
-              (1 - a / b).subs({a: 1, b: k}), 1 - 1 / k),
-        fact("eta* is the better step: (1 - 1/kappa) - (kappa-1)/(kappa+1) > 0 for kappa > 1",
-             sp.factor(((1 - 1 / k) - rate(k)).subs(k, kap)) > 0),
+              at(1 - eta * a, 1 / b), 1 - 1 / (1 + s)),
+        fact("eta* is the better step: (1 - 1/kappa) - rate(kappa) > 0 for kappa = 1 + s > 1",
+             sp.Gt(1 - 1 / (1 + s), rate(1 + s), evaluate=False)),
         equal("T(eps) = log(1/eps) / (2 log(1/rate)) grows like (kappa/4) log(1/eps): Theta(kappa log(1/eps))",
-              sp.limit(t_exact / k, k, sp.oo), sp.log(1 / eps) / 4),
+              sp.Limit(t_exact / k, k, sp.oo), sp.log(1 / eps) / 4),
     ]
+
+
+def _norm(v, n):
+    """Euclidean norm of the vector ``v`` in the number context ``n``."""
+    return n.sqrt(n.fsum(x * x for x in v))
 
 
 def step_sides(rate):
     """One GD step with eta = 2/(lambda_min + lambda_max): (||x_{k+1}||, rate * ||x_k||)."""
 
-    def sides(inst, dps):
-        lam_ = eigvalsh(inst["Q"], dps)
+    @uses_context
+    def sides(inst, n):
+        lam_ = eigvalsh(inst["Q"], n.dps)
         lo, hi = lam_[0], lam_[-1]
-        if dps is None:
-            q, x = np.array(inst["Q"]), np.array(inst["x"])
-            step = 2.0 / (lo + hi)
-            return float(np.linalg.norm(x - step * q @ x)), float(rate(hi / lo) * np.linalg.norm(x))
-        q, x = mp_matrix(inst["Q"], dps), mpmath.matrix([mpmath.mpf(v) for v in inst["x"]])
+        q = [[n.num(v) for v in row] for row in inst["Q"]]
+        x = [n.num(v) for v in inst["x"]]
         step = 2 / (lo + hi)
-        return mpmath.norm(x - step * (q * x)), rate(hi / lo) * mpmath.norm(x)
+        x_next = [xi - step * n.fsum(qij * xj for qij, xj in zip(row, x)) for row, xi in zip(q, x)]
+        return _norm(x_next, n), rate(hi / lo) * _norm(x, n)
 
     return sides
 
@@ -94,24 +108,26 @@ class ExtremeStart(Space):
             raise InvalidInstance("need kappa >= 3, 0 < eps < 1, d >= 2")
 
 
+def _measured_count(q, x0, eta, eps, n, cap=100000):
+    """The first k with f(x_k) <= eps f(x_0) for GD on diag(q) from x0 (float64 or mpmath at n.dps), -1 if none."""
+    if n.dps is None:
+        return int(gd_f64(np.array([q]), np.array([x0]), eta, iters=cap, eps=eps).T[0])
+    run = gd_mp(q, x0, eta, iters=cap, dps=n.dps, eps=eps)
+    return run.T if run.T is not None else -1
+
+
 def count_sides(rate):
     """|T_measured - T_formula| <= 0, where T_formula = ceil(log(eps) / (2 log rate)) on an extreme eigenvector start."""
 
-    def sides(inst, dps):
-        d, kappa, e = inst["d"], inst["kappa"], inst["eps"]
-        q = [1.0] + [kappa] * (d - 1) if d > 1 else [1.0]
-        q[-1] = kappa
+    @uses_context
+    def sides(inst, n):
+        d, kappa, e = inst["d"], n.num(inst["kappa"]), n.num(inst["eps"])
+        q = [1.0] + [inst["kappa"]] * (d - 1)
         x0 = [0.0] * d
         x0[0 if inst["end"] == 0 else d - 1] = 1.0
-        cap = 100000
-        if dps is None:
-            run = gd_f64(np.array([q]), np.array([x0]), 2.0 / (1.0 + kappa), iters=cap, eps=e)
-            measured = int(run.T[0])
-            formula = math.ceil(math.log(e) / (2 * math.log(rate(kappa))))
-            return float(abs(measured - formula)), 0.0
-        run = gd_mp(q, x0, 2 / (1 + mpmath.mpf(kappa)), iters=cap, dps=dps, eps=e)
-        formula = mpmath.ceil(mpmath.log(mpmath.mpf(e)) / (2 * mpmath.log(rate(mpmath.mpf(kappa)))))
-        return abs(mpmath.mpf(run.T if run.T is not None else -1) - formula), mpmath.mpf(0)
+        measured = _measured_count(q, x0, 2 / (1 + kappa), e, n)
+        formula = math.ceil(n.log(e) / (2 * n.log(rate(kappa))))  # math.ceil is exact on mpf too
+        return n.num(abs(measured - formula)), n.num(0)
 
     return sides
 

@@ -18,6 +18,8 @@ adversarially searched nu-DD matrices (mpmath eigenvalues; a python-flint ball e
 instance); kappa <= kappa_bar * kappa_diag over diagonally rescaled dense SPD matrices.
 Mutants (each must FAIL with a confirmed, shrunk witness): (1 + nu) in place of (1 + nu)/(1 - nu), which
 the 2 x 2 example already violates; radius nu/2 in place of nu; kappa <= kappa_bar (kappa_diag dropped).
+The derivation takes the three claimed formulas as inputs, so each mutant is also disproved symbolically
+(the tight example's kappa_bar, its eigenvalues' distance from 1, and a diagonal Q, respectively).
 """
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from proofcheck import Bound, Claim, InvalidInstance, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 
 from ._common.quadratics import dd_ratio, eigvalsh, jacobi, mp_matrix, rotated, spectrum
 from ._common.spaces import SPDSpace, drop_coordinate, round_instance
@@ -56,48 +60,64 @@ a, b, c = sp.symbols("Q_12 Q_13 Q_23", real=True)
 lam = sp.Symbol("lambda")
 nu_s, p_s = sp.Symbol("nu", nonnegative=True), sp.Symbol("p", positive=True)
 slack, u_s, w_s = sp.symbols("s u w", nonnegative=True)
+t_s = sp.Symbol("t", positive=True)
 mu_max, mu_min, d_max, d_min = sp.symbols("mu_max mu_min d_max d_min", positive=True)
 
 
-def derivation(ctx, bound=kbar_bound):
-    """Steps of the similarity + Gershgorin argument, tightness, and kappa <= kappa_bar * kappa_diag."""
-    Q = sp.Matrix([[q1, a, b], [a, q2, c], [b, c, q3]])
-    D = sp.diag(q1, q2, q3)
-    Dh = sp.diag(*[sp.sqrt(q) for q in (q1, q2, q3)])
-    Dmh = Dh.inv()
-    M = Dmh * Q * Dmh
-    J = D.inv() * Q  # D^{-1} Q
-    radii = sp.Matrix([sum(sp.Abs(J[i, j]) for j in range(3) if j != i) for i in range(3)])
+def derivation(ctx, bound=kbar_bound, radius=eig_radius, product=kbar_kdiag):
+    """Steps of the similarity + Gershgorin argument, tightness, and kappa <= kappa_bar * kappa_diag.
+
+    The three claimed formulas (``bound`` on kappa_bar, ``radius`` of the eigenvalue interval, ``product`` for
+    kappa) are the derivation's inputs: each is compared with what the argument gives and with the tight examples
+    (Q = [[1, nu], [nu, 1]] for the first two, a diagonal Q for the third), so a changed formula is disproved here.
+    Matrix products are written unevaluated (``MatMul``) so that each step shows what was multiplied.
+    """
+    Q = sp.ImmutableMatrix([[q1, a, b], [a, q2, c], [b, c, q3]])
+    D_inv = sp.ImmutableMatrix(sp.diag(*[1 / q for q in (q1, q2, q3)]))
+    D_half = sp.ImmutableMatrix(sp.diag(*[sp.sqrt(q) for q in (q1, q2, q3)]))
+    D_mhalf = sp.ImmutableMatrix(sp.diag(*[1 / sp.sqrt(q) for q in (q1, q2, q3)]))
+    M = sp.MatMul(D_mhalf, Q, D_mhalf, evaluate=False)
+    J = sp.MatMul(D_inv, Q, evaluate=False)  # D^{-1} Q
+    centres = sp.Matrix([MatrixElement(J, i, i) for i in range(3)])  # (D^{-1} Q)_ii, unevaluated
+    radii = sp.Matrix([sum(sp.Abs(MatrixElement(J, i, j)) for j in range(3) if j != i) for i in range(3)])
     nu_p = p_s / (1 + p_s)  # nu in (0, 1), so that sympy knows 1 - nu > 0
-    ratio_gap = (bound(nu_s) - (1 + nu_s - u_s) / (1 - nu_s + w_s)).subs(nu_s, nu_p)
     Q2 = sp.Matrix([[1, nu_s], [nu_s, 1]])
-    attained = (1 + nu_s) / (1 - nu_s)  # lambda_max / lambda_min of Q2 (whose D = I, so M = Q2)
+    lam_hi, lam_lo = sp.symbols("lambda_+ lambda_-", positive=True)  # the eigenvalues of Q2
+    tight = ((lam_hi, lam_lo), (1 + nu_p, 1 - nu_p))  # ... which the characteristic polynomial step identifies
     x = sp.Matrix(sp.symbols("x1:4", real=True))
+    kdiag = 1 + t_s  # a diagonal Q = diag(d_min, d_max) with kappa_diag = d_max / d_min = 1 + t > 1
     return [
-        equal("M = D^{-1/2} Q D^{-1/2} equals D^{1/2} (D^{-1} Q) D^{-1/2} (generic symmetric 3x3 Q)", M, Dh * J * Dmh),
-        equal("similarity: D^{-1/2} M D^{1/2} = D^{-1} Q", Dmh * M * Dh, J),
+        equal("M = D^{-1/2} Q D^{-1/2} equals D^{1/2} (D^{-1} Q) D^{-1/2} (generic symmetric 3x3 Q)",
+              M, sp.MatMul(D_half, D_inv, Q, D_mhalf, evaluate=False)),
+        equal("similarity: D^{-1/2} M D^{1/2} = D^{-1} Q", sp.MatMul(D_mhalf, M, D_half, evaluate=False), J),
         equal("so M and D^{-1} Q have the same characteristic polynomial, hence the same eigenvalues",
-              sp.expand((M - lam * sp.eye(3)).det()), sp.expand((J - lam * sp.eye(3)).det())),
-        equal("M is symmetric, so its eigenvalues are real", M, M.T),
-        equal("Gershgorin discs of D^{-1} Q have centres (D^{-1} Q)_ii = 1", sp.Matrix([J[i, i] for i in range(3)]),
-              sp.Matrix([1, 1, 1])),
+              sp.Determinant(M - lam * sp.eye(3)), sp.Determinant(J - lam * sp.eye(3))),
+        equal("M is symmetric, so its eigenvalues are real", M, sp.Transpose(M)),
+        equal("Gershgorin discs of D^{-1} Q have centres (D^{-1} Q)_ii = 1", centres, sp.ones(3, 1)),
         equal("and radii sum_{j != i} |Q_ij| / Q_ii", radii,
               sp.Matrix([(sp.Abs(a) + sp.Abs(b)) / q1, (sp.Abs(a) + sp.Abs(c)) / q2, (sp.Abs(b) + sp.Abs(c)) / q3])),
-        fact("under nu-DD, sum_{j != i} |Q_ij| = nu Q_ii - s with slack s >= 0, so each radius is <= nu",
-             nu_s - (nu_s * q1 - slack) / q1 >= 0),
-        fact("eig(M) real and in the union of the discs => lambda_max <= 1 + nu, lambda_min >= 1 - nu; with slacks "
-             "u, w >= 0 the ratio (1+nu-u)/(1-nu+w) is at most the claimed bound (nu = p/(1+p) in (0,1))",
-             ratio_gap >= 0),
+        fact("under nu-DD, sum_{j != i} |Q_ij| = nu Q_ii - s with slack s >= 0, so each radius is within the claimed "
+             "radius: eig(M) (real, in the union of the discs) lies in [1 - radius(nu), 1 + radius(nu)]",
+             sp.Le((nu_s * q1 - slack) / q1, radius(nu_s), evaluate=False)),
+        fact("so lambda_max <= 1 + nu - u, lambda_min >= 1 - nu + w with slacks u, w >= 0, and the ratio "
+             "(1+nu-u)/(1-nu+w) is at most the claimed bound on kappa_bar (nu = p/(1+p) in (0,1))",
+             sp.Ge(bound(nu_p), (1 + nu_p - u_s) / (1 - nu_p + w_s), evaluate=False)),
         equal("tightness: Q = [[1, nu], [nu, 1]] (nu-DD with equality, D = I, M = Q) has characteristic polynomial "
-              "(lambda - (1 - nu))(lambda - (1 + nu)), so kappa_bar = (1+nu)/(1-nu)",
-              sp.expand((Q2 - lam * sp.eye(2)).det()), sp.expand((lam - (1 - nu_s)) * (lam - (1 + nu_s)))),
-        fact("the claimed bound is not below the kappa_bar attained by the tight example (nu = p/(1+p) > 0)",
-             sp.Ge((bound(nu_s) - attained).subs(nu_s, nu_p), 0, evaluate=False)),
+              "(lambda - (1 - nu))(lambda - (1 + nu)), so its eigenvalues are 1 + nu and 1 - nu",
+              sp.Determinant(Q2 - lam * sp.eye(2)), (lam - (1 - nu_s)) * (lam - (1 + nu_s))),
+        equal("so the tight example attains the claimed bound: kappa_bar = (1+nu)/(1-nu) (nu = p/(1+p) in (0,1))",
+              sp.Subs(lam_hi / lam_lo, *tight), bound(nu_p)),
+        fact("and its eigenvalues lie at distance nu from 1, within the claimed radius",
+             sp.Le(sp.Subs(sp.Max(sp.Abs(lam_hi - 1), sp.Abs(lam_lo - 1)), *tight), radius(nu_p), evaluate=False)),
         equal("Rayleigh: x^T Q x = y^T M y with y = D^{1/2} x, and |y|^2 = x^T D x in [d_min |x|^2, d_max |x|^2]",
-              (x.T * Q * x)[0], ((Dh * x).T * M * (Dh * x))[0]),
+              (x.T * Q * x)[0], ((D_half * x).T * M.as_explicit() * (D_half * x))[0]),
         fact("so lambda_max(Q) = mu_max d_max - u, lambda_min(Q) = mu_min d_min + w (u, w >= 0) and "
-             "kappa <= (mu_max/mu_min)(d_max/d_min) = kappa_bar * kappa_diag",
-             (mu_max / mu_min) * (d_max / d_min) - (mu_max * d_max - u_s) / (mu_min * d_min + w_s) >= 0),
+             "kappa <= (mu_max/mu_min)(d_max/d_min), the claimed kappa_bar * kappa_diag",
+             sp.Ge(product(mu_max / mu_min, d_max / d_min), (mu_max * d_max - u_s) / (mu_min * d_min + w_s),
+                   evaluate=False)),
+        fact("a diagonal Q has M = I (kappa_bar = mu_max/mu_min = 1) and kappa = kappa_diag = 1 + t > 1: the claimed "
+             "product covers it", sp.Ge(product(sp.Subs(mu_max / mu_min, (mu_max, mu_min), (1, 1)), kdiag), kdiag,
+                                        evaluate=False)),
     ]
 
 
@@ -268,10 +288,10 @@ def _jacobi_eigs(q, dps):
 def kbar_sides(bound):
     """kappa_bar = cond(M) <= bound(nu)."""
 
-    def sides(inst, dps):
-        mu = _jacobi_eigs(inst["Q"], dps)
-        nu = inst["nu"] if dps is None else mpmath.mpf(inst["nu"])
-        return mu[-1] / mu[0], bound(nu)
+    @uses_context
+    def sides(inst, n):
+        mu = _jacobi_eigs(inst["Q"], n.dps)
+        return mu[-1] / mu[0], bound(n.num(inst["nu"]))
 
     return sides
 
@@ -279,10 +299,10 @@ def kbar_sides(bound):
 def interval_sides(radius):
     """max(lambda_max(M) - 1, 1 - lambda_min(M)) <= radius(nu): eig(M) in [1 - nu, 1 + nu]."""
 
-    def sides(inst, dps):
-        mu = _jacobi_eigs(inst["Q"], dps)
-        nu = inst["nu"] if dps is None else mpmath.mpf(inst["nu"])
-        return max(mu[-1] - 1, 1 - mu[0]), radius(nu)
+    @uses_context
+    def sides(inst, n):
+        mu = _jacobi_eigs(inst["Q"], n.dps)
+        return n.max(mu[-1] - 1, 1 - mu[0]), radius(n.num(inst["nu"]))
 
     return sides
 
@@ -290,12 +310,12 @@ def interval_sides(radius):
 def product_sides(product):
     """kappa <= product(kappa_bar, kappa_diag)."""
 
-    def sides(inst, dps):
-        lam_ = eigvalsh(inst["Q"], dps)
-        mu = _jacobi_eigs(inst["Q"], dps)
-        diag = [row[i] for i, row in enumerate(inst["Q"])]
-        kdiag = max(diag) / min(diag) if dps is None else mpmath.mpf(max(diag)) / mpmath.mpf(min(diag))
-        return lam_[-1] / lam_[0], product(mu[-1] / mu[0], kdiag)
+    @uses_context
+    def sides(inst, n):
+        lam_ = eigvalsh(inst["Q"], n.dps)
+        mu = _jacobi_eigs(inst["Q"], n.dps)
+        diag = [n.num(row[i]) for i, row in enumerate(inst["Q"])]
+        return lam_[-1] / lam_[0], product(mu[-1] / mu[0], n.max(*diag) / n.min(*diag))
 
     return sides
 
@@ -376,7 +396,7 @@ def build(bound=kbar_bound, radius=eig_radius, product=kbar_kdiag) -> Claim:
         notes="Gershgorin on the symmetric M is NOT a valid argument (its row sums can exceed nu; the trap instance "
               "is in the symbolic evidence, details.trap); the similarity M ~ D^{-1} Q is.",
         checks=[
-            DerivationWithTrap("similarity-gershgorin", lambda ctx: derivation(ctx, bound),
+            DerivationWithTrap("similarity-gershgorin", lambda ctx: derivation(ctx, bound, radius, product),
                                lambda ctx: find_trap(ctx, dd_space),
                                "M ~ D^{-1} Q, Gershgorin on D^{-1} Q, the ratio, tightness, kappa <= kappa_bar kappa_diag; "
                                "plus the trap instance for Gershgorin on M"),

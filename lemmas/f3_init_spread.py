@@ -33,10 +33,14 @@ kappa > d + 1: a coordinate j with kappa_j > d + 1 alone breaks E when u_j < 1/(
 probability 1/(d+1), so P(E) <= 1 - 1/(d+1) < 1 - 1/(2(d+1)).
 Mutant ``exact-form-exponent-plus-one``: our exact form with exponent N + 1; the sampler-agreement check
 must refute it (it shows that check can fail).
+The derivation takes both formulas (the claimed bound and the exact form) as inputs, so each mutant is also
+disproved symbolically: the first by the limit 1/e, the monotonicity step and the worst spectrum at d = 2
+(P(E) = 2/3 < 5/6); the second by the product of the N per-coordinate probabilities and the case N = 0.
 """
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 
 import mpmath
 import numpy as np
@@ -54,10 +58,19 @@ TIE_REL = 1e-9  # float64 rows this close (relative) to a threshold are decided 
 CHUNK = 1 << 17  # samples are drawn in chunks of CHUNK // d rows (memory), deterministically
 
 
-def claimed_probability(case):
-    """(1 - 1/(d+1))^d, the claimed lower bound (mpmath at the working precision)."""
-    d = int(case["d"])
-    return (1 - 1 / mpmath.mpf(d + 1)) ** d
+def claimed_bound(d):
+    """(1 - 1/(d+1))^d, the claimed lower bound on P(E); ``d`` a sympy symbol or an mpmath number."""
+    return (1 - 1 / (d + 1)) ** d
+
+
+def claimed_probability(case, claimed=claimed_bound):
+    """The claimed bound of a case, in mpmath at the working precision."""
+    return claimed(mpmath.mpf(int(case["d"])))
+
+
+def exact_form(c, n):
+    """(1 - 1/c)^n: our exact P(E) with c = min(d+1, kappa) and n = N coordinates above c lambda_min (see above)."""
+    return (1 - 1 / c) ** n
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,20 +202,23 @@ class EventSampler:
 # ---------------------------------------------------------------------------------------------
 # Exact probabilities
 # ---------------------------------------------------------------------------------------------
-def exact_cond_probability(case, dps=None, extra: int = 0):
+def exact_cond_probability(case, dps=None, form=exact_form):
     """P(E) = (1 - 1/c)^N, c = min(d+1, kappa), N = #{j : lambda_j > c lambda_min} (derived in the module docstring).
 
-    ``extra`` adds to the exponent N (only for the false variant that tests the agreement check).
+    ``form`` is the exact form (replaced only by the false variant that tests the agreement check).
     """
     lam = case_spectrum(case)
     c = threshold(lam)
     lmin = Fraction(float(lam.min()))
     n_big = sum(1 for v in lam if Fraction(float(v)) > c * lmin)
-    return (1 - mpmath.mpf(c.denominator) / c.numerator) ** (n_big + extra)
+    return form(mpmath.mpf(c.numerator) / c.denominator, n_big)
 
 
 def exact_min_coordinate_probability(case, dps=None):
-    """P(E') = (1 - 1/(d+1))^d: each |x_j| >= 2B/(d+1) with probability 1 - 1/(d+1), independently."""
+    """P(E') = (1 - 1/(d+1))^d: each |x_j| >= 2B/(d+1) with probability 1 - 1/(d+1), independently.
+
+    This is the claimed bound itself (the claim is P(E) >= P(E')), evaluated with the true formula.
+    """
     return claimed_probability(case)
 
 
@@ -210,56 +226,73 @@ def exact_min_coordinate_probability(case, dps=None):
 # Symbolic derivation
 # ---------------------------------------------------------------------------------------------
 lam_s, ax, phi_s, B_s, t_s, s_s = sp.symbols("lambda a phi B t s", positive=True)  # a = |x_j|
-lmin_s, d_s, c_s = sp.symbols("lambda_min d c", positive=True)
+lmin_s, d_s, c_s, kappa_s, u_s = sp.symbols("lambda_min d c kappa u", positive=True)
+n_s, j_s = sp.symbols("N j", integer=True, nonnegative=True)
 xi = sp.Symbol("xi", real=True)
 
 
-def derivation(ctx, claimed=None):
-    """Steps of CLAIMS.md F3 (Symbolic), plus the exact form of P(E)."""
-    claimed = claimed or (lambda d: (1 - 1 / (d + 1)) ** d)
-    h_def = lam_s / sp.Max(lam_s * ax, phi_s)
-    h_min = sp.Min(1 / ax, lam_s / phi_s)
-    L = sp.diag(*sp.symbols("lambda_1:4", positive=True))
-    R = sp.diag(*sp.symbols("r_1:4", positive=True))
-    P_half = sp.diag(*[1 / sp.sqrt(R[i, i]) for i in range(3)])
-    one_coord = (sp.integrate(1 / (4 * B_s), (xi, -2 * B_s, -2 * B_s / (d_s + 1)))
-                 + sp.integrate(1 / (4 * B_s), (xi, 2 * B_s / (d_s + 1), 2 * B_s)))
-    g = d_s * sp.log(1 - 1 / (d_s + 1))  # log of (1 - 1/(d+1))^d
-    aux = lambda t: sp.log(1 - t) + t
-    tt = sp.Symbol("t", positive=True)
-    u = sp.Symbol("u", positive=True)
+def _log_aux(t):
+    """log(1 - t) + t: its sign on (0, 1) gives the monotonicity of (1 - 1/(d+1))^d."""
+    return sp.log(1 - t) + t
+
+
+def derivation(ctx, claimed=claimed_bound, form=exact_form):
+    """Steps of CLAIMS.md F3 (Symbolic), plus the exact form of P(E).
+
+    ``claimed`` (the bound (1 - 1/(d+1))^d) and ``form`` (the exact form (1 - 1/c)^N) are the claim's own
+    formulas: the steps compare them with P(E'), with its limit 1/e, with the exact P(E) of the worst spectrum,
+    and with the per-coordinate probabilities, so a changed formula is disproved here.
+    """
+    L = sp.ImmutableMatrix(sp.diag(*sp.symbols("lambda_1:4", positive=True)))
+    R = sp.ImmutableMatrix(sp.diag(*sp.symbols("r_1:4", positive=True)))
+    P_half = sp.ImmutableMatrix(sp.diag(*[1 / sp.sqrt(R[i, i]) for i in range(3)]))
     phi_val = 2 * B_s * lmin_s
+    one_coordinate = (sp.Integral(1 / (4 * B_s), (xi, -2 * B_s, -2 * B_s / (d_s + 1)))
+                      + sp.Integral(1 / (4 * B_s), (xi, 2 * B_s / (d_s + 1), 2 * B_s)))
+    above_threshold = sp.Integral(1, (u_s, 1 / c_s, 1))  # P(u_j >= 1/c) for u_j ~ Unif[0, 1]
     return [
         equal("H_0 = P^1/2 Q P^1/2 is diagonal with entries lambda_j / r_j (Q = diag(lambda), P = diag(1/r); d = 3)",
-              P_half * L * P_half, sp.diag(*[L[i, i] / R[i, i] for i in range(3)])),
+              sp.MatMul(P_half, L, P_half, evaluate=False), sp.diag(*[L[i, i] / R[i, i] for i in range(3)])),
         equal("lambda / max(lambda |x|, phi) = min(1/|x|, lambda/phi)  (Max, Min rewritten with Abs)",
-              h_def.rewrite(sp.Abs), h_min.rewrite(sp.Abs)),
+              (lam_s / sp.Max(lam_s * ax, phi_s)).rewrite(sp.Abs), sp.Min(1 / ax, lam_s / phi_s).rewrite(sp.Abs)),
         equal("with phi = 2 B lambda_min the coordinate of lambda_min has lambda_min/phi = 1/(2B)",
-              lmin_s / phi_val, 1 / (2 * B_s)),
-        fact("lower bound: |x_j| = 2B/(1+t) <= 2B gives 1/|x_j| >= 1/(2B)", (1 + t_s) / (2 * B_s) - 1 / (2 * B_s) >= 0),
+              sp.Subs(lam_s / phi_s, (lam_s, phi_s), (lmin_s, phi_val)), 1 / (2 * B_s)),
+        fact("lower bound: |x_j| = 2B/(1+t) <= 2B gives 1/|x_j| >= 1/(2B)",
+             sp.Ge(sp.Subs(1 / ax, ax, 2 * B_s / (1 + t_s)), 1 / (2 * B_s), evaluate=False)),
         fact("lower bound: lambda_j = lambda_min (1+s) gives lambda_j/phi >= 1/(2B); so min_j h_j = 1/(2B)",
-             (lmin_s * (1 + s_s)) / phi_val - 1 / (2 * B_s) >= 0),
+             sp.Ge(sp.Subs(lam_s / phi_s, (lam_s, phi_s), (lmin_s * (1 + s_s), phi_val)), 1 / (2 * B_s),
+                   evaluate=False)),
         fact("upper bound: h_j <= lambda_j/phi <= lambda_max/phi, so cond(H_0) <= (lambda_max/phi)/(1/(2B)) = kappa "
-             "(lambda_max = kappa lambda_min, kappa = 1+s)",
-             sp.simplify((lmin_s * (1 + s_s) / phi_val) / (1 / (2 * B_s)) - (1 + s_s)) >= 0),
+             "(lambda_max = kappa lambda_min)",
+             sp.Le(sp.Subs((lam_s / phi_s) / (1 / (2 * B_s)), (lam_s, phi_s), (kappa_s * lmin_s, phi_val)), kappa_s,
+                   evaluate=False)),
         fact("on E' = {min |x_j| >= 2B/(d+1)}: |x_j| = 2B(1+t)/(d+1) gives h_j <= 1/|x_j| <= (d+1)/(2B), "
-             "so cond(H_0) <= d+1", (d_s + 1) / (2 * B_s) - (d_s + 1) / (2 * B_s * (1 + t_s)) >= 0),
-        equal("P(|x_j| >= 2B/(d+1)) for x_j ~ Unif[-2B, 2B] is 1 - 1/(d+1)", one_coord, 1 - 1 / (d_s + 1)),
-        equal("by independence P(E') = (1 - 1/(d+1))^d, and E' is contained in E; the claimed value is P(E')",
-              (1 - 1 / (d_s + 1)) ** d_s, claimed(d_s)),
-        equal("limit: (1 - 1/(d+1))^d -> 1/e", sp.limit((1 - 1 / (d_s + 1)) ** d_s, d_s, sp.oo), sp.exp(-1)),
-        equal("monotonicity: d/dd [d log(1 - 1/(d+1))] = log(1 - t) + t at t = 1/(d+1) in (0, 1)",
-              sp.diff(g, d_s), aux(1 / (d_s + 1))),
-        equal("the auxiliary log(1 - t) + t vanishes at t = 0", aux(sp.Integer(0)), 0),
+             "so cond(H_0) <= d+1", sp.Le(sp.Subs(1 / ax, ax, 2 * B_s * (1 + t_s) / (d_s + 1)), (d_s + 1) / (2 * B_s),
+                                          evaluate=False)),
+        equal("P(|x_j| >= 2B/(d+1)) for x_j ~ Unif[-2B, 2B] is 1 - 1/(d+1)", one_coordinate, 1 - 1 / (d_s + 1)),
+        fact("by independence P(E') = prod_j P(|x_j| >= 2B/(d+1)) = (1 - 1/(d+1))^d; E' is contained in E, and "
+             "P(E') is at least the claimed bound",
+             sp.Ge(sp.Product(1 - 1 / (d_s + 1), (j_s, 1, d_s)), claimed(d_s), evaluate=False)),
+        equal("limit: the claimed bound tends to 1/e", sp.Limit(claimed(d_s), d_s, sp.oo), sp.exp(-1)),
+        equal("monotonicity: d/dd log(claimed bound) = log(1 - t) + t at t = 1/(d+1) in (0, 1)",
+              sp.Derivative(sp.log(claimed(d_s)), d_s), _log_aux(1 / (d_s + 1))),
+        equal("the auxiliary log(1 - t) + t vanishes at t = 0", sp.Subs(_log_aux(t_s), t_s, 0), 0),
         fact("and its derivative -t/(1-t) is negative on (0, 1) (t = s/(1+s), s > 0), so log(1-t)+t < 0 there: "
-             "(1 - 1/(d+1))^d strictly decreases in d, to 1/e, hence >= 1/e",
-             sp.diff(aux(tt), tt).subs(tt, s_s / (1 + s_s)) < 0),
+             "the claimed bound strictly decreases in d, to 1/e, hence is >= 1/e",
+             sp.Lt(sp.Subs(sp.Derivative(_log_aux(t_s), t_s), t_s, s_s / (1 + s_s)), 0, evaluate=False)),
         equal("exact form: 2B h_j = min(1/u_j, kappa_j) with u_j = |x_j|/(2B); for lambda_min (kappa_j = 1, u = 1/(1+t)) "
-              "it is 1, so cond(H_0) = max_j min(1/u_j, kappa_j)", sp.Min(1 + t_s, 1), 1),
-        equal("exact form: for kappa_j > c, P(min(1/u_j, kappa_j) <= c) = P(u_j >= 1/c) = 1 - 1/c; so P(E) = (1-1/c)^N",
-              sp.integrate(1, (u, 1 / c_s, 1)), 1 - 1 / c_s),
-        fact("the claimed value does not exceed P(E') (so the claim follows from E' subset of E)",
-             sp.simplify((1 - 1 / (d_s + 1)) ** d_s - claimed(d_s)) >= 0),
+              "it is 1, so cond(H_0) = max_j min(1/u_j, kappa_j)", sp.Min(1 + t_s, 1, evaluate=False), 1),
+        equal("exact form: for kappa_j > c, P(min(1/u_j, kappa_j) <= c) = P(u_j >= 1/c) = 1 - 1/c",
+              above_threshold, 1 - 1 / c_s),
+        equal("exact form: the N coordinates with kappa_j > c are independent, so P(E) = (1 - 1/c)^N",
+              sp.Product(above_threshold, (j_s, 1, n_s)), form(c_s, n_s)),
+        equal("exact form: if kappa <= d + 1 then c = kappa, no coordinate is above c (N = 0) and E is certain",
+              sp.Subs(form(c_s, n_s), n_s, 0), 1),
+        fact("the claim follows for every spectrum: N <= d - 1 and c <= d + 1 give P(E) >= (1 - 1/(d+1))^(d-1), "
+             "at least the claimed bound",
+             sp.Ge(sp.Subs(form(c_s, n_s), (c_s, n_s), (d_s + 1, d_s - 1)), claimed(d_s), evaluate=False)),
+        fact("the worst spectrum at d = 2 (one-low: N = 1, c = 3) has P(E) = 2/3 exactly, at least the claimed bound",
+             sp.Ge(sp.Subs(form(c_s, n_s), (c_s, n_s), (3, 1)), sp.Subs(claimed(d_s), d_s, 2), evaluate=False)),
     ]
 
 
@@ -381,9 +414,11 @@ class Agreement(Check):
         return self.evidence(Verdict.PASS, reason=f"all {len(cases)} exact values inside their intervals", **common)
 
 
-def build(claimed=claimed_probability, claimed_sym=None, exact_cond=exact_cond_probability) -> Claim:
-    """The claim; ``claimed(case)`` is the lower bound on P(E) (``claimed_sym(d)`` its sympy form);
-    ``exact_cond(case, dps)`` our exact form of P(E)."""
+def build(claimed=claimed_bound, form=exact_form) -> Claim:
+    """The claim; ``claimed(d)`` is the lower bound on P(E) and ``form(c, N)`` our exact form of P(E), each written
+    once (sympy for the derivation, mpmath for the numeric checks)."""
+    claimed_in_case = partial(claimed_probability, claimed=claimed)
+    exact_cond = partial(exact_cond_probability, form=form)
     return Claim(
         id="init-spread",
         title="With phi = 2B lambda_min, cond(H_0) <= min(d+1, kappa) with probability >= (1 - 1/(d+1))^d >= 1/e",
@@ -401,13 +436,13 @@ def build(claimed=claimed_probability, claimed_sym=None, exact_cond=exact_cond_p
               "shows the claim has room: P(E) >= (1 - 1/(d+1))^(d-1).",
         parameters={},
         checks=[
-            Symbolic("derivation", lambda ctx: derivation(ctx, claimed_sym),
+            Symbolic("derivation", lambda ctx: derivation(ctx, claimed, form),
                      "H_0 in closed form, cond <= kappa always and <= d+1 on E', P(E') and its limit 1/e, exact P(E)"),
-            SampledProbability("cond-event-monte-carlo", EventSampler("cond"), cases=mc_cases, claimed=claimed,
+            SampledProbability("cond-event-monte-carlo", EventSampler("cond"), cases=mc_cases, claimed=claimed_in_case,
                                shrink=shrink_case, samples=(20000, 50000, 1000000),
                                description="Monte Carlo of E = {cond(H_0) <= min(d+1, kappa)} over (d, kappa, spectrum, "
                                            "B, lambda_min), Clopper-Pearson vs the claimed bound"),
-            SampledProbability("cond-event-exact", EventSampler("cond"), cases=exact_cases, claimed=claimed,
+            SampledProbability("cond-event-exact", EventSampler("cond"), cases=exact_cases, claimed=claimed_in_case,
                                exact=exact_cond, shrink=shrink_case,
                                description="the exact form (1 - 1/c)^N of P(E) vs the claimed bound, mpmath, d up to 1024"),
             Agreement("sampler-agreement", agreement_cases,
@@ -421,15 +456,9 @@ def build(claimed=claimed_probability, claimed_sym=None, exact_cond=exact_cond_p
 CLAIM = build()
 
 
-def _mutant_claimed(case):
-    """1 - 1/(2(d+1)): false when kappa > d+1 (see the module docstring)."""
-    d = int(case["d"])
-    return 1 - 1 / (2 * mpmath.mpf(d + 1))
-
-
 MUTANTS = {"init-spread": {
-    "probability-1-minus-half-over-d-plus-1": lambda: build(claimed=_mutant_claimed,
-                                                            claimed_sym=lambda d: 1 - 1 / (2 * (d + 1))),
+    # 1 - 1/(2(d+1)): false whenever kappa > d+1 (see the module docstring)
+    "probability-1-minus-half-over-d-plus-1": lambda: build(claimed=lambda d: 1 - 1 / (2 * (d + 1))),
     # our exact form with exponent N + 1: wrong whenever the event is not certain; the sampler must refute it
-    "exact-form-exponent-plus-one": lambda: build(exact_cond=lambda case, dps=None: exact_cond_probability(case, dps, 1)),
+    "exact-form-exponent-plus-one": lambda: build(form=lambda c, n: (1 - 1 / c) ** (n + 1)),
 }}
