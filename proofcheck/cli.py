@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--annotations", action="store_true",
                           help="print a GitHub Actions ::error line per FAIL (automatic when GITHUB_ACTIONS=true)")
     noise = run_opts.add_mutually_exclusive_group()
-    noise.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    noise.add_argument("--quiet", "-q", action="store_true", help="print only FAIL and ERROR verdict lines")
     noise.add_argument("--verbose", "-v", action="store_true", help="print every check's evidence line")
 
     sub.add_parser("list", help="list the claims")
@@ -253,11 +253,13 @@ def cmd_run(args, out, err) -> int:
         paths = reporting.write_reports(rep, str(out_dir), formats)
     except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched
         raise UsageError(f"cannot write reports to {str(out_dir)!r}: {exc.strerror or exc}") from None
-    if not args.quiet:
-        from .progress import summary
+    from .progress import summary
 
-        summary(claim_results, out)
+    if not args.quiet:
+        summary(claim_results, out, report=rep)
         print("reports: " + ", ".join(str(p) for p in paths), file=out)
+    else:  # --quiet still names every FAIL and ERROR, with its reproducer
+        summary(claim_results, out, report=rep, only=("FAIL", "ERROR"))
     from .junit_report import annotations, annotations_wanted
 
     if annotations_wanted(args.annotations):
