@@ -19,7 +19,7 @@ import sys
 import threading
 from typing import Callable, Iterable
 
-from .explain import budget_phrase, explain
+from .explain import explain
 from .model import Evidence, combine
 
 ORDER = ("PASS", "FAIL", "ERROR", "INCONCLUSIVE")
@@ -174,9 +174,9 @@ def tally_line(claim_results, report: dict | None = None) -> str:
         verdict = _claim_json(r)["verdict"]
         counts[verdict] = counts.get(verdict, 0) + 1
     n = len(claim_results)
-    where = budget_phrase(report)
-    return (f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items())
-            + (f" ({where})" if where else ""))
+    report = report or {}
+    where = f" ({report['budget']} budget, seed {report.get('seed')})" if report.get("budget") else ""
+    return f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items()) + where
 
 
 def summary(claim_results, out, rich: bool | None = None, report: dict | None = None,

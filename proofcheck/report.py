@@ -195,8 +195,12 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
     Writers named in ``EMBEDDING`` (html) receive artifacts with their data; the others a copy
     without it (JSON and Markdown point at the SVG files under plots/).
     """
+    from .sidecar import SIDECAR, detach
+
     files = place_artifacts(report)
-    light = without_data(report)
+    light, side = detach(without_data(report))  # per-cell measurements go to report.cells.json
+    if side is not None and "json" in formats:
+        files.append((SIDECAR, side))
     rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report if f in EMBEDDING else light)) for f in formats]
     for rel, data in files:
         (Path(out_dir) / rel).parent.mkdir(parents=True, exist_ok=True)
