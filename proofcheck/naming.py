@@ -159,8 +159,10 @@ def expand_targets(reg, targets, expression: str | None = None) -> list[str]:
         elif head.strip() in reg.claims:
             out.append(target)
         else:
-            cid = resolve(reg, head.strip())
-            out.append(cid + bracket + rest)
+            by_label = {label.lower(): cid for label, cid in labels(reg).items()}
+            cid = by_label.get(head.strip().lower())
+            # an unknown name passes through: the run path reports it with the valid claims
+            out.append(target if cid is None else cid + bracket + rest)
     if expression:
         selected = keyword(reg, expression)
         if not selected:

@@ -17,7 +17,7 @@ from typing import Callable
 
 from .errors import UsageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: per-cell data in report.cells.json; see report.schema.json
 CORE = ("sympy", "mpmath", "numpy", "scipy", "hypothesis", "pytest")
 OPTIONAL = ("numba", "gmpy2", "python-flint", "matplotlib", "rich", "dask", "distributed")
 # Excluded when comparing runs for reproducibility: timings, and how this run was executed
