@@ -98,3 +98,17 @@ def test_run_by_label_and_k(tmp_path):
     assert code == 0 and out.startswith("PASS         gd-rate") and "summary: 1 claim: 1 PASS" in out
     code, _, err = run(["run", "--budget", "quick", "--out", tmp_path])
     assert code == 2 and "-k EXPR" in err
+
+
+def test_the_readme_narrowing_example_reaches_a_real_verdict(tmp_path):
+    """The README's ``run 'CLAIM[key=...]'`` example decides (PASS or FAIL), not 'too few cells'."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    line = next(x for x in readme.splitlines() if re.match(r"python -m proofcheck run '[\w-]+\[", x))
+    argv = shlex.split(line.split("#")[0])[3:]
+    code, out, _ = run(argv + ["--out", tmp_path, "--no-cache"])
+    assert code in (0, 1) and re.match(r"(PASS|FAIL) ", out) and "too few cells" not in out
+    assert "narrowed to" in out or "FAIL" in out
