@@ -112,3 +112,15 @@ def test_the_readme_narrowing_example_reaches_a_real_verdict(tmp_path):
     code, out, _ = run(argv + ["--out", tmp_path, "--no-cache"])
     assert code in (0, 1) and re.match(r"(PASS|FAIL) ", out) and "too few cells" not in out
     assert "narrowed to" in out or "FAIL" in out
+
+
+def test_the_catalogue_labels_match_docs_claims_md(reg):
+    """Every label of lemmas.LABELS names a registered claim and has its entry in docs/claims.md."""
+    from pathlib import Path
+
+    import lemmas
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "claims.md").read_text()
+    assert set(lemmas.LABELS.values()) == set(reg.claims)
+    for label, cid in lemmas.LABELS.items():
+        assert f"**{label} `{cid}`**" in text, label
