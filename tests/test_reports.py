@@ -188,3 +188,56 @@ def test_cached_checks_show_their_original_time():
     claim = dict(HAND["claims"][0], seconds=0.01)
     assert seconds_text(claim) == "0.01 (1 cached, originally 12.50)"
     assert re.search(r"0\.01 \(cached \(originally 12\.5 s\)\)", html_report.render(HAND))
+
+
+# -- plots: readable ticks, legends, the witness ---------------------------------------------------------
+def test_log_ticks_do_not_overlap_and_legends_are_plain_and_readable():
+    from proofcheck import plots
+
+    fig, ax = plots.figure()
+    kappas = [10.0, 100.0, 1e3, 1e4, 1e5, 1e6]
+    for d in (4, 64):
+        plots.with_intervals(ax, kappas, [d * k ** 0.5 for k in kappas], [0.8 * d * k ** 0.5 for k in kappas],
+                             [1.2 * d * k ** 0.5 for k in kappas], label=repr({"method": "adam(beta2=1)", "d": d}))
+    plots.claimed(ax, kappas, [k for k in kappas])
+    plots.highlight(ax, 1e4, 64 * 100.0, note="T/bound 3.01x")
+    plots.log_axis(ax, "both")
+    leg = plots.legend(ax)
+    assert plots.overlapping_tick_labels(fig, ax) == []
+    texts = [t.get_text() for t in leg.get_texts()]
+    assert "method = adam(beta2=1), d = 4" in texts and "claimed bound" in texts and "witness" in texts
+    assert all("{" not in t for t in texts) and all(t.get_fontsize() >= 9 for t in leg.get_texts())
+    assert plots.plain_label({"method": "gd"}) == "gd" and plots.plain_label("{'method': 'gd'}") == "gd"
+    svg = plots.svg_artifact(fig, "t")["data"]
+    assert "witness" in svg and "T/bound 3.01x" in svg
+
+
+def test_dense_log_ticks_are_detected_as_overlapping():
+    """The detector itself can fail: 1-2-5 labels on six decades run together ('5000100002000050000')."""
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    from proofcheck import plots
+
+    fig, ax = plots.figure()
+    ax.plot([10, 1e6], [1, 2])
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=30))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    assert plots.overlapping_tick_labels(fig, ax)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_threshold_boundary_plot_draws_the_claim_and_the_bracket():
+    from proofcheck.checks.threshold import boundary_plot
+
+    records = [{"formula": 0.5, "lo": 0.49, "hi": 0.51,
+                "evaluations": [{"theta": 0.3, "label": "orbit"}, {"theta": 0.7, "label": "converged"}]}]
+    fig, ax = boundary_plot(records, parameter="delta")
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "claimed threshold (formula)" in texts and "bracket found" in texts
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 9
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
