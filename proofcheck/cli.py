@@ -125,6 +125,7 @@ HELP_EPILOG = """examples:
   proofcheck report reports/report.json --format html   re-render a saved report
 
 'proofcheck COMMAND --help' documents each command.
+
 """ + EXIT_CODES_HELP
 
 
@@ -336,7 +337,9 @@ def _tick(task, evidence: dict, args, err) -> None:
     if live is not None:
         live.on_done(task, evidence)
     if args.verbose:
-        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {evidence['reason']}"
+        from .explain import clean_text  # no raw dicts on screen
+
+        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {clean_text(evidence['reason'])}"
         live.log(line) if live is not None else print(line, file=err)
 
 

@@ -111,21 +111,20 @@ def keyword(reg, expression: str) -> list[str]:
                 raise UsageError(f"-k expression {expression!r}: unexpected {token!r}")
             return token.lower() in haystack
 
-        def conjunction() -> bool:
+        def chain(operator: str, operand, combine) -> bool:
+            """``operand (operator operand)*``, folded with ``combine`` (every operand is parsed)."""
             nonlocal position
-            value = word()
-            while position < len(tokens) and tokens[position] == "and":
+            value = operand()
+            while position < len(tokens) and tokens[position] == operator:
                 position += 1
-                value = word() and value
+                value = combine(operand(), value)
             return value
 
+        def conjunction() -> bool:
+            return chain("and", word, lambda a, b: a and b)
+
         def disjunction() -> bool:
-            nonlocal position
-            value = conjunction()
-            while position < len(tokens) and tokens[position] == "or":
-                position += 1
-                value = conjunction() or value
-            return value
+            return chain("or", conjunction, lambda a, b: a or b)
 
         result = disjunction()
         if position != len(tokens):

@@ -15,6 +15,7 @@ from typing import Callable
 
 from .context import Budget
 from .errors import UsageError
+from .explain import clean_text
 from .model import Verdict
 from .registry import NOT_PASS, ClaimRef, Registry, mutant_expectation
 from .runner import ClaimResult, merge, run_sequential, tasks_for
@@ -90,6 +91,6 @@ def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
         for o in outcomes:
             mark = "detected" if o.detected else "MISSED  "
             need = " (existence: needs not PASS)" if o.expect == NOT_PASS else ""
-            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {o.reason}{need}", file=out)
+            print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} {clean_text(o.reason)}{need}", file=out)
     n = sum(o.detected for o in outcomes)
     print(f"selftest: {n}/{len(outcomes)} mutants detected ({100 * detected_share(outcomes):.0f}%)", file=out)
