@@ -154,7 +154,7 @@ def _load_artifacts(report: dict, base: Path) -> None:
 def cmd_report(args, out) -> int:
     """``report FILE --format ... [--out DIR]``: re-render a saved report.json, running nothing."""
     from .cli import available_formats
-    from .sidecar import attach
+    from .sidecar import SIDECAR, attach, detach
 
     source = Path(args.file)
     try:
@@ -170,11 +170,13 @@ def cmd_report(args, out) -> int:
     writers = available_formats()
     formats = args.format or ["md", "html"]
     _load_artifacts(report, source.parent)
-    light = reporting.without_data(report)
+    light, side = detach(reporting.without_data(report))  # JSON keeps its per-cell data in the side file
     rendered = []
     for fmt in formats:
         filename, render = writers[fmt]
         rendered.append((out_dir / filename, render(report if fmt in reporting.EMBEDDING else light)))
+    if "json" in formats and side is not None:
+        rendered.append((out_dir / SIDECAR, side))
     if out_dir.resolve() != source.parent.resolve():  # plots beside the new reports, so that links resolve
         for claim in report["claims"]:
             for e in claim.get("evidence") or []:

@@ -20,6 +20,8 @@ if "PROOFCHECK_CACHE_DIR" not in os.environ:
 # Every report.json the test suite writes (through proofcheck.report.write_reports, in this process) is
 # validated against the published schema, proofcheck/report.schema.json: a writer that drifts from it fails.
 def _validate_written_reports():
+    from pathlib import Path
+
     import proofcheck.report as reporting
     from proofcheck.report_schema import validate_file
 
@@ -27,10 +29,10 @@ def _validate_written_reports():
     if getattr(write, "validates_schema", False):
         return
 
-    def write_and_validate(report, out_dir, formats):
-        paths = write(report, out_dir, formats)
-        for path in paths:
-            if path.name == "report.json":
+    def write_and_validate(*args, **kwargs):
+        paths = write(*args, **kwargs)
+        for path in paths or []:
+            if Path(path).name == "report.json":
                 validate_file(path)
         return paths
 
