@@ -241,3 +241,13 @@ def test_threshold_boundary_plot_draws_the_claim_and_the_bracket():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_reports_written_by_the_suite_are_validated(tmp_path):
+    """conftest wraps write_reports: a report.json that departs from the schema fails the test that wrote it."""
+    import proofcheck.report as reporting
+
+    bad = dict(HAND, budget="enormous")
+    with pytest.raises(ValueError, match="budget"):
+        reporting.write_reports(bad, str(tmp_path), ["json"])
+    reporting.write_reports(dict(HAND), str(tmp_path), ["json"])  # a conforming one passes
