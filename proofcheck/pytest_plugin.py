@@ -88,18 +88,23 @@ def pytest_report_header(config):
     return None
 
 
-def _claim_modules(config) -> list[tuple[Path, list[str], Registry]]:
-    """(module file, claim ids defined there, registry) for every claim origin, in catalogue order."""
+def _claim_modules(config) -> dict[Path, tuple[list[str], Registry]]:
+    """{module file: (claim ids defined there, registry)} for every claim origin, in catalogue order
+    (loaded once per session)."""
+    cached = getattr(config, "_proofcheck_modules", None)
+    if cached is not None:
+        return cached
     reg = Registry()
     try:
         for origin in config.getoption("proofcheck_claims") or [BUILTIN]:
             reg.add_origin(origin)
     except UsageError as exc:
         raise pytest.UsageError(f"proofcheck: {exc}") from None
-    by_file: dict[Path, list[str]] = {}
+    by_file: dict[Path, tuple[list[str], Registry]] = {}
     for cid in reg.ids():
-        by_file.setdefault(_defining_file(reg, cid), []).append(cid)
-    return [(path, ids, reg) for path, ids in by_file.items()]
+        by_file.setdefault(_defining_file(reg, cid), ([], reg))[0].append(cid)
+    config._proofcheck_modules = by_file
+    return by_file
 
 
 def _defining_file(reg: Registry, cid: str) -> Path:
@@ -113,14 +118,41 @@ def _defining_file(reg: Registry, cid: str) -> Path:
     return Path(inspect.getfile(importlib.import_module(origin))).resolve()
 
 
+def _collection_roots(config) -> list[Path]:
+    """The paths pytest walks in this session (its arguments, or testpaths / the current directory)."""
+    base = Path(config.invocation_params.dir)
+    return [(base / arg.split("::")[0]).resolve() for arg in config.args]
+
+
+def _walked(path: Path, roots: list[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def pytest_collect_file(file_path, parent):
+    """A claim module met by pytest's own walk (or named on the command line, also as ``FILE::CLAIM``)."""
+    if not _enabled(parent.config):
+        return None
+    found = _claim_modules(parent.config).get(Path(file_path).resolve())
+    if found is None:
+        return None
+    ids, reg = found
+    return ClaimModule.from_parent(parent, path=Path(file_path), claim_ids=ids, registry=reg)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector):
-    """Add one collector per claim module to the session's collection, so that claims are collected the
-    normal way: ``--co`` lists them, ``-k``/``-m``/``--lf``/``-x`` apply, and reports name their module."""
+    """Claim modules outside the paths pytest walks (the built-in catalogue, a user file elsewhere) are
+    added to the session's collection, so that every claim is collected the normal way: ``--co`` lists
+    them, ``-k``/``-m``/``--lf``/``-x`` apply, and reports name their module. Given explicit paths
+    (``pytest --proofcheck lemmas/t5_adam_general.py::adam-general``), pytest collects only what they name."""
     report = yield
-    if isinstance(collector, pytest.Session) and _enabled(collector.config) and report.passed:
-        for path, ids, reg in _claim_modules(collector.config):
-            report.result.append(ClaimModule.from_parent(collector, path=path, claim_ids=ids, registry=reg))
+    config = collector.config
+    if isinstance(collector, pytest.Session) and _enabled(config) and report.passed \
+            and config.args_source != pytest.Config.ArgsSource.ARGS:
+        roots = _collection_roots(config)
+        for path, (ids, reg) in _claim_modules(config).items():
+            if not _walked(path, roots):
+                report.result.append(ClaimModule.from_parent(collector, path=path, claim_ids=ids, registry=reg))
     return report
 
 

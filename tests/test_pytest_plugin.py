@@ -123,6 +123,9 @@ def test_claims_are_collected_the_normal_way(scratch):
     assert "1 failed, 1 deselected" in proc.stdout and list(outcomes) == ["tiny-false"]  # -x stopped before tiny-open
     proc, _ = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py", "-rs", "tiny_claims.py")
     assert "SKIPPED [1] tiny_claims.py:" in proc.stdout and "pytest_plugin.py" not in proc.stdout
+    proc, outcomes = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py",
+                                "tiny_claims.py::tiny-open", "test_plain.py::test_plain")  # node ids select
+    assert sorted(outcomes) == ["test_plain", "tiny-open"], proc.stdout
     xml = scratch / "lf.xml"
     for _ in range(2):  # the second run, with --lf, reruns only the failure
         proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "proofcheck.pytest_plugin", "-q", "--lf",
