@@ -209,6 +209,12 @@ def cached_phrase(evidence: dict) -> str:
     return "cached" + (f" (originally {format_value(float(original))} s)" if original is not None else "")
 
 
+def precision_text(evidence: dict) -> str:
+    """'50 digits', or 'exact (symbolic)' for evidence without a working precision."""
+    dps = evidence.get("dps")
+    return "exact (symbolic)" if dps is None else f"{format_value(dps)} digits"
+
+
 def witness_text(witness, limit: int = 600) -> str:
     """A witness as a reader reads it: cells and scalars as ``key = value``; long matrices abbreviated."""
     if witness is None:

@@ -20,7 +20,8 @@ import json
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
-from .explain import cached_phrase, clean_text, explain, format_value, witness_text
+from .explain import cached_phrase, clean_text, explain, format_value, precision_text, witness_text
+from .markdown_report import FOLD_ROWS
 from .tables import evidence_tables
 
 STYLE = """
@@ -110,6 +111,9 @@ def _table(t) -> str:
     rows = "".join(f'<tr{" class=deciding" if i in t.deciding else ""}>' + "".join(f"<td>{_e(x)}</td>" for x in row)
                    + "</tr>" for i, row in enumerate(t.rows))
     note = f"<p><small>{_e(t.note)}</small></p>" if t.note else ""
+    if not t.deciding and len(t.rows) > FOLD_ROWS:  # a long table that decided nothing is folded
+        return (f"<details><summary><b>{_e(t.title)}</b> ({len(t.rows)} rows, none deciding)</summary>"
+                f"<table><tr>{head}</tr>{rows}</table>{note}</details>")
     return f"<p><b>{_e(t.title)}</b></p><table><tr>{head}</tr>{rows}</table>{note}"
 
 
@@ -124,7 +128,7 @@ def _evidence(e: dict, open_: bool) -> str:
     out.append("<ul>")
     if e.get("margin_meaning"):
         out.append(f"<li>worst margin {_e(format_value(e.get('worst_margin')))}: {_t(e['margin_meaning'])}</li>")
-    out.append(f"<li>{_e(e.get('instances'))} instances; precision {_e(format_value(e.get('dps')))} digits; "
+    out.append(f"<li>{_e(e.get('instances'))} instances; precision {_e(precision_text(e))}; "
                f"backend {_e(e.get('backend') or '—')}{'; certified' if e.get('certified') else ''}; "
                f"{_e(format_value(e.get('seconds')))} s{' (' + _e(cached) + ')' if cached else ''}</li></ul>")
     derivation = (e.get("details") or {}).get("derivation")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from .explain import cached_phrase, clean_text, explain, format_value, witness_text
+from .explain import cached_phrase, clean_text, explain, format_value, precision_text, witness_text
 from .tables import evidence_tables
 
 ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
@@ -52,9 +52,14 @@ def summary_counts(report: dict) -> str:
         if n else "**no claims**"
 
 
+FOLD_ROWS = 10  # a long table that decided nothing is folded
+
+
 def _table(t) -> list[str]:
-    lines = [f"*{text(t.title)}*", "", "| | " + " | ".join(cell(h) for h in t.header) + " |",
-             "|---|" + "---|" * len(t.header)]
+    folded = not t.deciding and len(t.rows) > FOLD_ROWS
+    lines = [f"<details><summary>{text(t.title)} ({len(t.rows)} rows, none deciding)</summary>", ""] if folded else \
+        [f"*{text(t.title)}*", ""]
+    lines += ["| | " + " | ".join(cell(h) for h in t.header) + " |", "|---|" + "---|" * len(t.header)]
     for i, row in enumerate(t.rows):
         if i in t.deciding:
             lines.append(f"| {MARK} | " + " | ".join(f"**{cell(x)}**" for x in row) + " |")
@@ -62,7 +67,7 @@ def _table(t) -> list[str]:
             lines.append("| | " + " | ".join(cell(x) for x in row) + " |")
     if t.note:
         lines += ["", f"({text(t.note)})"]
-    return lines + [""]
+    return lines + ["", "</details>", ""] if folded else lines + [""]
 
 
 def _evidence(e: dict) -> list[str]:
@@ -71,7 +76,7 @@ def _evidence(e: dict) -> list[str]:
     if e.get("margin_meaning"):
         lines.append(f"- worst margin {format_value(e.get('worst_margin'))}: {text(e['margin_meaning'])}")
     cached = cached_phrase(e)
-    lines.append(f"- {e.get('instances')} instances; precision {format_value(e.get('dps'))} digits; backend "
+    lines.append(f"- {e.get('instances')} instances; precision {precision_text(e)}; backend "
                  f"{text(e.get('backend') or '—')}{'; certified' if e.get('certified') else ''}; "
                  f"{format_value(e.get('seconds'))} s{' (' + cached + ')' if cached else ''}")
     if e.get("witness") is not None:
