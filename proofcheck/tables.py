@@ -33,10 +33,13 @@ class Table:
 MAX_ROWS = 40  # longer tables keep their deciding rows and the first ones; the rest stay in report.json
 
 
-def _clip(table: Table) -> Table:
-    if len(table.rows) <= MAX_ROWS:
+CONTEXT_ROWS = 12  # a table that decided a non-PASS shows its deciding rows and this many others
+
+
+def _clip(table: Table, limit: int = MAX_ROWS) -> Table:
+    if len(table.rows) <= limit:
         return table
-    keep = sorted(set(range(MAX_ROWS - len(table.deciding))) | table.deciding)
+    keep = sorted(set(range(max(limit - len(table.deciding), 0))) | table.deciding)
     out = Table(table.title, table.header, note=f"{len(table.rows) - len(keep)} more rows in report.json")
     for i in keep:
         out.add(table.rows[i], deciding=i in table.deciding)
@@ -172,7 +175,9 @@ def evidence_tables(e: dict) -> list[Table]:
     render = BY_KIND.get(e.get("kind"))
     if render is None:
         return []
-    return [_clip(_deciding_first(t) if e.get("verdict") != "PASS" else t) for t in render(e)]
+    if e.get("verdict") == "PASS":
+        return [_clip(t) for t in render(e)]
+    return [_clip(_deciding_first(t), CONTEXT_ROWS + len(t.deciding) if t.deciding else MAX_ROWS) for t in render(e)]
 
 
 def _deciding_first(table: Table) -> Table:

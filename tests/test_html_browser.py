@@ -75,11 +75,8 @@ class RecordingProxy:
         self.sock.close()
 
 
-def test_report_html_renders_math_offline_in_chromium(tmp_path):
-    from test_reports import HAND
-
-    page = html_report.render(HAND)
-    assert "<script" not in page.lower()  # the report itself runs nothing
+def probe_in_chromium(page: str, tmp_path: Path) -> tuple[dict, list[str]]:
+    """Load ``page`` (HTML text, plus the probe) in headless Chromium: (the probe's findings, page fetches)."""
     probe_page = tmp_path / "report.html"
     probe_page.write_text(page.replace("</body>", PROBE + "</body>"))
     proxy = RecordingProxy()
@@ -91,15 +88,39 @@ def test_report_html_renders_math_offline_in_chromium(tmp_path):
              "--proxy-bypass-list=<-loopback>",
              f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900", "--virtual-time-budget=3000",
              "--dump-dom", probe_page.as_uri()],
-            capture_output=True, text=True, timeout=120)
+            capture_output=True, text=True, timeout=180)
     finally:
         proxy.close()
     match = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
     assert match, done.stderr[-2000:]
-    probe = json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    fetched = [r for r in proxy.requests if not any(host in r for host in BROWSER_SERVICES)]
+    return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&")), fetched
+
+
+def test_report_html_renders_math_offline_in_chromium(tmp_path):
+    from test_reports import HAND
+
+    page = html_report.render(HAND)
+    assert "<script" not in page.lower()  # the report itself runs nothing
+    probe, fetched = probe_in_chromium(page, tmp_path)
     assert len(probe["maths"]) == 2
     for width, height, namespace in probe["maths"]:
         assert width > 20 and height > 5 and namespace == "http://www.w3.org/1998/Math/MathML"
     assert probe["frac"] > 1.3 * probe["mi"] > 0  # \frac is laid out as a fraction, not as inline text
-    fetched = [r for r in proxy.requests if not any(host in r for host in BROWSER_SERVICES)]
     assert probe["resources"] == [] and fetched == []  # nothing fetched from the network
+
+
+REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "report.html"
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="no committed reference/report.html")
+def test_the_committed_reference_report_renders_offline(tmp_path):
+    """The committed standard run's report.html: every statement is laid-out MathML, every plot decodes."""
+    page = REFERENCE.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    probe, fetched = probe_in_chromium(page, tmp_path)
+    claims = page.count('<section class="claim"')
+    assert claims and len(probe["maths"]) == claims
+    assert all(w > 20 and h > 5 for w, h, _ in probe["maths"])
+    assert probe["imgs"] and all(width > 0 and src == "data:" for width, src in probe["imgs"])
+    assert probe["resources"] == [] and fetched == []
