@@ -251,3 +251,17 @@ def test_reports_written_by_the_suite_are_validated(tmp_path):
     with pytest.raises(ValueError, match="budget"):
         reporting.write_reports(bad, str(tmp_path), ["json"])
     reporting.write_reports(dict(HAND), str(tmp_path), ["json"])  # a conforming one passes
+
+
+def test_no_raw_dicts_or_internal_keys_in_the_outputs_of_the_reference_run():
+    """The committed standard run, re-rendered: terminal, report.md and JUnit carry no dict reprs or ``_`` keys."""
+    from proofcheck.progress import summary
+
+    path = Path(__file__).resolve().parent.parent / "reference" / "report.json"
+    if not path.exists():
+        pytest.skip("no committed reference/report.json")
+    report = json.loads(path.read_text())
+    screen = io.StringIO()
+    summary(report["claims"], screen, rich=False, report=report)
+    for text in (screen.getvalue(), to_markdown(report), junit_report.render(report)):
+        assert "{'" not in text and "_qseed" not in text and "_kappa" not in text
