@@ -10,5 +10,11 @@ _ALL = [
     "t2_adam_diagonal", "t4_adam_diag_dominant", "t5_adam_general", "n1_adam_worse_than_gd",
     "t6_fixed_point", "s5_per_coordinate_pl",
 ]
+# The catalogue's labels (docs/claims.md): ``proofcheck run T5`` and ``proofcheck show F1`` accept them.
+LABELS = {
+    "F1": "gd-rate", "F2": "jacobi-dd", "F3": "init-spread", "F4": "pseudo-linear", "F5": "congruence-bound",
+    "F6": "anti-concentration", "T2": "adam-diagonal", "T4": "adam-diag-dominant", "T5": "adam-general",
+    "N1": "adam-worse-than-gd", "T6": "fixed-point", "S5": "per-coordinate-pl",
+}
 # Modules still being written are skipped, so the catalogue can grow one claim at a time.
 CATALOGUE = [m for m in _ALL if _util.find_spec(f"{__name__}.{m}") is not None]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM``.
+"""Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM | explain CLAIM | report FILE``.
 
 Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL; 2 usage or input error
 (one line naming the bad value and the valid choices); 3 an ERROR in claim code; 130 interrupted
@@ -98,15 +98,89 @@ def _instance(text: str) -> dict:
     return value
 
 
+EXIT_CODES_HELP = """exit codes:
+  0    no FAIL and no ERROR
+  1    at least one FAIL
+  2    usage or input error (one line naming the bad value and the valid choices; nothing written)
+  3    an ERROR in claim code
+  130  interrupted (Ctrl-C): what finished is written, and the report says "complete": false
+"""
+SELECTION_HELP = """selecting claims:
+  gd-rate                       a claim id ('proofcheck list' shows them)
+  T5                            a catalogue label (case-insensitive)
+  'adam-*'                      a glob over ids and labels (quote it for the shell)
+  -k 'adam and not general'     pytest-style: words (substrings of id or label), and, or, not, ( )
+  'adam-diagonal[d=64,kappa=[1e3,1e4]]'   narrow a claim's parameter grid ('proofcheck show CLAIM' lists them)
+  path/to/my_claims.py          every claim of a file (or a module name); --claims FILE adds them by id
+"""
+RUN_EPILOG = """
+defaults: --budget standard, --seed 0, --format json,md, --out reports/, --jobs = all cores;
+          checks that PASSed are cached (.proofcheck-cache/, or $PROOFCHECK_CACHE_DIR)
+""" + EXIT_CODES_HELP
+HELP_EPILOG = """examples:
+  proofcheck list                               the claims, with labels, provenance and sources
+  proofcheck explain T5                         statement, hypotheses, derivation steps, last verdict
+  proofcheck all --format json,md,html,junit    every claim at the standard budget
+  proofcheck run 'adam-*' --budget quick        a glob of claims
+  proofcheck report reports/report.json --format html   re-render a saved report
+
+'proofcheck COMMAND --help' documents each command.
+
+""" + EXIT_CODES_HELP
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _add_info_commands(sub) -> None:
+    """The read-only commands: list, show, explain, report (proofcheck.cli_info)."""
+    raw = argparse.RawDescriptionHelpFormatter
+    listing = sub.add_parser("list", help="list the claims (label, id, provenance, checks, source, title)",
+                             epilog=SELECTION_HELP + "\nexit codes: 0 listed; 2 usage error", formatter_class=raw)
+    listing.add_argument("names", nargs="*", metavar="CLAIM", help="only these claims (ids, labels or globs)")
+    listing.add_argument("-k", dest="keyword", default=None, metavar="EXPR", help="only claims matching EXPR")
+    listing.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                         help="also list user claims from a .py file or module (as run --claims)")
+    listing.add_argument("--json", action="store_true", help="one JSON document, for scripts")
+    for name, helptext in (("show", "a claim's statement, hypotheses, provenance, checks, parameters and mutants"),
+                           ("explain", "show --derivation: also every derivation step as written, and the last verdict")):
+        cmd = sub.add_parser(name, help=helptext, formatter_class=raw,
+                             epilog="CLAIM is an id or a catalogue label (F1, T5).\nexit codes: 0 shown; 2 unknown claim")
+        cmd.add_argument("claim", metavar="CLAIM")
+        cmd.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                         help="also load user claims from a .py file or module")
+        cmd.add_argument("--report", default=None, metavar="FILE",
+                         help="the saved report to read the last verdict from (default reports/report.json)")
+        if name == "show":
+            cmd.add_argument("--derivation", action="store_true",
+                             help="print every derivation step as written and the last verdict (runs sympy only)")
+        else:
+            cmd.set_defaults(derivation=True)
+    rerender = sub.add_parser("report", help="re-render a saved report.json in other formats, running nothing",
+                              formatter_class=raw,
+                              epilog="example: proofcheck report reports/report.json --format html,md,junit\n"
+                                     "exit codes: 0 written; 2 unreadable report or bad format")
+    rerender.add_argument("file", metavar="REPORT_JSON")
+    rerender.add_argument("--format", type=_formats, default=None,
+                          help="comma-separated: md,html,junit (default md,html)")
+    rerender.add_argument("--out", default=None, help="output directory (default: the report's directory)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="proofcheck", description="Verify the claims of a paper, with evidence.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser = _Parser(prog="proofcheck", description="Verify the claims of a paper, with evidence.",
+                     epilog=HELP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"proofcheck {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     run_opts = _Parser(add_help=False)
     run_opts.add_argument("--budget", type=_budget, default="standard", help="quick | standard | deep (default standard)")
     run_opts.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
     run_opts.add_argument("--out", default="reports", help="report directory (default reports/)")
-    run_opts.add_argument("--format", type=_formats, default=None, help="comma-separated: json,md,html,junit")
+    run_opts.add_argument("--format", type=_formats, default=None,
+                          help="comma-separated report formats: json,md,html,junit (default json,md)")
     run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
     run_opts.add_argument("--scheduler", default=None, help="Dask scheduler address for distributed runs")
     run_opts.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
@@ -116,20 +190,25 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--annotations", action="store_true",
                           help="print a GitHub Actions ::error line per FAIL (automatic when GITHUB_ACTIONS=true)")
     noise = run_opts.add_mutually_exclusive_group()
-    noise.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    noise.add_argument("--quiet", "-q", action="store_true", help="print only FAIL and ERROR verdict lines")
     noise.add_argument("--verbose", "-v", action="store_true", help="print every check's evidence line")
 
-    sub.add_parser("list", help="list the claims")
-    show = sub.add_parser("show", help="show a claim's statement, hypotheses, provenance and checks")
-    show.add_argument("claim")
-    show.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE")
-    sub.add_parser("all", parents=[run_opts], help="run every claim").set_defaults(check=None, instance=None, mutant=None)
-    run = sub.add_parser("run", parents=[run_opts], help="run the named claims (ids, files or modules)")
-    run.add_argument("targets", nargs="+", metavar="CLAIM")
+    _add_info_commands(sub)
+    sub.add_parser("all", parents=[run_opts], help="run every claim", epilog=RUN_EPILOG,
+                   formatter_class=argparse.RawDescriptionHelpFormatter
+                   ).set_defaults(check=None, instance=None, mutant=None, keyword=None)
+    run = sub.add_parser("run", parents=[run_opts], help="run the named claims (ids, labels, globs, files or modules)",
+                         epilog=SELECTION_HELP + RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("targets", nargs="*", metavar="CLAIM",
+                     help="claim id, catalogue label (T5), glob ('adam-*'), CLAIM[key=value,...], or a claim file/module")
+    run.add_argument("-k", dest="keyword", default=None, metavar="EXPR",
+                     help="also run the claims matching a pytest-style expression ('adam and not general')")
     run.add_argument("--instance", type=_instance, default=None, help="replay one instance (JSON) instead of searching")
     run.add_argument("--check", default=None, help="with --instance: the check to replay")
     run.add_argument("--mutant", default=None, help="run this false variant of the claim instead (see selftest)")
-    selftest = sub.add_parser("selftest", help="run every claim's mutants (false variants): all must FAIL")
+    selftest = sub.add_parser("selftest", help="run every claim's mutants (false variants): all must FAIL",
+                              epilog="exit codes: 0 every mutant detected; 1 some mutant not detected; 2 usage error",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     selftest.add_argument("targets", nargs="*", metavar="CLAIM", help="only these claims' mutants")
     selftest.add_argument("--budget", type=_budget, default="quick", help="quick | standard | deep (default quick)")
     selftest.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
@@ -148,40 +227,15 @@ def _registry(extra_origins: list[str]) -> Registry:
 
 
 def cmd_list(args, out) -> int:
-    reg = _registry([])
-    for cid in reg.ids():
-        c = reg.claims[cid]
-        print(f"{cid:24s} {c.source:28s} {c.provenance:15s} {c.title}", file=out)
-    return EXIT_OK
+    from .cli_info import cmd_list as listing
+
+    return listing(_registry(args.claims), args, out)
 
 
 def cmd_show(args, out) -> int:
-    reg = _registry(args.claims)
-    c = reg.get(args.claim)
-    print(f"{c.id}: {c.title}", file=out)
-    print(f"source: {c.source}    provenance: {c.provenance}", file=out)
-    print(f"statement: {c.statement}", file=out)
-    if c.sympy_statement:
-        print(f"sympy: {c.sympy_statement}", file=out)
-    print("hypotheses:", file=out)
-    for h in c.hypotheses:
-        print(f"  - {h}", file=out)
-    print("checks:", file=out)
-    for check in c.checks:
-        print(f"  - {check.describe()}", file=out)
-    if c.parameters:
-        print(f"parameters (narrow with '{c.id}[key=value,...]'):", file=out)
-        for key, values in c.parameters.items():
-            print(f"  - {key}: {', '.join(map(str, values)) if values else 'any finite number'}", file=out)
-    if reg.mutants.get(c.id):
-        from .registry import NOT_PASS, mutant_expectation
+    from .cli_info import cmd_show as showing
 
-        names = [name + (" (existence: must not PASS)" if mutant_expectation(f) == NOT_PASS else "")
-                 for name, f in reg.mutants[c.id].items()]
-        print("mutants (false variants that must FAIL): " + ", ".join(names), file=out)
-    if c.notes:
-        print(f"notes: {c.notes}", file=out)
-    return EXIT_OK
+    return showing(_registry(args.claims), args, out)
 
 
 def _select(reg: Registry, args) -> list:
@@ -190,8 +244,10 @@ def _select(reg: Registry, args) -> list:
         return [reg.ref(cid) for cid in reg.ids()]
     from . import selection as selecting
 
+    from . import naming
+
     refs = []
-    for target in args.targets:
+    for target in naming.expand_targets(reg, args.targets, getattr(args, "keyword", None)):
         if target.endswith(".py") or "/" in target or (target not in reg.claims and "." in target and "[" not in target):
             refs += [reg.ref(cid) for cid in reg.add_origin(target) if reg.ref(cid) not in refs]
         else:
@@ -253,11 +309,13 @@ def cmd_run(args, out, err) -> int:
         paths = reporting.write_reports(rep, str(out_dir), formats)
     except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched
         raise UsageError(f"cannot write reports to {str(out_dir)!r}: {exc.strerror or exc}") from None
-    if not args.quiet:
-        from .progress import summary
+    from .progress import summary
 
-        summary(claim_results, out)
+    if not args.quiet:
+        summary(claim_results, out, report=rep)
         print("reports: " + ", ".join(str(p) for p in paths), file=out)
+    else:  # --quiet still names every FAIL and ERROR, with its reproducer
+        summary(claim_results, out, report=rep, only=("FAIL", "ERROR"))
     from .junit_report import annotations, annotations_wanted
 
     if annotations_wanted(args.annotations):
@@ -279,7 +337,9 @@ def _tick(task, evidence: dict, args, err) -> None:
     if live is not None:
         live.on_done(task, evidence)
     if args.verbose:
-        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {evidence['reason']}"
+        from .explain import clean_text  # no raw dicts on screen
+
+        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {clean_text(evidence['reason'])}"
         live.log(line) if live is not None else print(line, file=err)
 
 
@@ -304,13 +364,17 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         args = build_parser().parse_args(argv)
         args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the report as the exact command
         if args.command is None:
-            raise UsageError("missing command; valid commands: all, list, run, selftest, show")
+            raise UsageError("missing command; valid commands: all, explain, list, report, run, selftest, show")
         if args.command == "list":
             return cmd_list(args, out)
         if args.command == "selftest":
             return cmd_selftest(args, out, err)
-        if args.command == "show":
+        if args.command in ("show", "explain"):
             return cmd_show(args, out)
+        if args.command == "report":
+            from .cli_info import cmd_report
+
+            return cmd_report(args, out)
         return cmd_run(args, out, err)
     except UsageError as exc:
         message = str(exc).replace("\r", " ").replace("\n", " ")  # always exactly one line

@@ -1,34 +1,93 @@
-"""The ``html`` report writer: one self-contained page (DESIGN.md, 'Interfaces').
+"""The ``html`` report writer: one self-contained page that explains every verdict.
 
-The claim table, then per claim its statement, hypotheses and evidence, with plots embedded inline
-(artifacts carry their SVG text in ``data`` for this writer; see ``report.EMBEDDING``). Every piece of
-text from the report is escaped; SVG produced by :mod:`proofcheck.plots` is embedded as an ``<img>``
-data URI, so nothing in it can run or break the page. No external resources are referenced.
+Layout: the summary counts, then the verdicts that need attention (FAIL, ERROR, INCONCLUSIVE) with
+their verdict lines and reproducers (:func:`proofcheck.explain.explain`, the same sentence as every
+other output), the claim table, and one section per claim. In a claim's section the deciding checks
+come first and open, with their tables (:mod:`proofcheck.tables`; deciding rows highlighted) and
+witness; passing checks are folded.
+
+The page needs no network: statements are LaTeX converted to MathML on the server side
+(``latex2mathml``; browsers render MathML natively), plots are embedded as ``<img>`` data URIs, the
+style is inline. Every piece of report text is escaped; the MathML produced from a statement is parsed
+and checked against a list of MathML elements and harmless attributes, and a statement that does not
+convert (or converts to anything else) is shown as escaped LaTeX source instead.
 """
 from __future__ import annotations
 
 import base64
 import html
 import json
+import xml.etree.ElementTree as ET
 
 from . import report as reporting
+from .explain import cached_phrase, clean_text, explain, format_value, precision_text, witness_text
+from .markdown_report import FOLD_ROWS
+from .tables import evidence_tables
 
 STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:72em;color:#222;line-height:1.4}
-table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .5em;vertical-align:top;font-size:.92em}
-th{background:#f3f3f3}.PASS{color:#0a0;font-weight:bold}.FAIL{color:#c00;font-weight:bold}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:76em;color:#222;line-height:1.45;padding:0 1em}
+table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .5em;vertical-align:top;font-size:.9em}
+th{background:#f3f3f3;text-align:left}.PASS{color:#0a0;font-weight:bold}.FAIL{color:#c00;font-weight:bold}
 .INCONCLUSIVE{color:#b70;font-weight:bold}.ERROR{color:#808;font-weight:bold}
+tr.deciding td{background:#fff3cd;font-weight:600}tr.deciding td:first-child::before{content:"\\25B6  "}
+.verdict-line{font-size:1.05em;padding:.5em .8em;border-left:4px solid #999;background:#fafafa}
+.verdict-line.FAIL{border-color:#c00}.verdict-line.INCONCLUSIVE{border-color:#b70}.verdict-line.ERROR{border-color:#808}
+.verdict-line.PASS{border-color:#0a0;font-weight:normal;color:#222}
+.counts span{margin-right:1.2em;font-size:1.1em}.statement{font-size:1.1em;margin:.6em 0;overflow-x:auto;overflow-y:hidden;padding:.2em 0}
 code,pre{background:#f6f6f6;font-size:.88em}pre{padding:.5em;overflow-x:auto;max-height:30em}
 figure{display:inline-block;margin:.5em 1em .5em 0}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.85em;color:#555;max-width:40em}details{margin:.3em 0}
+figcaption{font-size:.85em;color:#555;max-width:40em}details{margin:.4em 0}summary{cursor:pointer}
+section.claim{border-top:2px solid #ddd;margin-top:2em}
 """
+
+# MathML presentation elements (and the <math> root) that latex2mathml emits; anything else is refused.
+MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms", "mfrac", "msqrt", "mroot", "mstyle",
+               "merror", "mpadded", "mphantom", "menclose", "msub", "msup", "msubsup", "munder", "mover",
+               "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr",
+               "semantics", "annotation", "mfenced"}
+MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
+SAFE_ATTRIBUTES = {"display", "stretchy", "mathvariant", "fence", "separator", "lspace", "rspace", "minsize",
+                   "maxsize", "columnalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "accent",
+                   "accentunder", "movablelimits", "symmetric", "width", "height", "depth", "form", "linethickness",
+                   "displaystyle", "scriptlevel", "notation", "open", "close", "separators", "align", "frame",
+                   "framespacing", "equalrows", "equalcolumns", "class", "encoding"}
 
 
 def _e(x) -> str:
     return html.escape("" if x is None else str(x), quote=True)
 
 
-_fmt = reporting.format_number
+def _t(x) -> str:
+    """Report text, readable (no raw dicts) and escaped."""
+    return _e(clean_text(x))
+
+
+def _is_safe_mathml(markup: str) -> bool:
+    try:
+        root = ET.fromstring(markup)
+    except ET.ParseError:
+        return False
+    for node in root.iter():
+        tag = node.tag[len(MATHML_NS):] if node.tag.startswith(MATHML_NS) else node.tag
+        if tag not in MATHML_TAGS:
+            return False
+        if any(name.split("}")[-1] not in SAFE_ATTRIBUTES for name in node.attrib if name != "xmlns"):
+            return False
+    return True
+
+
+def math(latex, display: bool = True) -> str:
+    """LaTeX as MathML (rendered by the browser, no network); escaped source when it cannot be converted."""
+    text = "" if latex is None else str(latex)
+    try:
+        from latex2mathml.converter import convert
+
+        markup = convert(text, display="block" if display else "inline")
+    except Exception:  # noqa: BLE001 - any converter failure falls back to the source, never breaks the page
+        markup = None
+    if markup and _is_safe_mathml(markup):
+        return markup
+    return f'<code class="latex">{_e(text)}</code>'
 
 
 def _verdict(v: str) -> str:
@@ -47,109 +106,123 @@ def _artifact(art: dict) -> str:
     return ""
 
 
-def _scaling_summary(details: dict) -> str:
-    """Readable tables for scaling evidence: slopes, the fitted constants, crossovers."""
-    parts = []
-    rows = []
-    for s in details.get("slopes") or []:
-        for line in s.get("lines", []):
-            lo, hi = line["interval"]
-            rows.append(f"<tr><td>{_e(s['name'])}</td><td>{_e(json.dumps(line['fixed'], default=str))}</td>"
-                        f"<td>{_e(s['relation'])} {_e(_fmt(s['claimed']))} ± {_e(_fmt(s['tolerance']))}</td>"
-                        f"<td>{_e(_fmt(line['slope']))}</td><td>[{_e(_fmt(lo))}, {_e(_fmt(hi))}]</td>"
-                        f"<td>{_e(line['status'])}</td></tr>")
-    if rows:
-        parts.append("<table><tr><th>slope</th><th>line</th><th>claimed</th><th>estimate</th><th>interval</th>"
-                     "<th>status</th></tr>" + "".join(rows) + "</table>")
-    ratio = details.get("ratio")
-    if ratio:
-        rows = [f"<tr><td>{_e(json.dumps(g['group'], default=str))}</td><td>{_e(_fmt(g['fitted_constant']))}</td>"
-                f"<td>[{_e(_fmt(g['constant_interval'][0]))}, {_e(_fmt(g['constant_interval'][1]))}]</td>"
-                f"<td>{len(g['fit_cells'])}</td><td>{len(g['held_out'])}</td>"
-                f"<td>{sum(t['status'] == 'fail' for t in g['held_out'])}</td></tr>" for g in ratio.get("groups", [])]
-        parts.append(f"<p>Bounded ratio T / {_e(ratio['label'])} (held-out limit: {_e(ratio['growth'])} × upper C):</p>"
-                     "<table><tr><th>group</th><th>fitted C</th><th>interval</th><th>fit cells</th><th>held out</th>"
-                     "<th>held-out failures</th></tr>" + "".join(rows) + "</table>")
-    for c in details.get("crossovers") or []:
-        rows = [f"<tr><td>{_e(json.dumps(l['fixed'], default=str))}</td><td>{_e(json.dumps(l['crossover'], default=str))}</td>"
-                f"<td>{_e(_fmt(l.get('p_hat')))}</td><td>{_e(json.dumps(l.get('interval'), default=str))}</td>"
-                f"<td>{_e(l.get('status', ''))}</td><td>{_e(l.get('note', ''))}</td></tr>" for l in c.get("lines", [])]
-        parts.append(f"<p>Crossover {_e(c['name'])}: claimed p {_e(c['relation'])} {_e(_fmt(c['claimed']))}</p>"
-                     "<table><tr><th>line</th><th>crossover points</th><th>p-hat</th><th>interval</th><th>status</th>"
-                     "<th>note</th></tr>" + "".join(rows) + "</table>")
-    return "".join(parts)
+def _table(t) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in t.header)
+    rows = "".join(f'<tr{" class=deciding" if i in t.deciding else ""}>' + "".join(f"<td>{_e(x)}</td>" for x in row)
+                   + "</tr>" for i, row in enumerate(t.rows))
+    note = f"<p><small>{_e(t.note)}</small></p>" if t.note else ""
+    if not t.deciding and len(t.rows) > FOLD_ROWS:  # a long table that decided nothing is folded
+        return (f"<details><summary><b>{_e(t.title)}</b> ({len(t.rows)} rows, none deciding)</summary>"
+                f"<table><tr>{head}</tr>{rows}</table>{note}</details>")
+    return f"<p><b>{_e(t.title)}</b></p><table><tr>{head}</tr>{rows}</table>{note}"
 
 
-def _evidence(e: dict) -> str:
-    out = [f"<h4>{_e(e['check'])} ({_e(e['kind'])}, {_e(e['basis'])}): {_verdict(e['verdict'])}</h4>",
-           f"<p>{_e(e['reason'])}</p><ul>"]
-    if e.get("margin_meaning"):
-        out.append(f"<li>worst margin {_e(_fmt(e.get('worst_margin')))}: {_e(e['margin_meaning'])}</li>")
-    out.append(f"<li>instances {_e(e.get('instances'))}; dps {_e(_fmt(e.get('dps')))}; backend {_e(e.get('backend'))}; "
-               f"certified {_e(e.get('certified'))}; {_e(_fmt(e.get('seconds')))} s</li>")
+def _evidence(e: dict, open_: bool) -> str:
+    cached = cached_phrase(e)
+    out = [f"<details{' open' if open_ else ''}><summary><b>{_e(e['check'])}</b> ({_e(e['kind'])}, {_e(e['basis'])}): "
+           f"{_verdict(e['verdict'])}</summary>", f"<p>{_t(e.get('reason'))}</p>"]
+    if e.get("witness") is not None:
+        out.append(f"<p><b>witness</b>: {_e(witness_text(e['witness'], 2000))}</p>")
     if e.get("reproducer"):
-        out.append(f"<li>reproducer: <code>{_e(e['reproducer'])}</code></li>")
-    out.append("</ul>")
+        out.append(f"<p>reproduce: <code>{_e(e['reproducer'])}</code></p>")
+    out.append("<ul>")
+    if e.get("margin_meaning"):
+        out.append(f"<li>worst margin {_e(format_value(e.get('worst_margin')))}: {_t(e['margin_meaning'])}</li>")
+    out.append(f"<li>{_e(e.get('instances'))} instances; precision {_e(precision_text(e))}; "
+               f"backend {_e(e.get('backend') or '—')}{'; certified' if e.get('certified') else ''}; "
+               f"{_e(format_value(e.get('seconds')))} s{' (' + _e(cached) + ')' if cached else ''}</li></ul>")
     derivation = (e.get("details") or {}).get("derivation")
     if derivation:
-        out.append("<ol>" + "".join(f"<li>{_e(s['step'])}: <code>{_e(s['expression'])}</code> ({_e(s['result'])})</li>"
-                                    for s in derivation) + "</ol>")
-    if e.get("kind") == "scaling":
-        out.append(_scaling_summary(e.get("details") or {}))
-    if e.get("witness") is not None:
-        out.append(f"<details><summary>witness</summary><pre>{_e(json.dumps(e['witness'], indent=1, default=str)[:20000])}"
-                   "</pre></details>")
+        out.append("<p>Derivation, as written:</p><ol>" + "".join(
+            f"<li>{_t(s.get('step'))}: <code>{_e(s.get('expression'))}</code> ({_t(s.get('result'))})</li>"
+            for s in derivation) + "</ol>")
+    out += [_table(t) for t in evidence_tables(e)]
     for art in e.get("artifacts") or []:
         out.append(_artifact(art))
     details = {k: v for k, v in (e.get("details") or {}).items() if k != "derivation"}
     if details:
         text = json.dumps(details, indent=1, default=str)
-        if len(text) > 200_000:
-            text = text[:200_000] + "\n... (truncated; the full record is in report.json)"
-        out.append(f"<details><summary>details</summary><pre>{_e(text)}</pre></details>")
+        if len(text) > 100_000:
+            text = text[:100_000] + "\n... (truncated; the full record is in report.json)"
+        out.append(f"<details><summary>full record</summary><pre>{_e(text)}</pre></details>")
+    out.append("</details>")
     return "".join(out)
+
+
+def _anchor(claim: dict) -> str:
+    return _e("claim-" + claim["id"] + (f"--{claim['mutant']}" if claim.get("mutant") else ""))
+
+
+def _claim(c: dict, report: dict) -> str:
+    line = explain(c, report)
+    part = [f'<section class="claim" id="{_anchor(c)}"><h2>{_e(line.name)}: {_t(c.get("title"))}</h2>',
+            f'<p class="verdict-line {_e(line.verdict)}">{_verdict(line.verdict)} {_e(line.budget)}: '
+            f"{_e(line.sentence)}</p>"]
+    if line.reproducer:
+        part.append(f"<p>reproduce: <code>{_e(line.reproducer)}</code></p>")
+    part.append(f'<div class="statement">{math(c.get("statement"))}</div>')
+    part.append(f"<p>Source: {_t(c.get('source'))}; provenance: {_t(c.get('provenance'))}.</p>")
+    if c.get("hypotheses"):
+        part.append("<p>Hypotheses:</p><ul>" + "".join(f"<li>{_t(h)}</li>" for h in c["hypotheses"]) + "</ul>")
+    if c.get("notes"):
+        part.append(f"<p>Notes: {_t(c['notes'])}</p>")
+    evidence = c.get("evidence") or []
+    part.append("<table><tr><th>check</th><th>kind</th><th>basis</th><th>verdict</th><th>instances</th>"
+                "<th>worst margin</th><th>digits</th><th>backend</th><th>seconds</th></tr>" + "".join(
+                    f"<tr><td>{_e(e['check'])}</td><td>{_e(e['kind'])}</td><td>{_e(e['basis'])}</td>"
+                    f"<td>{_verdict(e['verdict'])}</td><td>{_e(e.get('instances'))}</td>"
+                    f"<td>{_e(format_value(e.get('worst_margin')))}</td><td>{_e(format_value(e.get('dps')))}</td>"
+                    f"<td>{_e(e.get('backend'))}</td><td>{_e(format_value(e.get('seconds')))}"
+                    f"{' (' + _e(cached_phrase(e)) + ')' if e.get('cached') else ''}</td></tr>"
+                    for e in evidence) + "</table>")
+    deciding = [e for e in evidence if e.get("verdict") != "PASS"]
+    passing = [e for e in evidence if e.get("verdict") == "PASS"]
+    part += [_evidence(e, open_=True) for e in deciding]
+    if passing:
+        part.append(f"<details><summary>{len(passing)} passing check{'s' if len(passing) != 1 else ''}</summary>"
+                    + "".join(_evidence(e, open_=False) for e in passing) + "</details>")
+    part.append("</section>")
+    return "".join(part)
+
+
+ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
 
 
 def render(report: dict) -> str:
     """The report as one self-contained HTML page."""
     claims = report.get("claims", [])
-    head = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>proofcheck report</title>"
-            f"<style>{STYLE}</style></head><body><h1>proofcheck report</h1>")
-    meta = (f"<p>seed <code>{_e(report.get('seed'))}</code>, budget <code>{_e(report.get('budget'))}</code>, "
-            f"complete <code>{_e(report.get('complete'))}</code>, git <code>{_e(report.get('git_revision'))}</code> "
-            f"(dirty: {_e(report.get('git_dirty'))}), {_e(report.get('seconds'))} s</p>"
-            f"<p>command: <code>{_e(' '.join(map(str, report.get('command', []))))}</code></p>"
-            f"<p>versions: {_e(', '.join(f'{k} {v}' for k, v in (report.get('versions') or {}).items() if v))}</p>")
+    head = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>proofcheck report</title><style>{STYLE}</style></head><body><h1>proofcheck report</h1>")
+    counts = {v: sum(c.get("verdict") == v for c in claims) for v in ORDER}
+    summary = (f'<p class="counts"><b>{len(claims)} claim{"s" if len(claims) != 1 else ""}</b> at the '
+               f"{_e(report.get('budget'))} budget, seed {_e(report.get('seed'))}"
+               + ("" if report.get("complete", True) else " (<b>incomplete</b>: the run was interrupted)") + ": "
+               + "".join(f'<span class="{v}">{n} {v}</span>' for v, n in counts.items()) + "</p>")
+    attention = [c for v in ORDER[:3] for c in claims if c.get("verdict") == v]
+    needs = ""
+    if attention:
+        items = []
+        for c in attention:
+            line = explain(c, report)
+            items.append(f'<li>{_verdict(line.verdict)} <a href="#{_anchor(c)}">{_e(line.name)}</a>: {_e(line.sentence)}'
+                         + (f"<br>reproduce: <code>{_e(line.reproducer)}</code>" if line.reproducer else "") + "</li>")
+        needs = "<h2>Needs attention</h2><ul>" + "".join(items) + "</ul>"
     rows = []
     for c in claims:
-        name = c["id"] + (f" (mutant {c['mutant']})" if c.get("mutant") else "")
-        anchor = _e("claim-" + name)
-        rows.append(f"<tr><td><a href=\"#{anchor}\">{_e(name)}</a></td><td>{_e(c.get('source'))}</td>"
-                    f"<td>{_e(c.get('provenance'))}</td><td>{_verdict(c['verdict'])}</td><td>{_e(c.get('reason'))}</td></tr>")
-    table = ("<table><tr><th>claim</th><th>source</th><th>provenance</th><th>verdict</th><th>reason</th></tr>"
+        line = explain(c, report)
+        rows.append(f'<tr><td><a href="#{_anchor(c)}">{_e(line.name)}</a></td><td>{_verdict(c["verdict"])}</td>'
+                    f"<td>{_e(line.sentence)}</td><td>{_t(c.get('source'))}</td><td>{_t(c.get('provenance'))}</td></tr>")
+    table = ("<h2>Claims</h2><table><tr><th>claim</th><th>verdict</th><th>why</th><th>source</th><th>provenance</th></tr>"
              + "".join(rows) + "</table>")
-    sections = []
-    for c in claims:
-        name = c["id"] + (f" (mutant {c['mutant']})" if c.get("mutant") else "")
-        part = [f"<section id=\"{_e('claim-' + name)}\"><h2>{_e(name)}: {_e(c.get('title'))}</h2>",
-                f"<p><b>Verdict: {_verdict(c['verdict'])}</b> ({_e(c.get('reason'))})</p>",
-                f"<p>Source: {_e(c.get('source'))}; provenance: {_e(c.get('provenance'))}.</p>",
-                f"<p>Statement: <code>{_e(c.get('statement'))}</code></p>"]
-        if c.get("hypotheses"):
-            part.append("<p>Hypotheses:</p><ul>" + "".join(f"<li>{_e(h)}</li>" for h in c["hypotheses"]) + "</ul>")
-        if c.get("notes"):
-            part.append(f"<p>Notes: {_e(c['notes'])}</p>")
-        part.append("<table><tr><th>check</th><th>kind</th><th>basis</th><th>verdict</th><th>instances</th>"
-                    "<th>worst margin</th><th>dps</th><th>backend</th><th>seconds</th></tr>" + "".join(
-                        f"<tr><td>{_e(e['check'])}</td><td>{_e(e['kind'])}</td><td>{_e(e['basis'])}</td>"
-                        f"<td>{_verdict(e['verdict'])}</td><td>{_e(e.get('instances'))}</td>"
-                        f"<td>{_e(_fmt(e.get('worst_margin')))}</td><td>{_e(_fmt(e.get('dps')))}</td>"
-                        f"<td>{_e(e.get('backend'))}</td><td>{_e(_fmt(e.get('seconds')))}</td></tr>"
-                        for e in c.get("evidence", [])) + "</table>")
-        part += [_evidence(e) for e in c.get("evidence", [])]
-        part.append("</section>")
-        sections.append("".join(part))
-    return head + meta + table + "".join(sections) + "</body></html>\n"
+    meta = ("<details><summary>Run</summary>"
+            f"<p>command: <code>{_e(' '.join(map(str, report.get('command', []))))}</code></p>"
+            f"<p>git <code>{_e(report.get('git_revision'))}</code> (uncommitted changes: {_e(report.get('git_dirty'))}), "
+            f"{_e(report.get('seconds'))} s, complete: {_e(report.get('complete'))}</p>"
+            f"<p>versions: {_e(', '.join(f'{k} {v}' for k, v in (report.get('versions') or {}).items() if v))}</p>"
+            "</details>")
+    sections = "".join(_claim(c, report) for c in claims)
+    return head + summary + needs + table + meta + sections + "</body></html>\n"
 
 
 reporting.register_writer("html", "report.html", render)

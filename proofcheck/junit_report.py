@@ -3,9 +3,10 @@
 One ``<testcase>`` per claim (``classname="proofcheck"``, ``name`` = the claim id, plus the mutant
 when one ran). The claim's verdict maps to:
 
-- FAIL -> ``<failure>``: message = the reason and the one-line reproducer; text = every failing check;
-- ERROR -> ``<error>``: message = the reason; text = the tracebacks;
-- INCONCLUSIVE -> ``<skipped>`` with the reason;
+- FAIL -> ``<failure>``: message = the verdict line (the deciding check's sentence with its numbers, the
+  budget; :func:`proofcheck.explain.explain`) and the reproducer; text = every failing check and witness;
+- ERROR -> ``<error>``: message = the verdict line; text = the tracebacks;
+- INCONCLUSIVE -> ``<skipped>`` with the verdict line and the command that replays it;
 - PASS -> an empty testcase.
 
 Each testcase's ``<system-out>`` lists every check's evidence line (kind, basis, verdict,
@@ -22,6 +23,7 @@ import os
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
+from .explain import cached_phrase, clean_text, explain, format_value, witness_text
 
 FILENAME = "report.junit.xml"
 
@@ -30,20 +32,17 @@ def _name(claim: dict) -> str:
     return claim["id"] + (f" (mutant {claim['mutant']})" if claim.get("mutant") else "")
 
 
-def _reproducers(claim: dict) -> list[str]:
-    return [e["reproducer"] for e in claim["evidence"] if e["verdict"] == "FAIL" and e.get("reproducer")]
-
-
 def _evidence_line(e: dict) -> str:
+    cached = cached_phrase(e)
     return (f"{e['check']} [{e['kind']}, {e['basis']}]: {e['verdict']}; instances={e['instances']} "
-            f"worst_margin={e['worst_margin']} dps={e['dps']} backend={e['backend'] or '-'}"
-            f"{' certified' if e.get('certified') else ''}; {e['reason']}")
+            f"worst_margin={format_value(e['worst_margin'])} dps={format_value(e['dps'])} backend={e['backend'] or '-'}"
+            f"{' certified' if e.get('certified') else ''}{'; ' + cached if cached else ''}; {clean_text(e['reason'])}")
 
 
-def failure_message(claim: dict) -> str:
-    """One line: the claim's reason and (for FAIL) its first reproducer."""
-    repro = _reproducers(claim)
-    return claim["reason"] + (f"; reproduce: {repro[0]}" if repro else "")
+def failure_message(claim: dict, report: dict | None = None) -> str:
+    """One line: the verdict line (:func:`proofcheck.explain.explain`) and, for a non-PASS, its reproducer."""
+    line = explain(claim, report)
+    return line.text + (f"; reproduce: {line.reproducer}" if line.reproducer else "")
 
 
 def render(report: dict) -> str:
@@ -66,18 +65,17 @@ def render(report: dict) -> str:
         verdict = claim["verdict"]
         if verdict == "FAIL":
             failing = [e for e in claim["evidence"] if e["verdict"] == "FAIL"]
-            node = ET.SubElement(case, "failure", message=failure_message(claim), type="FAIL")
-            node.text = "\n".join(_evidence_line(e) + (f"\nwitness: {e['witness']}" if e["witness"] is not None else "")
+            node = ET.SubElement(case, "failure", message=failure_message(claim, report), type="FAIL")
+            node.text = "\n".join(_evidence_line(e) + (f"\nwitness: {witness_text(e['witness'], 4000)}"
+                                                      if e["witness"] is not None else "")
                                   + (f"\nreproduce: {e['reproducer']}" if e.get("reproducer") else "")
                                   for e in failing)
         elif verdict == "ERROR":
-            first = next((e for e in claim["evidence"] if e["verdict"] == "ERROR"), None)
-            node = ET.SubElement(case, "error", message=claim["reason"] + (f" ({first['reason']})" if first else ""),
-                                 type="ERROR")
+            node = ET.SubElement(case, "error", message=failure_message(claim, report), type="ERROR")
             node.text = "\n".join(f"{e['check']}: {e['reason']}\n{e['details'].get('traceback', '')}"
                                   for e in claim["evidence"] if e["verdict"] == "ERROR")
         elif verdict == "INCONCLUSIVE":
-            ET.SubElement(case, "skipped", message=claim["reason"])
+            ET.SubElement(case, "skipped", message=failure_message(claim, report))
         out = ET.SubElement(case, "system-out")
         out.text = f"{claim['title']}\nprovenance: {claim['provenance']}; source: {claim['source']}\n" + \
             "\n".join(_evidence_line(e) for e in claim["evidence"])
@@ -99,7 +97,7 @@ def annotations(report: dict) -> list[str]:
     for claim in report["claims"]:
         if claim["verdict"] == "FAIL":
             title = _escape_property(f"proofcheck {_name(claim)}")
-            lines.append(f"::error title={title}::{_escape_data(failure_message(claim))}")
+            lines.append(f"::error title={title}::{_escape_data(failure_message(claim, report))}")
     return lines
 
 

@@ -10,7 +10,8 @@ so that any executor can drive them:
 - ``progress_for(task)`` -> a ``(fraction, message)`` callable for ``run_check(progress=...)``,
   usable when the check runs in this process.
 
-``summary`` renders the end-of-run table: a rich table on a terminal, aligned plain text otherwise.
+``summary`` renders the end-of-run table (a rich table on a terminal, aligned plain text otherwise): one
+verdict line per claim (:func:`proofcheck.explain.explain`), with the reproducer under each non-PASS.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import sys
 import threading
 from typing import Callable, Iterable
 
-from .model import Evidence, Verdict, combine
+from .explain import explain
+from .model import Evidence, combine
 
 ORDER = ("PASS", "FAIL", "ERROR", "INCONCLUSIVE")
 _STYLE = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold magenta", "INCONCLUSIVE": "yellow"}
@@ -141,46 +143,81 @@ def _styled(verdict: str) -> str:
     return f"[{_STYLE.get(verdict, 'white')}]{verdict}[/]"
 
 
-def summary_rows(claim_results) -> list[tuple[str, str, str, str]]:
-    """(verdict, claim, seconds, reason) per claim result."""
+def _claim_json(r) -> dict:
+    return r if isinstance(r, dict) else r.to_json()
+
+
+def seconds_text(claim: dict) -> str:
+    """A claim's time; checks served from the cache are counted apart, with their original time."""
+    evidence = claim.get("evidence") or []
+    cached = [e for e in evidence if e.get("cached")]
+    text = f"{float(claim.get('seconds') or 0):.2f}"
+    if cached:
+        original = sum(float(e.get("original_seconds") or 0) for e in cached)
+        text += f" ({len(cached)} cached, originally {original:.2f})"
+    return text
+
+
+def summary_rows(claim_results, report: dict | None = None) -> list[tuple[str, str, str, str]]:
+    """(verdict, claim, seconds, why) per claim result; ``why`` is the verdict line's sentence."""
     rows = []
     for r in claim_results:
-        name = r.claim.id + (f" (mutant {r.mutant})" if r.mutant else "")
-        rows.append((r.verdict.value, name, f"{r.seconds:.2f}", r.reason))
+        claim = _claim_json(r)
+        line = explain(claim, report)
+        rows.append((line.verdict, line.name, seconds_text(claim), line.sentence))
     return rows
 
 
-def tally_line(claim_results) -> str:
+def tally_line(claim_results, report: dict | None = None) -> str:
     counts = {v: 0 for v in ORDER}
     for r in claim_results:
-        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
-    return f"summary: {len(claim_results)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items())
+        verdict = _claim_json(r)["verdict"]
+        counts[verdict] = counts.get(verdict, 0) + 1
+    n = len(claim_results)
+    report = report or {}
+    where = f" ({report['budget']} budget, seed {report.get('seed')})" if report.get("budget") else ""
+    return f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items()) + where
 
 
-def summary(claim_results, out, rich: bool | None = None) -> None:
-    """The end-of-run table, with each FAIL's reproducer under it and the tally as the last line."""
+def summary(claim_results, out, rich: bool | None = None, report: dict | None = None,
+            only: tuple[str, ...] | None = None) -> None:
+    """The end-of-run table: per claim its verdict line, each non-PASS's reproducer under it, the tally last.
+
+    ``report`` (the report dict) names the budget and seed; ``only`` (e.g. ``("FAIL", "ERROR")`` for
+    ``--quiet``) keeps just those verdicts and drops the table decorations.
+    """
+    claims = [_claim_json(r) for r in claim_results]
+    shown = [c for c in claims if only is None or c["verdict"] in only]
+    if only is not None:
+        for claim in shown:
+            line = explain(claim, report)
+            print(line.text, file=out)
+            if line.reproducer:
+                print(f"  reproduce: {line.reproducer}", file=out)
+        return
     use_rich = (is_terminal(out) if rich is None else rich) and _have_rich()
+    rows = summary_rows(shown, report)
     if use_rich:
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title="proofcheck summary", show_lines=False)
-        for col in ("verdict", "claim", "seconds", "reason"):
+        for col in ("verdict", "claim", "seconds", "why"):
             table.add_column(col, justify="right" if col == "seconds" else "left", overflow="fold")
-        for verdict, name, seconds, reason in summary_rows(claim_results):
-            table.add_row(_styled(verdict), name, seconds, reason)
+        for verdict, name, seconds, why in rows:
+            table.add_row(_styled(verdict), name, seconds, why)
         console = Console(file=out, force_terminal=True)
         console.print(table)
-        for r in claim_results:
-            for e in r.evidence:
-                if e.reproducer and e.verdict is Verdict.FAIL:
-                    console.print(f"reproduce {r.claim.id}: {e.reproducer}", markup=False, highlight=False,
-                                  soft_wrap=True)
-        console.print(tally_line(claim_results), markup=False, highlight=False)
+        for claim in shown:
+            line = explain(claim, report)
+            if line.reproducer:
+                console.print(f"reproduce {claim['id']}: {line.reproducer}", markup=False, highlight=False,
+                              soft_wrap=True)
+        console.print(tally_line(shown, report), markup=False, highlight=False)
         return
-    for r, (verdict, name, _, reason) in zip(claim_results, summary_rows(claim_results)):
-        print(f"{verdict:12s} {name:36s} {reason}", file=out)
-        for e in r.evidence:
-            if e.reproducer and e.verdict is Verdict.FAIL:
-                print(f"{'':12s}   reproduce: {e.reproducer}", file=out)
-    print(tally_line(claim_results), file=out)
+    for claim, (verdict, name, _, why) in zip(shown, rows):
+        print(f"{verdict:12s} {name:36s} {why}", file=out)
+        repro = explain(claim, report).reproducer
+        if repro:
+            print(f"{'':12s}   reproduce: {repro}", file=out)
+    print(tally_line(shown, report), file=out)

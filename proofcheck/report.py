@@ -17,7 +17,7 @@ from typing import Callable
 
 from .errors import UsageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: per-cell data in report.cells.json; see report.schema.json
 CORE = ("sympy", "mpmath", "numpy", "scipy", "hypothesis", "pytest")
 OPTIONAL = ("numba", "gmpy2", "python-flint", "matplotlib", "rich", "dask", "distributed")
 # Excluded when comparing runs for reproducibility: timings, and how this run was executed
@@ -142,51 +142,10 @@ def format_number(x) -> str:
 
 
 def to_markdown(report: dict) -> str:
-    lines = ["# proofcheck report", ""]
-    lines.append(f"- seed: `{report['seed']}`, budget: `{report['budget']}`, complete: `{report['complete']}`")
-    lines.append(f"- git revision: `{report['git_revision']}` (dirty: {report['git_dirty']})")
-    lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items() if v))
-    lines.append(f"- command: `{' '.join(report['command'])}`")
-    run = report.get("run") or {}
-    if run:
-        cache = run.get("cache")
-        hits = f"{cache['hits']} check(s) from the result cache `{cache['dir']}` (only PASS is ever cached)" if cache \
-            else "result cache not used"
-        lines.append(f"- executed with {run.get('jobs')} job(s)"
-                     + (f" on Dask scheduler `{run['scheduler']}`" if run.get("scheduler") else "") + f"; {hits}")
-    lines += ["", "| claim | source | provenance | verdict | reason |", "|---|---|---|---|---|"]
-    for c in report["claims"]:
-        name = c["id"] + (f" (mutant {c['mutant']})" if c.get("mutant") else "")
-        lines.append(f"| {name} | {_cell(c['source'])} | {c['provenance']} | **{c['verdict']}** | {_cell(c['reason'])} |")
-    for c in report["claims"]:
-        lines += ["", f"## {c['id']}: {c['title']}", "", f"**Verdict: {c['verdict']}** ({c['reason']})", "",
-                  f"Source: {c['source']}; provenance: {c['provenance']}.", "", f"Statement: {c['statement']}", ""]
-        if c["hypotheses"]:
-            lines.append("Hypotheses:")
-            lines += [f"- {h}" for h in c["hypotheses"]]
-            lines.append("")
-        lines += ["| check | kind | basis | verdict | instances | worst margin | dps | backend | certified | seconds |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
-        for e in c["evidence"]:
-            lines.append(f"| {e['check']} | {e['kind']} | {e['basis']} | {e['verdict']} | {e['instances']} | "
-                         f"{format_number(e['worst_margin'])} | {format_number(e['dps'])} | {_cell(e['backend'])} | {e['certified']} | "
-                         f"{format_number(e['seconds'])} |")
-        for e in c["evidence"]:
-            lines += ["", f"### {e['check']} ({e['kind']}): {e['verdict']}", "", f"- reason: {e['reason']}"]
-            if e["margin_meaning"]:
-                lines.append(f"- margin: {e['margin_meaning']}")
-            if e["witness"] is not None:
-                lines.append(f"- witness: `{json.dumps(e['witness'], default=str)[:2000]}`")
-            if e["reproducer"]:
-                lines.append(f"- reproducer: `{e['reproducer']}`")
-            derivation = e["details"].get("derivation")
-            if derivation:
-                lines.append("- derivation:")
-                lines += [f"  {i + 1}. {s['step']}: `{s['expression']}` ({s['result']})" for i, s in enumerate(derivation)]
-            for art in e.get("artifacts") or []:
-                if art.get("path"):
-                    lines.append(f"- plot: ![{art.get('name', '')}]({art['path']})")
-    return "\n".join(lines) + "\n"
+    """report.md (see :mod:`proofcheck.markdown_report`)."""
+    from .markdown_report import render
+
+    return render(report)
 
 
 WRITERS: dict[str, tuple[str, Callable[[dict], str]]] = {
@@ -236,8 +195,12 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
     Writers named in ``EMBEDDING`` (html) receive artifacts with their data; the others a copy
     without it (JSON and Markdown point at the SVG files under plots/).
     """
+    from .sidecar import SIDECAR, detach
+
     files = place_artifacts(report)
-    light = without_data(report)
+    light, side = detach(without_data(report))  # per-cell measurements go to report.cells.json
+    if side is not None and "json" in formats:
+        files.append((SIDECAR, side))
     rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report if f in EMBEDDING else light)) for f in formats]
     for rel, data in files:
         (Path(out_dir) / rel).parent.mkdir(parents=True, exist_ok=True)

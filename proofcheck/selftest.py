@@ -15,6 +15,7 @@ from typing import Callable
 
 from .context import Budget
 from .errors import UsageError
+from .explain import clean_text
 from .model import Verdict
 from .registry import NOT_PASS, ClaimRef, Registry, mutant_expectation
 from .runner import ClaimResult, merge, run_sequential, tasks_for
@@ -103,7 +104,7 @@ def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
             broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or "no check"
             print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} broke: {broke}{need}", file=out)
             if not o.detected:
-                print(f"{'':9s} reason: {o.reason}", file=out)
+                print(f"{'':9s} reason: {clean_text(o.reason)}", file=out)
     n = sum(o.detected for o in outcomes)
     sym = sum(o.breaks_symbolic for o in outcomes)
     both = sum(o.breaks_symbolic and o.breaks_numeric for o in outcomes)

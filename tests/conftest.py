@@ -15,3 +15,29 @@ if "PROOFCHECK_CACHE_DIR" not in os.environ:
     import tempfile
 
     os.environ["PROOFCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="proofcheck-test-cache-")
+
+
+# Every report.json the test suite writes (through proofcheck.report.write_reports, in this process) is
+# validated against the published schema, proofcheck/report.schema.json: a writer that drifts from it fails.
+def _validate_written_reports():
+    from pathlib import Path
+
+    import proofcheck.report as reporting
+    from proofcheck.report_schema import validate_file
+
+    write = reporting.write_reports
+    if getattr(write, "validates_schema", False):
+        return
+
+    def write_and_validate(*args, **kwargs):
+        paths = write(*args, **kwargs)
+        for path in paths or []:
+            if Path(path).name == "report.json":
+                validate_file(path)
+        return paths
+
+    write_and_validate.validates_schema = True
+    reporting.write_reports = write_and_validate
+
+
+_validate_written_reports()

@@ -249,7 +249,7 @@ def test_ctrl_c_in_the_middle_of_a_write_leaves_the_old_file(out_dir, monkeypatc
 def test_output_is_quiet_when_piped_and_verbose_on_request(tmp_path):
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path])
     assert code == 0 and err == ""  # not a terminal: no live display
-    assert out.splitlines()[0].startswith("PASS") and "summary: 1 claims: 1 PASS, 0 FAIL" in out
+    assert out.splitlines()[0].startswith("PASS") and "summary: 1 claim: 1 PASS, 0 FAIL" in out
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--quiet"])
     assert code == 0 and out == "" and err == ""
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose"])
@@ -290,7 +290,7 @@ def test_summary_table_on_a_terminal(tmp_path):
     summary([result], screen, rich=True)
     text = screen.getvalue()
     assert "proofcheck summary" in text and "FAIL" in text and "reproduce gd-rate: python -m proofcheck run" in text
-    assert text.rstrip().endswith("summary: 1 claims: 0 PASS, 1 FAIL, 0 ERROR, 0 INCONCLUSIVE")
+    assert text.rstrip().endswith("summary: 1 claim: 0 PASS, 1 FAIL, 0 ERROR, 0 INCONCLUSIVE")
 
 
 INTERRUPTED = '''

@@ -106,8 +106,33 @@ def test_claims_become_test_items(scratch):
     outcome, message = outcomes["tiny-false"]
     assert outcome == "failure"
     expected = "python -m proofcheck run --claims tiny_claims.py tiny-false --check square-below --instance '{\"t\":1.0}'"
-    assert message == expected  # the failure message is the one-line reproducer
-    assert expected in proc.stdout
+    line = "FAIL tiny-false at the quick budget (seed 0): square-below: "
+    assert message.startswith(line) and message.endswith(f"reproduce: {expected}")  # the verdict line, then how to replay
+    assert line in proc.stdout and expected in proc.stdout
+    assert "tiny_claims.py::tiny-false" in proc.stdout  # located at the claim's module, not at the plugin
+    assert "INCONCLUSIVE tiny-open at the quick budget" in outcomes["tiny-open"][1]
+
+
+def test_claims_are_collected_the_normal_way(scratch):
+    proc, _ = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py", "--co", "tiny_claims.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [x for x in proc.stdout.splitlines() if "::" in x] == [
+        "tiny_claims.py::tiny-true", "tiny_claims.py::tiny-false", "tiny_claims.py::tiny-open"]
+    proc, outcomes = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py", "-k", "false or open",
+                                "-x", "-rs", "tiny_claims.py")
+    assert "1 failed, 1 deselected" in proc.stdout and list(outcomes) == ["tiny-false"]  # -x stopped before tiny-open
+    proc, _ = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py", "-rs", "tiny_claims.py")
+    assert "SKIPPED [1] tiny_claims.py:" in proc.stdout and "pytest_plugin.py" not in proc.stdout
+    proc, outcomes = pytest_run(scratch, "--proofcheck", "--proofcheck-claims", "tiny_claims.py",
+                                "tiny_claims.py::tiny-open", "test_plain.py::test_plain")  # node ids select
+    assert sorted(outcomes) == ["test_plain", "tiny-open"], proc.stdout
+    xml = scratch / "lf.xml"
+    for _ in range(2):  # the second run, with --lf, reruns only the failure
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "proofcheck.pytest_plugin", "-q", "--lf",
+                               f"--junitxml={xml}", "--proofcheck", "--proofcheck-claims", "tiny_claims.py",
+                               "tiny_claims.py"], cwd=scratch, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert [c.get("name") for c in ET.parse(xml).getroot().iter("testcase")] == ["tiny-false"], proc.stdout
 
 
 def test_the_hypothesis_profile_follows_the_budget(scratch):

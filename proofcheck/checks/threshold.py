@@ -198,7 +198,7 @@ def boundary_plot(records: list[dict], ylabel: str = "case", parameter: str = "t
     Returns (fig, ax) from :func:`proofcheck.plots.figure`, for the caller to annotate and turn into
     an artifact with :func:`proofcheck.plots.svg_artifact`.
     """
-    from ..plots import figure
+    from ..plots import figure, legend, log_axis
 
     fig, ax = figure()
     markers = {}
@@ -211,11 +211,12 @@ def boundary_plot(records: list[dict], ylabel: str = "case", parameter: str = "t
                 markers[label] = styles[len(markers) % len(styles)]
             ax.scatter([e["theta"] / r["formula"]], [y], marker=markers[label], s=18,
                        color=f"C{list(markers).index(label)}", label=label)
-    ax.axvline(1.0, color="k", lw=1, ls="--", label="formula")
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), fontsize=8)
-    ax.set_xscale("log")
+        if r.get("lo") is not None and r.get("hi") is not None:  # the bracket found, beside the formula
+            ax.plot([r["lo"] / r["formula"], r["hi"] / r["formula"]], [y, y], color="red", lw=3, alpha=0.6,
+                    label="bracket found", zorder=4)
+    ax.axvline(1.0, color="k", lw=1.2, ls="--", label="claimed threshold (formula)")
+    legend(ax)
+    log_axis(ax, "x")
     ax.set_xlabel(f"{parameter} / formula")
     ax.set_ylabel(ylabel)
     if title:

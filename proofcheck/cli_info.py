@@ -1,0 +1,192 @@
+"""The command line's read-only commands: ``list``, ``show`` / ``explain``, and ``report`` (re-render).
+
+None of them runs a numeric check. ``show --derivation`` (``explain``) runs only the claim's symbolic
+derivations, to print every step as written; with a saved report it also prints the last verdict line
+(:func:`proofcheck.explain.explain`) and the deciding check's witness.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import naming
+from . import report as reporting
+from .errors import UsageError
+from .explain import explain, witness_text
+
+EXIT_OK = 0
+LIST_COLUMNS = ("label", "id", "provenance", "checks", "source", "title")
+
+
+def list_rows(reg, ids) -> list[dict]:
+    """One dict per claim, the columns of ``list`` (and the records of ``list --json``)."""
+    tags = {cid: label for label, cid in naming.labels(reg).items()}
+    rows = []
+    for cid in ids:
+        c = reg.claims[cid]
+        rows.append({"label": tags.get(cid, ""), "id": cid, "provenance": c.provenance,
+                     "checks": len(c.checks), "source": c.source, "title": c.title,
+                     "origin": reg.origins.get(cid), "mutants": sorted(reg.mutants.get(cid, {}))})
+    return rows
+
+
+def _clip(text: str, width: int) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_list(reg, args, out) -> int:
+    ids = naming.select_ids(reg, getattr(args, "names", None), getattr(args, "keyword", None))
+    rows = list_rows(reg, ids)
+    if getattr(args, "json", False):
+        print(json.dumps({"claims": rows}, indent=1), file=out)
+        return EXIT_OK
+    # Fixed widths, long cells clipped: the columns stay aligned whatever a claim's source says.
+    widths = {"label": 5, "id": max([len(r["id"]) for r in rows] + [2]), "provenance": 14, "checks": 6,
+              "source": 32}
+    print(" ".join(f"{col:{widths[col]}s}" if col in widths else col for col in LIST_COLUMNS), file=out)
+    for r in rows:
+        print(" ".join(f"{_clip(r[col], widths[col]):{widths[col]}s}" if col in widths else str(r[col])
+                       for col in LIST_COLUMNS), file=out)
+    print(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}", file=out)
+    return EXIT_OK
+
+
+def derivations(claim) -> list[tuple[str, str, list[dict]]]:
+    """(check, kind, steps) for every symbolic check of ``claim``: its derivation, steps as written.
+
+    The symbolic checks run (they are sympy work, seconds at most); numeric checks never do.
+    """
+    from .context import Budget
+    from .runner import run_check
+
+    found = []
+    for check in claim.checks:
+        if getattr(check, "basis", "") != "symbolic":
+            continue
+        evidence = run_check(claim, check, 0, Budget("quick"))
+        details = evidence.details or {}
+        steps = details.get("derivation")
+        if steps is None and "lhs" in details:  # an identity: one step, lhs = rhs
+            steps = [{"step": check.description or "identity", "expression": f"{details['lhs']} == {details['rhs']}",
+                      "result": f"residual {details.get('simplified_residual')}"}]
+        found.append((check.name, evidence.kind, steps or []))
+    return found
+
+
+def last_verdict(path: str | None, claim_id: str) -> tuple[dict, dict] | None:
+    """(report, claim record) of ``claim_id`` in the saved report at ``path`` (default reports/report.json)."""
+    file = Path(path or "reports/report.json")
+    if not file.is_file():
+        return None
+    try:
+        report = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for claim in report.get("claims") or []:
+        if claim.get("id") == claim_id and not claim.get("mutant"):
+            return report, claim
+    return None
+
+
+def cmd_show(reg, args, out) -> int:
+    """``show CLAIM [--derivation] [--report FILE]``; ``explain CLAIM`` is ``show --derivation``."""
+    from .registry import NOT_PASS, mutant_expectation
+
+    cid = naming.resolve(reg, args.claim)
+    c = reg.claims[cid]
+    label = naming.label_of(reg, cid)
+    print(f"{cid}{f' ({label})' if label else ''}: {c.title}", file=out)
+    print(f"source: {c.source}    provenance: {c.provenance}", file=out)
+    print(f"statement: {c.statement}", file=out)
+    if c.sympy_statement:
+        print(f"sympy: {c.sympy_statement}", file=out)
+    print("hypotheses:", file=out)
+    for h in c.hypotheses:
+        print(f"  - {h}", file=out)
+    print("checks:", file=out)
+    for check in c.checks:
+        print(f"  - {check.describe()}", file=out)
+    if c.parameters:
+        print(f"parameters (narrow with '{c.id}[key=value,...]'):", file=out)
+        for key, values in c.parameters.items():
+            print(f"  - {key}: {', '.join(map(str, values)) if values else 'any finite number'}", file=out)
+    if reg.mutants.get(c.id):
+        names = [name + (" (existence: must not PASS)" if mutant_expectation(f) == NOT_PASS else "")
+                 for name, f in reg.mutants[c.id].items()]
+        print("mutants (false variants that must FAIL): " + ", ".join(names), file=out)
+    if c.notes:
+        print(f"notes: {c.notes}", file=out)
+    if getattr(args, "derivation", False):
+        for check, kind, steps in derivations(c):
+            print(f"derivation {check} ({kind}), as written:", file=out)
+            for i, step in enumerate(steps, 1):
+                print(f"  {i}. {step.get('step')}", file=out)
+                print(f"       {step.get('expression')}", file=out)
+                print(f"       -> {step.get('result')}", file=out)
+        saved = last_verdict(getattr(args, "report", None), cid)
+        if saved is None:
+            print(f"last verdict: no saved report ({getattr(args, 'report', None) or 'reports/report.json'}); "
+                  f"run 'proofcheck run {cid}'", file=out)
+        else:
+            report, claim = saved
+            line = explain(claim, report)
+            print(f"last verdict ({report.get('git_revision') or 'unknown revision'}): {line.text}", file=out)
+            if line.reproducer:
+                print(f"  reproduce: {line.reproducer}", file=out)
+            for e in claim.get("evidence") or []:
+                if e.get("verdict") != "PASS" and e.get("witness") is not None:
+                    print(f"  witness of {e['check']}: {witness_text(e['witness'])}", file=out)
+    return EXIT_OK
+
+
+def _load_artifacts(report: dict, base: Path) -> None:
+    """Give every artifact with a ``path`` its file's text as ``data`` (the HTML writer embeds it)."""
+    for claim in report.get("claims") or []:
+        for e in claim.get("evidence") or []:
+            for art in e.get("artifacts") or []:
+                if art.get("path") and "data" not in art:
+                    file = base / art["path"]
+                    if file.is_file():
+                        art["data"] = file.read_text(encoding="utf-8")
+
+
+def cmd_report(args, out) -> int:
+    """``report FILE --format ... [--out DIR]``: re-render a saved report.json, running nothing."""
+    from .cli import available_formats
+    from .sidecar import SIDECAR, attach, detach
+
+    source = Path(args.file)
+    try:
+        report = json.loads(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read report {args.file!r}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"{args.file!r} is not a JSON report: {exc}") from None
+    if not isinstance(report, dict) or not isinstance(report.get("claims"), list):
+        raise UsageError(f"{args.file!r} is not a proofcheck report (no 'claims' list)")
+    attach(report, source.parent)
+    out_dir = reporting.check_writable(args.out or str(source.parent))
+    writers = available_formats()
+    formats = args.format or ["md", "html"]
+    _load_artifacts(report, source.parent)
+    light, side = detach(reporting.without_data(report))  # JSON keeps its per-cell data in the side file
+    rendered = []
+    for fmt in formats:
+        filename, render = writers[fmt]
+        rendered.append((out_dir / filename, render(report if fmt in reporting.EMBEDDING else light)))
+    if "json" in formats and side is not None:
+        rendered.append((out_dir / SIDECAR, side))
+    if out_dir.resolve() != source.parent.resolve():  # plots beside the new reports, so that links resolve
+        for claim in report["claims"]:
+            for e in claim.get("evidence") or []:
+                for art in e.get("artifacts") or []:
+                    if art.get("path") and art.get("data") is not None:
+                        (out_dir / art["path"]).parent.mkdir(parents=True, exist_ok=True)
+                        reporting.atomic_write(out_dir / art["path"], art["data"])
+    for path, text in rendered:
+        if path.resolve() == source.resolve():
+            continue  # never overwrite the report being read
+        reporting.atomic_write(path, text)
+    print("reports: " + ", ".join(str(p) for p, _ in rendered), file=out)
+    return EXIT_OK

@@ -1,0 +1,184 @@
+"""Naming claims on the command line: ids, catalogue labels, globs and ``-k`` expressions.
+
+- an id: ``adam-general``;
+- a catalogue label: ``T5`` (case-insensitive), read from the ``LABELS`` dict (label -> id) of a claim
+  package (the built-in catalogue defines one; a user package may too);
+- a glob: ``'adam-*'`` (``*``, ``?``; matched against ids and labels);
+- a ``-k`` expression, as in pytest: words joined by ``and``, ``or``, ``not`` and parentheses; a word
+  matches a claim when it is a case-insensitive substring of its id or label (``-k 'adam and not general'``).
+
+A narrowing suffix stays with the claim it names: ``T2[d=64]`` is ``adam-diagonal[d=64]``. Unknown
+names raise :class:`UsageError` suggesting only close names (never the whole catalogue).
+"""
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import importlib
+import re
+
+from .errors import UsageError
+
+GLOB_CHARS = "*?"
+
+
+def labels(reg) -> dict[str, str]:
+    """Label -> claim id, from the ``LABELS`` dict of every importable origin of the registry."""
+    found: dict[str, str] = {}
+    for origin in dict.fromkeys(reg.origins.values()):
+        if origin.endswith(".py") or "/" in origin or "\\" in origin:
+            continue
+        try:
+            module = importlib.import_module(origin)
+        except Exception:  # noqa: BLE001 - an origin that cannot be re-imported simply has no labels
+            continue
+        for label, cid in (getattr(module, "LABELS", None) or {}).items():
+            if cid in reg.claims:
+                found[str(label)] = cid
+    return found
+
+
+def label_of(reg, claim_id: str) -> str:
+    """The catalogue label of ``claim_id`` ('' when it has none)."""
+    return next((label for label, cid in labels(reg).items() if cid == claim_id), "")
+
+
+def close_names(reg, name: str, n: int = 3) -> list[str]:
+    """Ids (or labels) that look like ``name``: only genuinely close ones."""
+    candidates = list(reg.claims) + list(labels(reg))
+    return difflib.get_close_matches(name, candidates, n=n, cutoff=0.6)
+
+
+def unknown(reg, name: str) -> UsageError:
+    near = close_names(reg, name)
+    hint = f"; did you mean {', '.join(near)}?" if near else "; 'proofcheck list' shows the claims"
+    return UsageError(f"unknown claim {name!r}{hint}")
+
+
+def resolve(reg, name: str) -> str:
+    """One claim id for an id or a label (case-insensitive); UsageError with close names otherwise."""
+    if name in reg.claims:
+        return name
+    by_label = {label.lower(): cid for label, cid in labels(reg).items()}
+    if name.lower() in by_label:
+        return by_label[name.lower()]
+    raise unknown(reg, name)
+
+
+def is_glob(name: str) -> bool:
+    return any(ch in name for ch in GLOB_CHARS)
+
+
+def glob(reg, pattern: str) -> list[str]:
+    """Claim ids matching a glob (on the id or the label), in catalogue order."""
+    by_id = {cid: label for label, cid in labels(reg).items()}
+    matches = [cid for cid in reg.claims
+               if fnmatch.fnmatchcase(cid, pattern) or fnmatch.fnmatch(by_id.get(cid, ""), pattern)]
+    if not matches:
+        raise UsageError(f"no claim matches {pattern!r}; 'proofcheck list' shows the claims")
+    return matches
+
+
+_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def keyword(reg, expression: str) -> list[str]:
+    """Claim ids selected by a pytest-style ``-k`` expression, in catalogue order."""
+    tokens = _TOKEN.findall(expression)
+    if not tokens:
+        raise UsageError("empty -k expression")
+    by_id = {cid: label for label, cid in labels(reg).items()}
+
+    def matches(cid: str) -> bool:
+        haystack = f"{cid} {by_id.get(cid, '')}".lower()
+        position = 0
+
+        def word() -> bool:
+            nonlocal position
+            if position >= len(tokens):
+                raise UsageError(f"-k expression {expression!r} ends too early")
+            token = tokens[position]
+            position += 1
+            if token == "(":
+                value = disjunction()
+                if position >= len(tokens) or tokens[position] != ")":
+                    raise UsageError(f"-k expression {expression!r}: missing ')'")
+                position += 1
+                return value
+            if token == "not":
+                return not word()
+            if token in ("and", "or", ")"):
+                raise UsageError(f"-k expression {expression!r}: unexpected {token!r}")
+            return token.lower() in haystack
+
+        def chain(operator: str, operand, combine) -> bool:
+            """``operand (operator operand)*``, folded with ``combine`` (every operand is parsed)."""
+            nonlocal position
+            value = operand()
+            while position < len(tokens) and tokens[position] == operator:
+                position += 1
+                value = combine(operand(), value)
+            return value
+
+        def conjunction() -> bool:
+            return chain("and", word, lambda a, b: a and b)
+
+        def disjunction() -> bool:
+            return chain("or", conjunction, lambda a, b: a or b)
+
+        result = disjunction()
+        if position != len(tokens):
+            raise UsageError(f"-k expression {expression!r}: unexpected {tokens[position]!r}")
+        return result
+
+    return [cid for cid in reg.claims if matches(cid)]
+
+
+def _is_origin(target: str, reg) -> bool:
+    """A claim file or module given as a target (the run path loads those itself)."""
+    return target.endswith(".py") or "/" in target or (target not in reg.claims and "." in target and "[" not in target)
+
+
+def expand_targets(reg, targets, expression: str | None = None) -> list[str]:
+    """``run`` targets with labels resolved to ids, globs expanded and ``-k`` matches appended.
+
+    Claim files and modules pass through untouched; ``LABEL[key=value]`` keeps its narrowing.
+    """
+    if not targets and not expression:
+        raise UsageError("run needs at least one CLAIM (an id, label, glob or file) or -k EXPR; "
+                         "'proofcheck list' shows the claims")
+    out: list[str] = []
+    for target in targets or []:
+        if _is_origin(target, reg):
+            out.append(target)
+            continue
+        head, bracket, rest = target.partition("[")
+        if is_glob(head):
+            out += [cid for cid in glob(reg, head) if cid not in out]
+        elif head.strip() in reg.claims:
+            out.append(target)
+        else:
+            by_label = {label.lower(): cid for label, cid in labels(reg).items()}
+            cid = by_label.get(head.strip().lower())
+            # an unknown name passes through: the run path reports it with the valid claims
+            out.append(target if cid is None else cid + bracket + rest)
+    if expression:
+        selected = keyword(reg, expression)
+        if not selected:
+            raise UsageError(f"-k {expression!r} selects no claim; 'proofcheck list' shows the claims")
+        out += [cid for cid in selected if cid not in out]
+    return out
+
+
+def select_ids(reg, names, expression: str | None = None) -> list[str]:
+    """Claim ids for ``list``: every claim when nothing is named, else the named, globbed and -k ones."""
+    if not names and not expression:
+        return list(reg.claims)
+    ids: list[str] = []
+    for name in names or []:
+        for cid in (glob(reg, name) if is_glob(name) else [resolve(reg, name)]):
+            if cid not in ids:
+                ids.append(cid)
+    if expression:
+        ids += [cid for cid in keyword(reg, expression) if cid not in ids]
+    return [cid for cid in reg.claims if cid in ids]

@@ -1,0 +1,189 @@
+"""The evidence of each check kind as tables, for report.md and report.html alike.
+
+:func:`evidence_tables` turns one evidence record (report.json's ``claims[i].evidence[j]``) into a list
+of :class:`Table`: slopes, bounded ratios and crossovers for ``scaling``; boundary brackets for
+``threshold``; cases for ``probability``; the worst instance for ``bound``. Each table marks its
+*deciding* rows (a failed or undecided test; for a PASS, the closest call), so both writers can
+highlight them (``▶`` and bold in Markdown, a ``deciding`` class in HTML). Every cell is plain text:
+cells are written ``d = 64, kappa = 100`` and internal keys (``_qseed``) are dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .explain import format_cell, format_value
+
+NOT_SETTLED = ("fail", "open", "outside", "undecided", "inconclusive")
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    deciding: set[int] = field(default_factory=set)  # indices of rows that decided the verdict
+    note: str = ""  # rows left out, and where to find them
+
+    def add(self, row: list, deciding: bool = False) -> None:
+        if deciding:
+            self.deciding.add(len(self.rows))
+        self.rows.append([format_value(x) if not isinstance(x, str) else x for x in row])
+
+
+MAX_ROWS = 40  # longer tables keep their deciding rows and the first ones; the rest stay in report.json
+
+
+CONTEXT_ROWS = 12  # a table that decided a non-PASS shows its deciding rows and this many others
+
+
+def _clip(table: Table, limit: int = MAX_ROWS) -> Table:
+    if len(table.rows) <= limit:
+        return table
+    keep = sorted(set(range(max(limit - len(table.deciding), 0))) | table.deciding)
+    out = Table(table.title, table.header, note=f"{len(table.rows) - len(keep)} more rows in report.json")
+    for i in keep:
+        out.add(table.rows[i], deciding=i in table.deciding)
+    return out
+
+
+def _interval(pair) -> str:
+    if not pair or len(pair) != 2:
+        return "—"
+    return f"[{format_value(pair[0])}, {format_value(pair[1])}]"
+
+
+def _status_decides(status, verdict: str) -> bool:
+    status = str(status or "").lower()
+    if verdict == "FAIL":
+        return status == "fail"
+    return verdict != "PASS" and status in NOT_SETTLED
+
+
+def scaling_tables(e: dict) -> list[Table]:
+    details, verdict = e.get("details") or {}, e.get("verdict", "")
+    tables = []
+    slopes = Table("Slopes (log-log, with confidence intervals)",
+                   ["slope", "line", "claimed", "estimate", "interval", "familywise interval", "status"])
+    for s in details.get("slopes") or []:
+        claimed = f"{s.get('relation', '')} {format_value(s.get('claimed'))} ± {format_value(s.get('tolerance'))}"
+        for line in s.get("lines", []):
+            slopes.add([f"{s.get('name')} in {s.get('vary', '?')}", format_cell(line.get("fixed") or {}), claimed,
+                        line.get("slope"), _interval(line.get("interval")), _interval(line.get("interval_familywise")),
+                        str(line.get("status", ""))], deciding=_status_decides(line.get("status"), verdict))
+    if slopes.rows:
+        tables.append(slopes)
+    ratio = details.get("ratio")
+    if ratio:
+        label = ratio.get("label", "g")
+        groups = Table(f"Bounded ratio T / {label}: constant fitted on small cells",
+                       ["group", "fitted C", "interval", "fit cells", "held out", "held-out failures"])
+        held = Table(f"Held-out cells: growth of T / {label} over the fitted C (limit {format_value(ratio.get('growth'))})",
+                     ["group", "cell", "T / g", "growth over C", "growth interval", "limit", "status"])
+        for g in ratio.get("groups", []):
+            outs = g.get("held_out") or []
+            groups.add([format_cell(g.get("group") or {}), g.get("fitted_constant"), _interval(g.get("constant_interval")),
+                        str(len(g.get("fit_cells") or [])), str(len(outs)),
+                        str(sum(t.get("status") == "fail" for t in outs))],
+                       deciding=any(_status_decides(t.get("status"), verdict) for t in outs))
+            for t in outs:
+                held.add([format_cell(g.get("group") or {}), format_cell(t.get("cell") or {}), t.get("ratio"),
+                          t.get("growth_over_C"), _interval(t.get("growth_interval")), t.get("limit"),
+                          str(t.get("status", ""))], deciding=_status_decides(t.get("status"), verdict))
+        tables.append(groups)
+        if held.rows:
+            if verdict == "PASS" and not held.deciding:  # the closest call: the largest growth
+                worst = max(range(len(held.rows)), key=lambda i: _as_float(held.rows[i][3]))
+                held.deciding.add(worst)
+            tables.append(held)
+    for c in details.get("crossovers") or []:
+        table = Table(f"Crossover {c.get('name')}: d* ~ {c.get('over', 'x')}^p, claimed p {c.get('relation', '')} "
+                      f"{format_value(c.get('claimed'))} ± {format_value(c.get('tolerance'))}",
+                      ["line", "crossover points", "p-hat", "interval", "status", "note"])
+        for line in c.get("lines", []):
+            points = "; ".join(", ".join(f"{k} = {format_value(v)}" for k, v in p.items()) for p in line.get("crossover") or [])
+            table.add([format_cell(line.get("fixed") or {}), points or "—", line.get("p_hat"), _interval(line.get("interval")),
+                       str(line.get("status", "")), str(line.get("note", ""))],
+                      deciding=_status_decides(line.get("status"), verdict))
+        tables.append(table)
+    return tables
+
+
+def _as_float(text) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return float("-inf")
+
+
+def threshold_tables(e: dict) -> list[Table]:
+    details, verdict = e.get("details") or {}, e.get("verdict", "")
+    cases = details.get("cases") or []
+    if not cases:
+        return []
+    parameter = details.get("parameter", "theta")
+    table = Table(f"Empirical boundary of {parameter} against the formula (relative tolerance "
+                  f"{format_value(details.get('tolerance'))})",
+                  ["case", "formula", "tolerance band", "bracket found", "status"])
+    for case in cases:
+        where = {k: v for k, v in (case.get("case") or {}).items() if not isinstance(v, (list, dict))}
+        table.add([format_cell(where), case.get("formula"), _interval(case.get("band")),
+                   _interval([case.get("lo"), case.get("hi")]) if case.get("lo") is not None else "—",
+                   str(case.get("status", ""))],
+                  deciding=verdict != "PASS" and str(case.get("status")) != "inside")
+    return [table]
+
+
+def probability_tables(e: dict) -> list[Table]:
+    details, verdict = e.get("details") or {}, e.get("verdict", "")
+    cases = details.get("cases") or []
+    table = Table(f"Cases (P {details.get('direction', '')} claimed)",
+                  ["case", "claimed", "events / trials", "interval or exact value", "decided by", "status"])
+    worst = details.get("worst_case")
+    for case in cases:
+        decides = _status_decides(case.get("status"), verdict) or (verdict == "PASS" and case == worst)
+        table.add([format_cell(case.get("case") or {}), case.get("claimed"),
+                   f"{case.get('events', '—')} / {case.get('trials', '—')}",
+                   _interval(case.get("interval")) if case.get("interval") else format_value(case.get("exact")),
+                   str(case.get("decided_by", "")), str(case.get("status", ""))], deciding=decides)
+    return [_clip(table)] if table.rows else []
+
+
+def bound_tables(e: dict) -> list[Table]:
+    details = e.get("details") or {}
+    table = Table("Search", ["worst instance", "worst margin (float64)", "escalated to high precision",
+                             "certificate", "search effort"])
+    cert = details.get("certificate")
+    cert_text = "—" if not cert else f"{cert.get('outcome', '')} ({cert.get('backend', '')}, {cert.get('prec_bits', '?')} bits)"
+    if "worst_instance" not in details:
+        return []
+    table.add([_abbreviated(format_value(details.get("worst_instance"))), details.get("worst_margin_float64"),
+               str(details.get("escalated", "—")), cert_text, format_cell(details.get("search") or {})],
+              deciding=e.get("verdict") != "PASS")
+    return [table]
+
+
+def _abbreviated(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+BY_KIND = {"scaling": scaling_tables, "threshold": threshold_tables, "probability": probability_tables,
+           "bound": bound_tables}
+
+
+def evidence_tables(e: dict) -> list[Table]:
+    """The tables of one evidence record ([] for kinds without tabular detail)."""
+    render = BY_KIND.get(e.get("kind"))
+    if render is None:
+        return []
+    if e.get("verdict") == "PASS":
+        return [_clip(t) for t in render(e)]
+    return [_clip(_deciding_first(t), CONTEXT_ROWS + len(t.deciding) if t.deciding else MAX_ROWS) for t in render(e)]
+
+
+def _deciding_first(table: Table) -> Table:
+    """The same table with its deciding rows on top (a reader of a FAIL looks for them first)."""
+    order = sorted(range(len(table.rows)), key=lambda i: i not in table.deciding)
+    out = Table(table.title, table.header, note=table.note)
+    for i in order:
+        out.add(table.rows[i], deciding=i in table.deciding)
+    return out
