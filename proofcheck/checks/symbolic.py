@@ -139,7 +139,8 @@ def _forms(expr):
     """Equivalent forms of ``expr`` in which sympy's assumption system may see a sign: as simplified, factored, and
     as an expanded numerator over an expanded denominator."""
     yield expr
-    for transform in (sp.factor, lambda e: sp.expand(sp.numer(sp.together(e))) / sp.expand(sp.denom(sp.together(e)))):
+    for transform in (sp.factor, lambda e: sp.factor(sp.cancel(e)),
+                      lambda e: sp.expand(sp.numer(sp.together(e))) / sp.expand(sp.denom(sp.together(e)))):
         try:
             yield transform(expr)
         except Exception:  # noqa: BLE001 - a form sympy cannot build is skipped
@@ -346,15 +347,18 @@ class Identity(Check):
         self.lhs, self.rhs, self.ranges = lhs, rhs, ranges
         self.spot_checks = spot_checks
         self.schedule = schedule_of(precision)
+        self.matrix = any(isinstance(side, (sp.MatrixBase, sp.MatrixExpr, list, tuple)) for side in (lhs, rhs))
+        # The evaluated sides, once: spot checks substitute numbers into these (an unevaluated product written for the
+        # reader is multiplied out here, not at every point and precision).
+        left, right = _doit(lhs), _doit(rhs)
+        self._left = sp.Matrix(left) if self.matrix else sp.Matrix([left])
+        self._diff = self._left - (sp.Matrix(right) if self.matrix else sp.Matrix([right]))
 
     def _relative_residual(self, point: dict, dps: int):
         """max |lhs - rhs| / max(|lhs|, 1) at ``point`` (symbol -> float), evaluated at ``dps`` digits."""
         subs = {s: sp.Float(float(v), dps + 10) for s, v in point.items()}  # the binary float, exactly
-        diff = (sp.Matrix(self.lhs) - sp.Matrix(self.rhs)) if isinstance(self.lhs, sp.MatrixBase) else \
-            sp.Matrix([self.lhs - self.rhs])
-        left = sp.Matrix(self.lhs) if isinstance(self.lhs, sp.MatrixBase) else sp.Matrix([self.lhs])
-        res = max(mpmath.mpf(str(sp.N(abs(_doit(e).subs(subs)), dps))) for e in diff)
-        scale = max([mpmath.mpf(str(sp.N(abs(_doit(e).subs(subs)), dps))) for e in left] + [mpmath.mpf(1)])
+        res = max(mpmath.mpf(str(sp.N(abs(e.subs(subs)), dps))) for e in self._diff)
+        scale = max([mpmath.mpf(str(sp.N(abs(e.subs(subs)), dps))) for e in self._left] + [mpmath.mpf(1)])
         return res / scale
 
     def _decide_point(self, point: dict):
@@ -379,13 +383,12 @@ class Identity(Check):
         lhs_txt, rhs_txt = _as_written(self.lhs), _as_written(self.rhs)
         proved, method, residual = (None, "not attempted for a replayed point", None) if ctx.instance is not None \
             else ((None, "both sides identical as written: proves nothing", "0") if lhs_txt == rhs_txt
-                  else decide_zero((sp.Matrix(self.lhs) - sp.Matrix(self.rhs)) if isinstance(self.lhs, sp.MatrixBase)
-                                   else self.lhs - self.rhs))
+                  else decide_zero(self._diff if self.matrix else self._diff[0]))
         worst_p, worst_d = max(decisions, key=lambda pd: abs(pd[1].value) if pd[1].value is not None else mpmath.inf)
         nonzero = [(p, d) for p, d in decisions if d.status == "positive"]
         undecided = [(p, d) for p, d in decisions if d.status == "undecided"]
         details = {"lhs": lhs_txt, "rhs": rhs_txt, "method": method, "simplified_residual": residual,
-                   "assumptions": _assumptions(self.lhs - self.rhs) if not isinstance(self.lhs, sp.MatrixBase) else "",
+                   "assumptions": _assumptions(self._diff),
                    "spot_checks": [{"point": p, "decision": d.json()} for p, d in decisions],
                    "precision_schedule": list(self.schedule)}
         basis = "numeric" if (ctx.instance is not None or proved is not True) else "symbolic+numeric"
