@@ -248,6 +248,11 @@ def describe(inst: dict) -> dict:
             "eps": EPS, "beta2": 1.0, "phi": "2 B lambda_min", "delta": DELTA, "tuning": GRID.record()}
 
 
+def _product(*factors):
+    """The matrix product as written (unevaluated): a step shows the factors, sympy multiplies them out."""
+    return sp.MatMul(*factors, evaluate=False)
+
+
 def derivation(ctx, basis_power=sp.Rational(-1, 2)):
     """The reduction behind the closed-form counts: Algorithm A with beta2 = 1 is a symmetric linear iteration.
 
@@ -257,18 +262,20 @@ def derivation(ctx, basis_power=sp.Rational(-1, 2)):
     P = sp.diag(p1, p2)
     Ph = sp.diag(p1 ** -basis_power, p2 ** -basis_power)  # x = P^{-e} y
     Q = sp.Matrix([[a11, a12], [a12, a22]])
-    H = sp.diag(sp.sqrt(p1), sp.sqrt(p2)) * Q * sp.diag(sp.sqrt(p1), sp.sqrt(p2))
+    half = sp.diag(sp.sqrt(p1), sp.sqrt(p2))
+    H = half * Q * half
     y = sp.Matrix([y1, y2])
     x = Ph * y
-    step_lhs, step_rhs = Ph.inv() * (sp.eye(2) - al * P * Q) * Ph, sp.eye(2) - al * H
+    step = sp.eye(2) - al * P * Q
     at = {p1: 1, p2: 4}  # a concrete point, where sympy can also decide a non-identity
     return [
         equal("x_{k+1} = (I - alpha P_0 Q) x_k becomes y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x",
-              step_lhs, step_rhs),
-        equal("the same at p = (1, 4)", step_lhs.subs(at), step_rhs.subs(at)),
+              _product(Ph.inv(), step, Ph), sp.eye(2) - al * H),
+        equal("the same at p = (1, 4)", _product(Ph.inv().subs(at), step.subs(at), Ph.subs(at)),
+              (sp.eye(2) - al * H).subs(at)),
         equal("f = x^T Q x / 2 = y^T H_0 y / 2", (x.T * Q * x)[0] / 2, (y.T * H * y)[0] / 2),
-        equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)", H - H.T,
-              sp.zeros(2, 2)),
+        equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)",
+              sp.Transpose(_product(half, Q, half)), H),
     ]
 
 
