@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, InvalidInstance, Space, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.init import random_init
@@ -172,32 +173,33 @@ class HypothesisSpace(Space):
                     raise InvalidInstance("x must lie in the sublevel set {f <= F}")
 
 
-def _at(dps):
-    return dps or SCREEN_DPS
+# The hypotheses' sides are computed in mpmath (at SCREEN_DPS when screening) and handed to the number context ``n``.
 
 
-def smoothness_sides(inst, dps):
+@uses_context
+def smoothness_sides(inst, n):
     """(H1) lhs = f(y) - f(x) - <g(x), y - x>, rhs = 1/2 sum_j L_j (y_j - x_j)^2."""
     fn = make(inst["spec"])
-    with mpmath.workdps(_at(dps)):
+    with mpmath.workdps(n.dps or SCREEN_DPS):
         x, y = [mpmath.mpf(v) for v in inst["x"]], [mpmath.mpf(v) for v in inst["y"]]
         g = fn.grad(x)
         lhs = fn.value(y) - fn.value(x) - mpmath.fsum(gj * (yj - xj) for gj, yj, xj in zip(g, y, x))
         rhs = mpmath.fsum(Lj * (yj - xj) ** 2 for Lj, yj, xj in zip(fn.L(), y, x)) / 2
-        return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
+        return n.num(lhs), n.num(rhs)
 
 
 def pl_sides(mu_of=pl_constant):
     """(H2) lhs = 2 mu_L(F) (f(x) - f*), rhs = sum_j g_j^2 / L_j, for x in {f <= F}."""
 
-    def sides(inst, dps):
+    @uses_context
+    def sides(inst, n):
         fn = make(inst["spec"])
-        with mpmath.workdps(_at(dps)):
+        with mpmath.workdps(n.dps or SCREEN_DPS):
             x = [mpmath.mpf(v) for v in inst["x"]]
             _, fstar = fn.minimiser()
             lhs = 2 * mu_of(fn, inst["F"]) * (fn.value(x) - fstar)
             rhs = mpmath.fsum(gj**2 / Lj for gj, Lj in zip(fn.grad(x), fn.L()))
-            return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
+            return n.num(lhs), n.num(rhs)
 
     return sides
 
