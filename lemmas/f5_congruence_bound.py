@@ -20,6 +20,7 @@ Courant-Fischer turns the range of the Rayleigh quotient into the range of the s
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -29,7 +30,7 @@ from proofcheck import Bound, Claim, Identity, InvalidInstance, Space, Symbolic,
 from proofcheck.numbers import uses_context
 
 from ._common.init import random_init
-from ._common.quadratics import eigvalsh, is_spd, rotated, spectrum, with_conditions
+from ._common.quadratics import eigvalsh, is_spd, product_as_written, rotated, spectrum, with_conditions
 from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
@@ -52,18 +53,19 @@ def _sym3(e):
     return sp.Matrix([[a11, a12, a13], [a12, a22, a23], [a13, a23, a33]])
 
 
-def _product(*factors):
-    """The matrix product as written (unevaluated): a step shows the factors, sympy multiplies them out."""
-    return sp.MatMul(*factors, evaluate=False)
-
-
 def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
     """The steps of CLAIMS.md F5 'Symbolic: the Rayleigh-quotient argument', each decided by sympy.
 
     ``bound`` (cond(M) cond(S^2)) and ``column_rhs`` (sqrt(kappa_bar kappa_diag)) are the claim's own formulas:
     the Courant-Fischer steps compare the Rayleigh ranges with ``bound`` (and its attainment), the last step
     compares what the column argument gives with ``column_rhs``."""
-    column_rhs = column_rhs or catalogue_column_rhs
+    return list(_decided_steps(bound, column_rhs or catalogue_column_rhs))
+
+
+@functools.lru_cache(maxsize=8)
+def _decided_steps(bound, column_rhs) -> tuple:
+    """The derivation for the given formulas, decided once per process (sympy takes seconds on the 3x3 products);
+    the steps are deterministic, so a cached decision is the same evidence."""
     x = sp.Matrix(_x)
     S = sp.diag(*_s)
     M = _sym3(_m)
@@ -95,7 +97,7 @@ def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
     # lambda_min(M) min s^2 + b with a, b >= 0; a = b = 0 when M is diagonal and sorted like S (s_max = s_min + sigma)
     cond_sms = (lmax * smax ** 2 - a) / (lmin * smin ** 2 + b)
     l_max_m = 1 + v  # lambda_max(M) >= 1 (trace M = d), > 1 unless M = I
-    return [
+    return (
         equal("Rayleigh quotient factorises: x^T SMS x / x^T x = (y^T M y / y^T y)(y^T y / x^T x), y = S x",
               (x.T * S * M * S * x)[0] / xx, sp.Mul((y.T * M * y)[0] / yy, yy / xx, evaluate=False)),
         fact("y^T y >= min s^2 * x^T x: with s_i^2 = s_min2 + u_i (u_i >= 0) the difference is sum u_i x_i^2",
@@ -112,11 +114,11 @@ def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
         equal("the claimed bound is attained (a = b = 0) when M is diagonal and sorted like S",
               sp.Subs(cond_sms, (a, b, smax), (0, 0, smin + spread)), bound(lmax / lmin, smin + spread, smin)),
         equal("with S^2 = P_0 D and M = D^{-1/2} Q D^{-1/2}: S M S = P_0^{1/2} Q P_0^{1/2} = H_0",
-              _product(Sh, Dmh * Q * Dmh, Sh), Ph * Q * Ph),
+              product_as_written(Sh, Dmh * Q * Dmh, Sh), Ph * Q * Ph),
         equal("D^{1/2} M D^{1/2} = Q, so kappa_bar = cond(M) and the congruence bound applies to Q itself",
-              _product(Dh, Dmh * Q * Dmh, Dh), Q),
+              product_as_written(Dh, Dmh * Q * Dmh, Dh), Q),
         equal("||Q e_j||^2 = e_j^T Q^2 e_j (Q symmetric)", sp.Matrix([[sum(Q[i, 0] ** 2 for i in range(3))]]),
-              _product(e1.T, Q, Q, e1)),
+              product_as_written(e1.T, Q, Q, e1)),
         equal("lambda_max e_j^T Q e_j - e_j^T Q^2 e_j = sum l_i (lambda_max - l_i) w_i^2 (Q = U diag(l) U^T, w = U^T e_j)",
               lq * q1 - q2, gap),
         fact("each term is >= 0 (l_i > 0, u_i = lambda_max - l_i >= 0): ||Q e_j||^2 <= lambda_max(Q) Q_jj",
@@ -125,7 +127,7 @@ def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
              "(1 + v)(1 + u); ||Q e_j||/Q_jj <= sqrt(lambda_max(Q)/Q_jj) <= sqrt(lambda_max(M) kappa_diag), which is at "
              "most the claimed column bound (compared squared)",
              sp.GreaterThan(column_rhs(l_max_m * (1 + u), kd, l_max_m, SYMPY) ** 2, l_max_m * kd, evaluate=False)),
-    ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -451,7 +453,7 @@ def _h0_identity_2x2():
     S = sp.diag(*[sp.sqrt(pi * di) for pi, di in zip(p, dq)])
     Dmh = sp.diag(*[1 / sp.sqrt(di) for di in dq])
     Ph = sp.diag(*[sp.sqrt(pi) for pi in p])
-    return S * (Dmh * Q * Dmh) * S, sp.MatMul(Ph, Q, Ph, evaluate=False)  # rhs as written: the product H_0
+    return S * (Dmh * Q * Dmh) * S, product_as_written(Ph, Q, Ph)  # rhs as written: the product H_0
 
 
 def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim:

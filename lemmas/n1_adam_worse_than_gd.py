@@ -33,7 +33,7 @@ from proofcheck.checks.existence import Existence
 
 from ._common.fast import adam_fast, gd_fast
 from ._common.init import random_init
-from ._common.quadratics import conditions, is_spd, mp_matrix, rotated, spectrum
+from ._common.quadratics import conditions, is_spd, mp_matrix, product_as_written, rotated, spectrum
 from ._common.tuning import GRID, gd_coefficients, linear_count_mp, tune_adam_linear, tune_gd
 
 B, EPS, DELTA = 1.0, 1e-10, 0.0  # eps << 1/kappa, so that f_0 being carried by the large eigenvalues does not let GD stop early
@@ -248,11 +248,6 @@ def describe(inst: dict) -> dict:
             "eps": EPS, "beta2": 1.0, "phi": "2 B lambda_min", "delta": DELTA, "tuning": GRID.record()}
 
 
-def _product(*factors):
-    """The matrix product as written (unevaluated): a step shows the factors, sympy multiplies them out."""
-    return sp.MatMul(*factors, evaluate=False)
-
-
 def derivation(ctx, basis_power=sp.Rational(-1, 2)):
     """The reduction behind the closed-form counts: Algorithm A with beta2 = 1 is a symmetric linear iteration.
 
@@ -270,12 +265,12 @@ def derivation(ctx, basis_power=sp.Rational(-1, 2)):
     at = {p1: 1, p2: 4}  # a concrete point, where sympy can also decide a non-identity
     return [
         equal("x_{k+1} = (I - alpha P_0 Q) x_k becomes y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x",
-              _product(Ph.inv(), step, Ph), sp.eye(2) - al * H),
-        equal("the same at p = (1, 4)", _product(Ph.inv().subs(at), step.subs(at), Ph.subs(at)),
+              product_as_written(Ph.inv(), step, Ph), sp.eye(2) - al * H),
+        equal("the same at p = (1, 4)", product_as_written(Ph.inv().subs(at), step.subs(at), Ph.subs(at)),
               (sp.eye(2) - al * H).subs(at)),
         equal("f = x^T Q x / 2 = y^T H_0 y / 2", (x.T * Q * x)[0] / 2, (y.T * H * y)[0] / 2),
         equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)",
-              sp.Transpose(_product(half, Q, half)), H),
+              sp.Transpose(product_as_written(half, Q, half)), H),
     ]
 
 

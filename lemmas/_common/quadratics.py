@@ -150,3 +150,11 @@ def spectral_norm(a, dps: int | None):
         m = a if isinstance(a, mpmath.matrix) else mp_matrix(a, dps)
         sv = mpmath.svd_r(m, compute_uv=False)
         return max(sv[i] for i in range(min(m.rows, m.cols)))
+
+
+def product_as_written(*factors):
+    """The matrix product of sympy matrices, unevaluated (``sp.MatMul(..., evaluate=False)``): a derivation step shows
+    the factors as written and sympy multiplies them out when it decides the step."""
+    import sympy as sp
+
+    return sp.MatMul(*factors, evaluate=False)
