@@ -39,9 +39,9 @@ EXACT_MAX_TERMS = 8  # box-spline exact values for up to 8 nonzero coefficients 
 
 def rate(t, B):
     """The claimed per-coordinate bound t/(2B): sympy for symbols, else mpf in the ambient mpmath precision."""
-    if isinstance(t, sp.Basic):
-        return t / (2 * B)
-    return mpmath.mpf(t) / (2 * mpmath.mpf(B))
+    if not isinstance(t, sp.Basic):
+        t, B = mpmath.mpf(t), mpmath.mpf(B)  # exact conversion of the case's floats
+    return t / (2 * B)
 
 
 # ---------------------------------------------------------------------------------------------
