@@ -7,13 +7,15 @@ In the basis y_k = P_k^{-1/2} x_k it reads
 
 so ||I - alpha H_k||_2 = max(|1 - alpha sigma_min(H_k)|, |1 - alpha sigma_max(H_k)|).
 
-Evidence: sympy proves the step and basis identities on symbolic 2x2 matrices and derives the norm
-formula from the eigen-decomposition of the symmetric H_k; numerically, recorded trajectories of
+Evidence: sympy proves the step and basis identities on symbolic 2x2 matrices (the claimed product written
+unevaluated) and derives the norm formula from the eigen-decomposition of the symmetric H_k, comparing the
+claimed formula with ||diag(1 - alpha sigma_min, 1 - alpha sigma_max)||_2 in each sign pattern; numerically, recorded trajectories of
 Algorithm A at 50 digits (``adam_mp(record=True)``) are replayed through the pseudo-linear form and must
 agree to the working precision, and the norm formula is compared with an SVD of I - alpha H.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath
@@ -21,11 +23,12 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, Identity, InvalidInstance, Space, Symbolic, equal, fact
+from proofcheck.numbers import context_for, uses_context
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
 from ._common.init import random_init
-from ._common.quadratics import is_spd, mp_eigvalsh, mp_matrix, rotated, spectrum
+from ._common.quadratics import eigvalsh, is_spd, mp_matrix, product_as_written, rotated, spectral_norm, spectrum
 from ._common.spaces import drop_coordinate, round_instance
 
 # The replay must agree to the working precision: at >= 50 digits every discrepancy is ~1e-45 or less,
@@ -40,17 +43,22 @@ def basis_factor(p_k, p_next, sqrt):
     return [sqrt(a) / sqrt(b) for a, b in zip(p_k, p_next)]
 
 
-def norm_formula(s_min, s_max, alpha, ops):
-    """The claimed ||I - alpha H||_2 = max(|1 - alpha sigma_min|, |1 - alpha sigma_max|)."""
-    return ops.max(ops.abs(1 - alpha * s_min), ops.abs(1 - alpha * s_max))
+def norm_formula(s_min, s_max, alpha, n):
+    """The claimed ||I - alpha H||_2 = max(|1 - alpha sigma_min|, |1 - alpha sigma_max|), in the number context ``n``
+    (float64, mpmath, or :data:`SYMPY` for the derivation)."""
+    return n.max(abs(1 - alpha * s_min), abs(1 - alpha * s_max))
 
 
-class _Ops:
-    def __init__(self, max_, abs_):
-        self.max, self.abs = max_, abs_
+class _SympyContext:
+    """The part of a number context the formulas here use, for sympy expressions. ``max`` stays unevaluated, so a
+    derivation step shows the claimed formula as written (``Max(...)``) and sympy decides it with ``doit``."""
+
+    @staticmethod
+    def max(*args):
+        return sp.Max(*args, evaluate=False)
 
 
-SYMPY_OPS, MP_OPS, FLOAT_OPS = _Ops(sp.Max, sp.Abs), _Ops(max, abs), _Ops(max, abs)
+SYMPY = _SympyContext()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,7 +86,8 @@ def _step_identity():
 
 
 def _basis_identity(basis):
-    """P_{k+1}^{-1/2} x_{k+1} against basis(P_k, P_{k+1}) (I - alpha H_k) P_k^{-1/2} x_k."""
+    """P_{k+1}^{-1/2} x_{k+1} (computed) against basis(P_k, P_{k+1}) (I - alpha H_k) y_k, y_k = P_k^{-1/2} x_k, written
+    as the unevaluated product of the claim so that the two sides differ as written."""
     p = sp.symbols("p1:3", positive=True)
     pn = sp.symbols("pn1:3", positive=True)
     x = sp.Matrix(_x)
@@ -86,7 +95,7 @@ def _basis_identity(basis):
     Pn_mh = sp.diag(*[1 / sp.sqrt(a) for a in pn])
     H = Ph * _Q * Ph
     lhs = Pn_mh * (sp.eye(2) - _al * P * _Q) * x
-    rhs = sp.diag(*basis(p, pn, sp.sqrt)) * (sp.eye(2) - _al * H) * (Pmh * x)
+    rhs = product_as_written(sp.diag(*basis(p, pn, sp.sqrt)), sp.eye(2) - _al * H, Pmh * x)
     ranges = {s: (-2.0, 2.0) for s in (_q11, _q12, _q22, *_x)}
     ranges.update({s: (0.01, 5.0) for s in (*p, *pn)})
     ranges[_al] = (0.001, 2.0)
@@ -99,8 +108,18 @@ def _canon(m):
     return m.applyfunc(sp.cancel)
 
 
-def derivation(ctx, formula=norm_formula):
-    """H_k symmetric positive definite, the spectrum of I - alpha H_k, and the norm formula."""
+# The four sign patterns of (a, b) = (1 - alpha sigma_min, 1 - alpha sigma_max), a >= b, with m >= 0, c > 0 (ties
+# |a| = |b| are the limit c -> 0): |a| > |b| with b >= 0 or b < 0, and |b| > |a| with a >= 0 or a < 0.
+_m, _c = sp.Symbol("m", nonnegative=True), sp.Symbol("c", positive=True)
+SIGN_CASES = (("a = m + c > b = m >= 0", _m + _c, _m), ("a = m + c, b = -m <= 0", _m + _c, -_m),
+              ("a = m >= 0, b = -(m + c)", _m, -(_m + _c)), ("a = -m <= 0, b = -(m + c)", -_m, -(_m + _c)))
+
+
+@functools.lru_cache(maxsize=1)
+def _spectral_steps() -> tuple:
+    """The steps that do not involve the claimed formula: H_k SPD, the spectrum and singular values of I - alpha H_k,
+    convexity. Decided once per process (sympy takes seconds on the rational 2x2 products) and shared by the
+    claim and its mutants; the steps are deterministic, so a cached decision is the same evidence."""
     p = sp.symbols("p1:4", positive=True)
     qs = sp.symbols("a11 a12 a13 a22 a23 a33", real=True)
     Q3 = sp.Matrix([[qs[0], qs[1], qs[2]], [qs[1], qs[3], qs[4]], [qs[2], qs[4], qs[5]]])
@@ -119,28 +138,40 @@ def derivation(ctx, formula=norm_formula):
     lam, lo, hi = sp.symbols("lambda sigma_min sigma_max", positive=True)
     t = sp.Symbol("t", real=True)
     w = sp.Symbol("w", nonnegative=True)
-    return [
-        equal("H_k = P_k^{1/2} Q P_k^{1/2} is symmetric (3x3)", H - H.T, sp.zeros(3, 3)),
+    gap = t * (1 - t) * _al ** 2 * (hi - lo) ** 2
+    steps = [
+        equal("H_k = P_k^{1/2} Q P_k^{1/2} is symmetric (3x3): H_k^T = H_k",
+              sp.Transpose(product_as_written(Ph, Q3, Ph)), H),
         equal("z^T H_k z = (P_k^{1/2} z)^T Q (P_k^{1/2} z), so H_k is positive definite when Q is (P_k^{1/2} invertible)",
-              sp.expand((z.T * H * z)[0]), sp.expand(((Ph * z).T * Q3 * (Ph * z))[0])),
-        equal("U (Cayley parametrisation) is orthogonal: U^T U = I", _canon(U.T * U), sp.eye(2)),
+              z.T * H * z, product_as_written((Ph * z).T, Q3, Ph * z)),
+        equal("U (Cayley parametrisation) is orthogonal: U^T U = I", product_as_written(U.T, U), sp.eye(2)),
         equal("H = U diag(l) U^T (U a rotation): (I - alpha H) U = U (I - alpha diag(l)), eigenvalues 1 - alpha l_i",
-              _canon(A * U), _canon(U * (sp.eye(2) - _al * L))),
+              product_as_written(A, U), _canon(U * (sp.eye(2) - _al * L))),
         equal("(I - alpha H)^T (I - alpha H) = U diag((1 - alpha l_i)^2) U^T: singular values |1 - alpha l_i|",
-              _canon(A.T * A), _canon(U * sp.diag((1 - _al * l1) ** 2, (1 - _al * l2) ** 2) * U.T)),
+              product_as_written(A.T, A), _canon(U * sp.diag((1 - _al * l1) ** 2, (1 - _al * l2) ** 2) * U.T)),
         equal("H SPD: its singular values are its eigenvalues (|l| = l for l > 0), so sigma_min/max = lambda_min/max(H)",
-              sp.Abs(l1), l1),
+              sp.Abs(l1, evaluate=False), l1),
         fact("(1 - alpha lambda)^2 is convex in lambda, so its max over [sigma_min, sigma_max] is at an endpoint",
-             sp.diff((1 - _al * lam) ** 2, lam, 2) > 0),
+             sp.StrictGreaterThan(sp.Derivative((1 - _al * lam) ** 2, (lam, 2)), 0, evaluate=False)),
         equal("explicitly, at lambda = sigma_min + t (sigma_max - sigma_min): (1-t)(1-alpha sigma_min)^2 + t(1-alpha sigma_max)^2"
               " - (1-alpha lambda)^2 = t(1-t) alpha^2 (sigma_max - sigma_min)^2",
-              sp.expand((1 - t) * (1 - _al * lo) ** 2 + t * (1 - _al * hi) ** 2 - (1 - _al * (lo + t * (hi - lo))) ** 2),
-              sp.expand(t * (1 - t) * _al ** 2 * (hi - lo) ** 2)),
+              (1 - t) * (1 - _al * lo) ** 2 + t * (1 - _al * hi) ** 2 - (1 - _al * (lo + t * (hi - lo))) ** 2, gap),
         fact("which is >= 0 for t = w/(1+w) in [0, 1) (w >= 0), and 0 at t = 1",
-             sp.factor((t * (1 - t) * _al ** 2 * (hi - lo) ** 2).subs(t, w / (1 + w))) >= 0),
-        equal("so ||I - alpha H||_2 = max(|1 - alpha sigma_min|, |1 - alpha sigma_max|) is the claimed formula",
-              sp.Max(sp.Abs(1 - _al * lo), sp.Abs(1 - _al * hi)), formula(lo, hi, _al, SYMPY_OPS)),
+             sp.GreaterThan(sp.Subs(gap, t, w / (1 + w)), 0, evaluate=False)),
     ]
+    return tuple(steps)
+
+
+def derivation(ctx, formula=norm_formula):
+    """H_k symmetric positive definite, the spectrum of I - alpha H_k, and the claimed norm formula."""
+    steps = list(_spectral_steps())
+    # ||I - alpha H||_2 = ||diag(a, b)||_2 (orthogonal invariance), a = 1 - alpha sigma_min, b = 1 - alpha sigma_max:
+    # in each sign pattern sympy computes that norm and compares it with the claimed formula at
+    # sigma_min = (1 - a)/alpha, sigma_max = (1 - b)/alpha.
+    for case, a, b in SIGN_CASES:
+        steps.append(equal(f"case {case}: ||I - alpha H||_2 = ||diag(a, b)||_2 is the claimed formula",
+                           sp.diag(a, b).norm(2), formula((1 - a) / _al, (1 - b) / _al, _al, SYMPY)))
+    return steps
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,25 +301,25 @@ def replay_discrepancy(inst, dps, basis=basis_factor):
         return worst
 
 
-def log_excess(disc, tol, dps):
-    """log10(discrepancy / tolerance): <= 0 when the replay agrees within ``tol``. Used as lhs with rhs = 0, so
-    the Bound's worst margin reads directly as 'digits above the tolerance' (e.g. -18: agreement to 1e-48)."""
-    if dps is None:
-        return math.log10(max(float(disc), 1e-300) / tol)
-    with mpmath.workdps(dps):
-        return mpmath.log10(max(disc, mpmath.mpf(10) ** (-2 * dps)) / mpmath.mpf(tol))
+def log_excess(disc, tol, n):
+    """log10(discrepancy / tolerance) in the number context ``n``: <= 0 when the replay agrees within ``tol``. Used
+    as lhs with rhs = 0, so the Bound's worst margin reads directly as 'digits above the tolerance' (e.g. -18:
+    agreement to 1e-48). A zero discrepancy is floored (1e-300 in float64, 10^(-2 dps) in mpmath)."""
+    floor = n.num(1e-300) if n.dps is None else n.num(10) ** (-2 * n.dps)
+    return n.log(n.max(n.num(disc), floor) / n.num(tol)) / n.log(n.num(10))
 
 
 def trajectory_sides(basis):
     """(log10(max relative discrepancy / 1e-30), 0). Screening also runs at WORK_DPS = 50 digits: a replay in
-    float64 could only agree to ~1e-16, so the decision is made at the working precision from the start."""
+    float64 could only agree to ~1e-16, so the decision is made at the working precision from the start; the
+    screening context only receives the result."""
 
-    def sides(inst, dps):
-        work = max(dps or WORK_DPS, WORK_DPS)
-        disc = replay_discrepancy(inst, work, basis)
-        if dps is None:
-            return float(log_excess(disc, TRAJECTORY_TOL, work)), 0.0
-        return log_excess(disc, TRAJECTORY_TOL, work), mpmath.mpf(0)
+    @uses_context
+    def sides(inst, n):
+        work = max(n.dps or WORK_DPS, WORK_DPS)
+        with mpmath.workdps(work):
+            excess = log_excess(replay_discrepancy(inst, work, basis), TRAJECTORY_TOL, context_for(work))
+        return n.num(excess), n.num(0)
 
     return sides
 
@@ -331,28 +362,21 @@ class NormSpace(Space):
 
 
 def norm_sides(formula):
-    """(log10(|SVD norm of I - alpha H - formula| / max(1, alpha sigma_max) / tolerance), 0): H's spectrum from a symmetric
-    eigensolver, the norm from a singular value decomposition (numpy in float64, mpmath.svd_r at dps)."""
+    """(log10(|SVD norm of I - alpha H - formula| / max(1, alpha sigma_max) / tolerance), 0): H's spectrum from a
+    symmetric eigensolver, the norm from a singular value decomposition (numpy in float64, mpmath.svd_r at dps);
+    the tolerance is FLOAT_TOL in float64 screening and TRAJECTORY_TOL at 50+ digits."""
 
-    def sides(inst, dps):
-        if dps is None:
-            q, p = np.asarray(inst["Q"], dtype=float), np.asarray(inst["p"], dtype=float)
-            h = q * np.sqrt(np.outer(p, p))
-            lam = np.linalg.eigvalsh(h)
-            norm = float(np.linalg.norm(np.eye(len(p)) - inst["alpha"] * h, 2))
-            claim = float(formula(lam[0], lam[-1], inst["alpha"], FLOAT_OPS))
-            return log_excess(abs(norm - claim) / max(1.0, inst["alpha"] * lam[-1]), FLOAT_TOL, None), 0.0
-        with mpmath.workdps(dps):
-            q = mp_matrix(inst["Q"], dps)
-            sq = [mpmath.sqrt(mpmath.mpf(v)) for v in inst["p"]]
-            d = q.rows
-            h = mpmath.matrix([[sq[i] * q[i, j] * sq[j] for j in range(d)] for i in range(d)])
-            alpha = mpmath.mpf(inst["alpha"])
-            lam = mp_eigvalsh(h, dps)
-            sv = mpmath.svd_r(mpmath.eye(d) - alpha * h, compute_uv=False)
-            norm = max(sv[i] for i in range(d))
-            claim = formula(lam[0], lam[-1], alpha, MP_OPS)
-            return log_excess(abs(norm - claim) / max(1, alpha * lam[-1]), TRAJECTORY_TOL, dps), mpmath.mpf(0)
+    @uses_context
+    def sides(inst, n):
+        d = len(inst["p"])
+        sq = [n.sqrt(n.num(v)) for v in inst["p"]]
+        h = [[sq[i] * n.num(inst["Q"][i][j]) * sq[j] for j in range(d)] for i in range(d)]
+        alpha = n.num(inst["alpha"])
+        lam = eigvalsh(h, n.dps)
+        norm = spectral_norm([[(1 if i == j else 0) - alpha * h[i][j] for j in range(d)] for i in range(d)], n.dps)
+        claim = formula(lam[0], lam[-1], alpha, n)
+        tol = FLOAT_TOL if n.dps is None else TRAJECTORY_TOL
+        return log_excess(abs(norm - claim) / n.max(n.num(1), alpha * lam[-1]), tol, n), n.num(0)
 
     return sides
 
@@ -394,7 +418,7 @@ def _swapped_basis(p_k, p_next, sqrt):
     return [sqrt(b) / sqrt(a) for a, b in zip(p_k, p_next)]
 
 
-def _one_minus_alpha_sigma_min(s_min, s_max, alpha, ops):
+def _one_minus_alpha_sigma_min(s_min, s_max, alpha, n):
     """Mutant: ||I - alpha H|| = 1 - alpha sigma_min only."""
     return 1 - alpha * s_min
 

@@ -20,16 +20,17 @@ Courant-Fischer turns the range of the Rayleigh quotient into the range of the s
 """
 from __future__ import annotations
 
+import functools
 import math
 
-import mpmath
 import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, Identity, InvalidInstance, Space, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 
 from ._common.init import random_init
-from ._common.quadratics import eigvalsh, is_spd, jacobi, mp_matrix, rotated, spectrum, with_conditions
+from ._common.quadratics import eigvalsh, is_spd, product_as_written, rotated, spectrum, with_conditions
 from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
@@ -52,8 +53,19 @@ def _sym3(e):
     return sp.Matrix([[a11, a12, a13], [a12, a22, a23], [a13, a23, a33]])
 
 
-def derivation(ctx, bound=congruence_cond_bound):
-    """The steps of CLAIMS.md F5 'Symbolic: the Rayleigh-quotient argument', each decided by sympy."""
+def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
+    """The steps of CLAIMS.md F5 'Symbolic: the Rayleigh-quotient argument', each decided by sympy.
+
+    ``bound`` (cond(M) cond(S^2)) and ``column_rhs`` (sqrt(kappa_bar kappa_diag)) are the claim's own formulas:
+    the Courant-Fischer steps compare the Rayleigh ranges with ``bound`` (and its attainment), the last step
+    compares what the column argument gives with ``column_rhs``."""
+    return list(_decided_steps(bound, column_rhs or catalogue_column_rhs))
+
+
+@functools.lru_cache(maxsize=8)
+def _decided_steps(bound, column_rhs) -> tuple:
+    """The derivation for the given formulas, decided once per process (sympy takes seconds on the 3x3 products);
+    the steps are deterministic, so a cached decision is the same evidence."""
     x = sp.Matrix(_x)
     S = sp.diag(*_s)
     M = _sym3(_m)
@@ -78,35 +90,44 @@ def derivation(ctx, bound=congruence_cond_bound):
     Dmh = sp.diag(*[1 / sp.sqrt(v) for v in dq])
     Sh = sp.diag(*[sp.sqrt(pi * di) for pi, di in zip(p, dq)])
     Ph = sp.diag(*[sp.sqrt(pi) for pi in p])
-    lM, u, kd = sp.symbols("lambda_max_M u kappa_diag", positive=True)
-    smax, smin = sp.symbols("s_max s_min", positive=True)
-    return [
+    e1 = sp.Matrix([1, 0, 0])
+    u, v, kd = sp.symbols("u v kappa_diag", positive=True)
+    smax, smin, spread = sp.symbols("s_max s_min sigma", positive=True)
+    # cond(SMS) from the Rayleigh ranges: lambda_max(SMS) = lambda_max(M) max s^2 - a, lambda_min(SMS) =
+    # lambda_min(M) min s^2 + b with a, b >= 0; a = b = 0 when M is diagonal and sorted like S (s_max = s_min + sigma)
+    cond_sms = (lmax * smax ** 2 - a) / (lmin * smin ** 2 + b)
+    l_max_m = 1 + v  # lambda_max(M) >= 1 (trace M = d), > 1 unless M = I
+    return (
         equal("Rayleigh quotient factorises: x^T SMS x / x^T x = (y^T M y / y^T y)(y^T y / x^T x), y = S x",
-              (x.T * S * M * S * x)[0] / xx, ((y.T * M * y)[0] / yy) * (yy / xx)),
+              (x.T * S * M * S * x)[0] / xx, sp.Mul((y.T * M * y)[0] / yy, yy / xx, evaluate=False)),
         fact("y^T y >= min s^2 * x^T x: with s_i^2 = s_min2 + u_i (u_i >= 0) the difference is sum u_i x_i^2",
-             sp.expand(yy.subs({si: sp.sqrt(smin2 + ui) for si, ui in zip(_s, _u)}) - smin2 * xx) >= 0),
+             sp.GreaterThan(sp.Subs(yy, _s, [sp.sqrt(smin2 + ui) for ui in _u]), smin2 * xx, evaluate=False)),
         fact("y^T y <= max s^2 * x^T x: with s_i^2 = s_max2 - u_i the difference is sum u_i x_i^2",
-             sp.expand(smax2 * xx - sum((smax2 - ui) * xi ** 2 for ui, xi in zip(_u, _x))) >= 0),
+             sp.LessThan(sum((smax2 - ui) * xi ** 2 for ui, xi in zip(_u, _x)), smax2 * xx, evaluate=False)),
         fact("lower end: R >= lambda_min(M), rho >= min s^2 (all positive) => R rho >= lambda_min(M) min s^2",
-             sp.expand(((lmin + a) * (smin2 + b) - lmin * smin2)) >= 0),
+             sp.GreaterThan(sp.expand((lmin + a) * (smin2 + b)), lmin * smin2, evaluate=False)),  # expanded: sympy
+        # signs a sum of nonnegative terms, not an unexpanded product minus a term
         fact("upper end: R <= lambda_max(M), rho <= max s^2 => R rho <= lambda_max(M) max s^2",
-             sp.expand((R + a) * (rho + b) - R * rho) >= 0),
-        equal("so (Courant-Fischer) cond(SMS) <= (lambda_max(M) max s^2)/(lambda_min(M) min s^2) = the claimed bound",
-              (lmax * smax ** 2) / (lmin * smin ** 2), bound(lmax / lmin, smax, smin)),
+             sp.LessThan(R * rho, sp.expand((R + a) * (rho + b)), evaluate=False)),
+        fact("so (Courant-Fischer) cond(SMS) = (lambda_max(M) max s^2 - a)/(lambda_min(M) min s^2 + b), a, b >= 0, "
+             "is at most the claimed bound", sp.LessThan(cond_sms, bound(lmax / lmin, smax, smin), evaluate=False)),
+        equal("the claimed bound is attained (a = b = 0) when M is diagonal and sorted like S",
+              sp.Subs(cond_sms, (a, b, smax), (0, 0, smin + spread)), bound(lmax / lmin, smin + spread, smin)),
         equal("with S^2 = P_0 D and M = D^{-1/2} Q D^{-1/2}: S M S = P_0^{1/2} Q P_0^{1/2} = H_0",
-              Sh * (Dmh * Q * Dmh) * Sh, Ph * Q * Ph),
+              product_as_written(Sh, Dmh * Q * Dmh, Sh), Ph * Q * Ph),
         equal("D^{1/2} M D^{1/2} = Q, so kappa_bar = cond(M) and the congruence bound applies to Q itself",
-              Dh * (Dmh * Q * Dmh) * Dh, Q),
-        equal("||Q e_j||^2 = e_j^T Q^2 e_j (Q symmetric)", sum(Q[i, 0] ** 2 for i in range(3)), (Q * Q)[0, 0]),
+              product_as_written(Dh, Dmh * Q * Dmh, Dh), Q),
+        equal("||Q e_j||^2 = e_j^T Q^2 e_j (Q symmetric)", sp.Matrix([[sum(Q[i, 0] ** 2 for i in range(3))]]),
+              product_as_written(e1.T, Q, Q, e1)),
         equal("lambda_max e_j^T Q e_j - e_j^T Q^2 e_j = sum l_i (lambda_max - l_i) w_i^2 (Q = U diag(l) U^T, w = U^T e_j)",
               lq * q1 - q2, gap),
         fact("each term is >= 0 (l_i > 0, u_i = lambda_max - l_i >= 0): ||Q e_j||^2 <= lambda_max(Q) Q_jj",
-             sum(li * ui * wi ** 2 for li, ui, wi in zip(l, _u, w)) >= 0),
-        fact("M has unit diagonal, trace M = d, so lambda_min(M) = 1/(1+u) <= 1 and kappa_bar = lambda_max(M)(1+u): "
-             "kappa_bar kappa_diag - lambda_max(M) kappa_diag >= 0, hence ||Q e_j||/Q_jj <= sqrt(lambda_max(Q)/Q_jj) "
-             "<= sqrt(lambda_max(M) kappa_diag) <= sqrt(kappa_bar kappa_diag)",
-             sp.expand(lM * (1 + u) * kd - lM * kd) >= 0),
-    ]
+             sp.GreaterThan(sum(li * ui * wi ** 2 for li, ui, wi in zip(l, _u, w)), 0, evaluate=False)),
+        fact("M has unit diagonal, trace M = d: lambda_min(M) = 1/(1+u) <= 1 <= lambda_max(M) = 1 + v, so kappa_bar = "
+             "(1 + v)(1 + u); ||Q e_j||/Q_jj <= sqrt(lambda_max(Q)/Q_jj) <= sqrt(lambda_max(M) kappa_diag), which is at "
+             "most the claimed column bound (compared squared)",
+             sp.GreaterThan(column_rhs(l_max_m * (1 + u), kd, l_max_m, SYMPY) ** 2, l_max_m * kd, evaluate=False)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,42 +253,47 @@ class ColumnSpace(SPDSpace):
 
 
 # ---------------------------------------------------------------------------------------------
-# Sides of the bound checks: floats (numpy) when dps is None, mpmath at dps digits otherwise.
+# Sides of the bound checks, each written once against a number context ``n`` (proofcheck.numbers): float64 for
+# screening, mpmath at n.dps digits for the decision. Eigenvalues: numpy or mpmath.eigsy (quadratics.eigvalsh).
 # ---------------------------------------------------------------------------------------------
-def _sms(inst, dps):
-    if dps is None:
-        s = np.asarray(inst["S"], dtype=float)
-        return np.asarray(inst["M"], dtype=float) * np.outer(s, s)
-    m = mp_matrix(inst["M"], dps)
-    s = [mpmath.mpf(v) for v in inst["S"]]
-    return mpmath.matrix([[s[i] * m[i, j] * s[j] for j in range(m.cols)] for i in range(m.rows)])
+SYMPY = sp  # the number context of the derivation: the formulas below only need ``sqrt``
 
 
-def _s2(inst, dps):
-    conv = float if dps is None else mpmath.mpf
-    s2 = [conv(v) ** 2 for v in inst["S"]]
-    return min(s2), max(s2)
+def _matrix(rows, n):
+    return [[n.num(v) for v in row] for row in rows]
 
 
-def lower_sides(inst, dps):
+def _sms(inst, n):
+    """S M S, entrywise s_i M_ij s_j."""
+    s = [n.num(v) for v in inst["S"]]
+    return [[s[i] * mij * s[j] for j, mij in enumerate(row)] for i, row in enumerate(_matrix(inst["M"], n))]
+
+
+def _s2(inst, n):
+    s2 = [n.num(v) ** 2 for v in inst["S"]]
+    return n.min(s2), n.max(s2)
+
+
+@uses_context
+def lower_sides(inst, n):
     """lambda_min(M) min s^2 <= lambda_min(S M S)."""
-    lo_m = eigvalsh(inst["M"], dps)[0]
-    return lo_m * _s2(inst, dps)[0], eigvalsh(_sms(inst, dps), dps)[0]
+    return eigvalsh(_matrix(inst["M"], n), n.dps)[0] * _s2(inst, n)[0], eigvalsh(_sms(inst, n), n.dps)[0]
 
 
-def upper_sides(inst, dps):
+@uses_context
+def upper_sides(inst, n):
     """lambda_max(S M S) <= lambda_max(M) max s^2."""
-    return eigvalsh(_sms(inst, dps), dps)[-1], eigvalsh(inst["M"], dps)[-1] * _s2(inst, dps)[1]
+    return eigvalsh(_sms(inst, n), n.dps)[-1], eigvalsh(_matrix(inst["M"], n), n.dps)[-1] * _s2(inst, n)[1]
 
 
 def cond_sides(bound):
     """cond(S M S) <= bound(cond(M), max s, min s)."""
 
-    def sides(inst, dps):
-        lam, mu = eigvalsh(_sms(inst, dps), dps), eigvalsh(inst["M"], dps)
-        conv = float if dps is None else mpmath.mpf
-        s = [conv(v) for v in inst["S"]]
-        return lam[-1] / lam[0], bound(mu[-1] / mu[0], max(s), min(s))
+    @uses_context
+    def sides(inst, n):
+        lam, mu = eigvalsh(_sms(inst, n), n.dps), eigvalsh(_matrix(inst["M"], n), n.dps)
+        s = [n.num(v) for v in inst["S"]]
+        return lam[-1] / lam[0], bound(mu[-1] / mu[0], n.max(s), n.min(s))
 
     return sides
 
@@ -275,94 +301,79 @@ def cond_sides(bound):
 def tight_sides(bound):
     """On the aligned diagonal family: bound(...) <= cond(S M S), i.e. the bound is attained (equality)."""
 
-    def sides(inst, dps):
-        conv = float if dps is None else mpmath.mpf
-        with mpmath.workdps(dps or 15):
-            s = [conv(v) for v in inst["S"]]
-            m = [conv(inst["M"][i][i]) for i in range(len(s))]
-            sms = [si * mi * si for si, mi in zip(s, m)]  # S M S is diagonal here: its eigenvalues are its entries
-            return bound(max(m) / min(m), max(s), min(s)), max(sms) / min(sms)
+    @uses_context
+    def sides(inst, n):
+        s = [n.num(v) for v in inst["S"]]
+        m = [n.num(inst["M"][i][i]) for i in range(len(s))]
+        sms = [si * mi * si for si, mi in zip(s, m)]  # S M S is diagonal here: its eigenvalues are its entries
+        return bound(n.max(m) / n.min(m), n.max(s), n.min(s)), n.max(sms) / n.min(sms)
 
     return sides
 
 
-def h0_parts(inst, dps):
+def h0_parts(inst, n):
     """(cond(H_0), kappa_bar, cond(P_0 D)) with P_0 = diag(1/((1 + delta) r)), r = max(|Q x_0|, phi)."""
-    if dps is None:
-        q = np.asarray(inst["Q"], dtype=float)
-        r = np.maximum(np.abs(q @ np.asarray(inst["x"], dtype=float)), inst["phi"])
-        p = 1.0 / ((1.0 + inst["delta"]) * r)
-        h = q * np.sqrt(np.outer(p, p))
-        lam, mu = np.linalg.eigvalsh(h), np.linalg.eigvalsh(jacobi(q))
-        pd = p * np.diag(q)
-        return lam[-1] / lam[0], mu[-1] / mu[0], pd.max() / pd.min()
-    q = mp_matrix(inst["Q"], dps)
-    d = q.rows
-    x = [mpmath.mpf(v) for v in inst["x"]]
-    g = [mpmath.fsum(q[i, j] * x[j] for j in range(d)) for i in range(d)]
-    r = [max(abs(gi), mpmath.mpf(inst["phi"])) for gi in g]
-    p = [1 / ((1 + mpmath.mpf(inst["delta"])) * ri) for ri in r]
-    h = mpmath.matrix([[mpmath.sqrt(p[i]) * q[i, j] * mpmath.sqrt(p[j]) for j in range(d)] for i in range(d)])
-    m = mpmath.matrix([[q[i, j] / mpmath.sqrt(q[i, i] * q[j, j]) for j in range(d)] for i in range(d)])
-    lam, mu = eigvalsh(h, dps), eigvalsh(m, dps)
-    pd = [p[i] * q[i, i] for i in range(d)]
-    return lam[-1] / lam[0], mu[-1] / mu[0], max(pd) / min(pd)
+    q = _matrix(inst["Q"], n)
+    d = len(q)
+    x = [n.num(v) for v in inst["x"]]
+    g = [n.fsum(q[i][j] * x[j] for j in range(d)) for i in range(d)]
+    r = [n.max(abs(gi), n.num(inst["phi"])) for gi in g]
+    p = [1 / ((1 + n.num(inst["delta"])) * ri) for ri in r]
+    h = [[n.sqrt(p[i]) * q[i][j] * n.sqrt(p[j]) for j in range(d)] for i in range(d)]
+    m = [[q[i][j] / n.sqrt(q[i][i] * q[j][j]) for j in range(d)] for i in range(d)]
+    lam, mu = eigvalsh(h, n.dps), eigvalsh(m, n.dps)
+    pd = [p[i] * q[i][i] for i in range(d)]
+    return lam[-1] / lam[0], mu[-1] / mu[0], n.max(pd) / n.min(pd)
 
 
 def h0_sides(bound):
-    def sides(inst, dps):
-        cond_h, kbar, cond_pd = h0_parts(inst, dps)
-        return cond_h, bound(kbar, (cond_pd ** 0.5) if dps is None else mpmath.sqrt(cond_pd), 1)
+    """cond(H_0) <= bound(kappa_bar, sqrt(cond(P_0 D)), 1), i.e. kappa_bar cond(P_0 D) for the claimed bound."""
+
+    @uses_context
+    def sides(inst, n):
+        cond_h, kbar, cond_pd = h0_parts(inst, n)
+        return cond_h, bound(kbar, n.sqrt(cond_pd), n.num(1))
 
     return sides
 
 
-def column_parts(inst, dps):
+def column_parts(inst, n):
     """(max_j ||Q e_j|| / sqrt(lambda_max Q_jj), max_j ||Q e_j|| / Q_jj, kappa_bar, kappa_diag, lambda_max(M))."""
-    if dps is None:
-        q = np.asarray(inst["Q"], dtype=float)
-        lam, mu = np.linalg.eigvalsh(q), np.linalg.eigvalsh(jacobi(q))
-        col, dq = np.linalg.norm(q, axis=0), np.diag(q)
-        return (float(np.max(col / np.sqrt(lam[-1] * dq))), float(np.max(col / dq)), mu[-1] / mu[0],
-                dq.max() / dq.min(), mu[-1])
-    q = mp_matrix(inst["Q"], dps)
-    d = q.rows
-    lam = eigvalsh(q, dps)
-    m = mpmath.matrix([[q[i, j] / mpmath.sqrt(q[i, i] * q[j, j]) for j in range(d)] for i in range(d)])
-    mu = eigvalsh(m, dps)
-    col = [mpmath.sqrt(mpmath.fsum(q[i, j] ** 2 for i in range(d))) for j in range(d)]
-    dq = [q[j, j] for j in range(d)]
-    return (max(c / mpmath.sqrt(lam[-1] * dj) for c, dj in zip(col, dq)), max(c / dj for c, dj in zip(col, dq)),
-            mu[-1] / mu[0], max(dq) / min(dq), mu[-1])
+    q = _matrix(inst["Q"], n)
+    d = len(q)
+    lam = eigvalsh(q, n.dps)
+    mu = eigvalsh([[q[i][j] / n.sqrt(q[i][i] * q[j][j]) for j in range(d)] for i in range(d)], n.dps)
+    col = [n.sqrt(n.fsum(q[i][j] ** 2 for i in range(d))) for j in range(d)]
+    dq = [q[j][j] for j in range(d)]
+    return (n.max(c / n.sqrt(lam[-1] * dj) for c, dj in zip(col, dq)), n.max(c / dj for c, dj in zip(col, dq)),
+            mu[-1] / mu[0], n.max(dq) / n.min(dq), mu[-1])
 
 
-def _sqrt(v, dps):
-    return math.sqrt(v) if dps is None else mpmath.sqrt(v)
-
-
-def column_norm_sides(inst, dps):
+@uses_context
+def column_norm_sides(inst, n):
     """max_j ||Q e_j|| / sqrt(lambda_max(Q) Q_jj) <= 1."""
-    return column_parts(inst, dps)[0], 1.0 if dps is None else mpmath.mpf(1)
+    return column_parts(inst, n)[0], n.num(1)
 
 
 def column_ratio_sides(rhs):
     """max_j ||Q e_j|| / Q_jj <= rhs(kappa_bar, kappa_diag, lambda_max(M))."""
 
-    def sides(inst, dps):
-        _, ratio, kbar, kdiag, lmax_m = column_parts(inst, dps)
-        return ratio, rhs(kbar, kdiag, lmax_m, dps)
+    @uses_context
+    def sides(inst, n):
+        _, ratio, kbar, kdiag, lmax_m = column_parts(inst, n)
+        return ratio, rhs(kbar, kdiag, lmax_m, n)
 
     return sides
 
 
-def catalogue_column_rhs(kbar, kdiag, lmax_m, dps):
+def catalogue_column_rhs(kbar, kdiag, lmax_m, n):
     """CLAIMS.md F5 as written: sqrt(kappa_bar kappa_diag)."""
-    return _sqrt(kbar * kdiag, dps)
+    return n.sqrt(kbar * kdiag)
 
 
-def sharp_column_rhs(kbar, kdiag, lmax_m, dps):
+def sharp_column_rhs(kbar, kdiag, lmax_m, n):
     """What the argument gives before lambda_max(M) <= kappa_bar: sqrt(lambda_max(M) kappa_diag)."""
-    return _sqrt(lmax_m * kdiag, dps)
+    return n.sqrt(lmax_m * kdiag)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,7 +453,7 @@ def _h0_identity_2x2():
     S = sp.diag(*[sp.sqrt(pi * di) for pi, di in zip(p, dq)])
     Dmh = sp.diag(*[1 / sp.sqrt(di) for di in dq])
     Ph = sp.diag(*[sp.sqrt(pi) for pi in p])
-    return S * (Dmh * Q * Dmh) * S, Ph * Q * Ph
+    return S * (Dmh * Q * Dmh) * S, product_as_written(Ph, Q, Ph)  # rhs as written: the product H_0
 
 
 def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim:
@@ -465,7 +476,7 @@ def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim
         notes="The catalogue's column statement is true as written; 'column-ratio-sharp' checks the sharper "
               "sqrt(lambda_max(M) kappa_diag) that the argument gives (lambda_max(M) <= kappa_bar since trace M = d).",
         checks=[
-            Symbolic("rayleigh-argument", lambda ctx: derivation(ctx, bound),
+            Symbolic("rayleigh-argument", lambda ctx: derivation(ctx, bound, column_rhs),
                      "Rayleigh-quotient factorisation, the two ranges, the H_0 identity, the column bound"),
             Identity("h0-is-congruence", *_h0_identity_2x2(),
                      {**{v: (0.01, 10.0) for v in sp.symbols("p1:3 D1:3", positive=True)}, sp.Symbol("q12", real=True): (-5, 5)},
@@ -498,9 +509,9 @@ def _cond_times_cond_s(cond_m, s_max, s_min):
     return cond_m * (s_max / s_min)
 
 
-def _column_sqrt_kdiag(kbar, kdiag, lmax_m, dps):
+def _column_sqrt_kdiag(kbar, kdiag, lmax_m, n):
     """Mutant: the kappa_bar factor dropped, ||Q e_j|| / Q_jj <= sqrt(kappa_diag)."""
-    return _sqrt(kdiag, dps)
+    return n.sqrt(kdiag)
 
 
 CLAIM = build()

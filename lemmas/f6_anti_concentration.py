@@ -22,13 +22,13 @@ Larger problems are decided by Monte Carlo with Clopper-Pearson intervals.
 from __future__ import annotations
 
 import itertools
-import math
 
 import mpmath
 import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, InvalidInstance, Probability, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 
 from ._common.init import random_init
 from ._common.quadratics import nu_dd, rotated, spectrum, with_conditions
@@ -39,9 +39,9 @@ EXACT_MAX_TERMS = 8  # box-spline exact values for up to 8 nonzero coefficients 
 
 def rate(t, B):
     """The claimed per-coordinate bound t/(2B): sympy for symbols, else mpf in the ambient mpmath precision."""
-    if isinstance(t, sp.Basic):
-        return t / (2 * B)
-    return mpmath.mpf(t) / (2 * mpmath.mpf(B))
+    if not isinstance(t, sp.Basic):
+        t, B = mpmath.mpf(t), mpmath.mpf(B)  # exact conversion of the case's floats
+    return t / (2 * B)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,23 +244,23 @@ class BoxSpace(SPDSpace):
             raise InvalidInstance("need B > 0 and x in [-2B, 2B]^d")
 
 
-def cs_sides(inst, dps):
-    """(max_j |g_0^(j)| / ||Q e_j||, 2B sqrt(d))."""
-    if dps is None:
-        q, x = np.asarray(inst["Q"], dtype=float), np.asarray(inst["x"], dtype=float)
-        return float(np.max(np.abs(q @ x) / np.linalg.norm(q, axis=0))), 2 * inst["B"] * math.sqrt(len(x))
-    q = [[mpmath.mpf(v) for v in row] for row in inst["Q"]]
-    x = [mpmath.mpf(v) for v in inst["x"]]
+@uses_context
+def cs_sides(inst, n):
+    """(max_j |g_0^(j)| / ||Q e_j||, 2B sqrt(d)), in the number context ``n``."""
+    q = [[n.num(v) for v in row] for row in inst["Q"]]
+    x = [n.num(v) for v in inst["x"]]
     d = len(x)
-    g = [abs(mpmath.fsum(q[i][k] * x[k] for k in range(d))) for i in range(d)]
-    col = [mpmath.sqrt(mpmath.fsum(q[i][j] ** 2 for i in range(d))) for j in range(d)]
-    return max(gj / cj for gj, cj in zip(g, col)), 2 * mpmath.mpf(inst["B"]) * mpmath.sqrt(d)
+    g = [abs(n.fsum(q[i][k] * x[k] for k in range(d))) for i in range(d)]
+    col = [n.sqrt(n.fsum(q[i][j] ** 2 for i in range(d))) for j in range(d)]
+    return n.max(gj / cj for gj, cj in zip(g, col)), 2 * n.num(inst["B"]) * n.sqrt(n.num(d))
 
 
 # ---------------------------------------------------------------------------------------------
 # Symbolic evidence.
 # ---------------------------------------------------------------------------------------------
 def derivation(ctx, claimed=rate):
+    """The convolution argument of CLAIMS.md F6; ``claimed(t, B)`` is the claim's per-coordinate bound t/(2B), which
+    the integration step and the union-bound steps (d * claimed) are compared with."""
     B, t, z, c, s = sp.symbols("B t z c s", positive=True)
     xs = sp.symbols("x1:4", real=True)
     qd = sp.symbols("Q11 Q22 Q33", positive=True)
@@ -273,38 +273,39 @@ def derivation(ctx, claimed=rate):
     # box-spline CDF of U_1 + c U_2 (c < 1) near s = 0: only the two terms with positive shifts survive
     F_plateau = ((s + 1 + c) ** 2 - (s + 1 - c) ** 2) / (2 * 4 * c)
     lagrange = sum((a[i] * xs[k] - a[k] * xs[i]) ** 2 for i in range(3) for k in range(i + 1, 3))
-    v = sp.Symbol("v", nonnegative=True)
+    v = sp.Symbol("v", positive=True)
+    p = p_(v)  # tau = t/(2B) = 1/(1+v) in (0, 1), i.e. t = 2B/(1+v) < 2B
     steps = [
         equal("g_0^(1)/Q_11 = x_1 + W, W = (Q_12 x_2 + Q_13 x_3)/Q_11 independent of x_1",
               g[0] / qd[0], xs[0] + (qo[0] * xs[1] + qo[1] * xs[2]) / qd[0]),
         equal("the density of x_j ~ Unif[-2B, 2B] is 1/(4B): it integrates to 1",
-              sp.integrate(1 / (4 * B), (z, -2 * B, 2 * B)), 1),
+              sp.Integral(1 / (4 * B), (z, -2 * B, 2 * B)), 1),
         equal("density of x_j + W is E_W[f_x(z - W)]: for mixture weights w_i (sum w_i = 1) and values h_i = 1 - u_i "
               "in [0, 1] of 4B f_x, sup f_x - f = (sum w_i - sum w_i h_i)/(4B) = sum w_i u_i/(4B)",
               (sum(w) - sum(wi * (1 - ui) for wi, ui in zip(w, u))) / (4 * B), sum(wi * ui for wi, ui in zip(w, u)) / (4 * B)),
-        fact("which is >= 0: the density of x_j + W is at most sup f_x = 1/(4B)",
-             sum(wi * ui for wi, ui in zip(w, u)) / (4 * B) >= 0),
+        fact("which is >= 0: the density of x_j + W, sum w_i h_i/(4B), is at most sup f_x = 1/(4B)",
+             sp.LessThan(sum(wi * (1 - ui) for wi, ui in zip(w, u)) / (4 * B), sum(w) / (4 * B), evaluate=False)),
         equal("example (the exact formula of the numeric check): U_1 + c U_2, c < 1, has density 1/2 = sup of U_1's "
-              "on its plateau |s| <= 1 - c", sp.diff(sp.expand(F_plateau), s), sp.Rational(1, 2)),
+              "on its plateau |s| <= 1 - c", sp.Derivative(F_plateau, s), sp.Rational(1, 2)),
         equal("P(|x_j + W| < t) <= integral_{-t}^{t} 1/(4B) dz = t/(2B), the claimed bound",
-              sp.integrate(1 / (4 * B), (z, -t, t)), claimed(t, B)),
-        fact("union bound, exact diagonal case d = 2: 1 - (1 - p)^2 <= 2p (p = 1/(1+v))",
-             sp.factor((2 * p_(v) - (1 - (1 - p_(v)) ** 2))) >= 0),
-        fact("union bound, exact diagonal case d = 3: 1 - (1 - p)^3 <= 3p",
-             sp.factor((3 * p_(v) - (1 - (1 - p_(v)) ** 3))) >= 0),
-        fact("union bound, exact diagonal case d = 4: 1 - (1 - p)^4 <= 4p",
-             sp.factor((4 * p_(v) - (1 - (1 - p_(v)) ** 4))) >= 0),
+              sp.Integral(1 / (4 * B), (z, -t, t)), claimed(t, B)),
+    ]
+    for d in (2, 3, 4):
+        steps.append(fact(f"union bound, exact diagonal case d = {d}: P(min_j ...) = 1 - (1 - tau)^{d} <= d times the "
+                          f"claimed bound at t = 2B tau (difference factored, tau = 1/(1+v))",
+                          sp.GreaterThan(sp.factor(d * claimed(2 * B * p, B) - (1 - (1 - p) ** d)), 0, evaluate=False)))
+    steps += [
         equal("Lagrange identity: ||a||^2 ||x||^2 - <a, x>^2 = sum_{i<k} (a_i x_k - a_k x_i)^2 (Cauchy-Schwarz)",
               sum(ai ** 2 for ai in a) * sum(xi ** 2 for xi in xs) - sum(ai * xi for ai, xi in zip(a, xs)) ** 2, lagrange),
-        fact("a sum of squares is >= 0", lagrange >= 0),
+        fact("a sum of squares is >= 0", sp.GreaterThan(lagrange, 0, evaluate=False)),
         fact("||x_0||^2 <= d (2B)^2 on the box (x_i^2 = 4B^2 - u_i, u_i >= 0), so |g_0^(j)| <= 2B sqrt(d) ||Q e_j||",
-             sp.expand(3 * 4 * B ** 2 - sum(4 * B ** 2 - ui for ui in u)) >= 0),
+             sp.LessThan(sum(4 * B ** 2 - ui for ui in u), 3 * (2 * B) ** 2, evaluate=False)),
     ]
     return steps
 
 
 def p_(v):
-    """p = 1/(1+v) in (0, 1] for v >= 0."""
+    """p = 1/(1+v) in (0, 1) for v > 0."""
     return 1 / (1 + v)
 
 

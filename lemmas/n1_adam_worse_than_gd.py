@@ -33,7 +33,7 @@ from proofcheck.checks.existence import Existence
 
 from ._common.fast import adam_fast, gd_fast
 from ._common.init import random_init
-from ._common.quadratics import conditions, is_spd, mp_matrix, rotated, spectrum
+from ._common.quadratics import conditions, is_spd, mp_matrix, product_as_written, rotated, spectrum
 from ._common.tuning import GRID, gd_coefficients, linear_count_mp, tune_adam_linear, tune_gd
 
 B, EPS, DELTA = 1.0, 1e-10, 0.0  # eps << 1/kappa, so that f_0 being carried by the large eigenvalues does not let GD stop early
@@ -257,18 +257,20 @@ def derivation(ctx, basis_power=sp.Rational(-1, 2)):
     P = sp.diag(p1, p2)
     Ph = sp.diag(p1 ** -basis_power, p2 ** -basis_power)  # x = P^{-e} y
     Q = sp.Matrix([[a11, a12], [a12, a22]])
-    H = sp.diag(sp.sqrt(p1), sp.sqrt(p2)) * Q * sp.diag(sp.sqrt(p1), sp.sqrt(p2))
+    half = sp.diag(sp.sqrt(p1), sp.sqrt(p2))
+    H = half * Q * half
     y = sp.Matrix([y1, y2])
     x = Ph * y
-    step_lhs, step_rhs = Ph.inv() * (sp.eye(2) - al * P * Q) * Ph, sp.eye(2) - al * H
+    step = sp.eye(2) - al * P * Q
     at = {p1: 1, p2: 4}  # a concrete point, where sympy can also decide a non-identity
     return [
         equal("x_{k+1} = (I - alpha P_0 Q) x_k becomes y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x",
-              step_lhs, step_rhs),
-        equal("the same at p = (1, 4)", step_lhs.subs(at), step_rhs.subs(at)),
+              product_as_written(Ph.inv(), step, Ph), sp.eye(2) - al * H),
+        equal("the same at p = (1, 4)", product_as_written(Ph.inv().subs(at), step.subs(at), Ph.subs(at)),
+              (sp.eye(2) - al * H).subs(at)),
         equal("f = x^T Q x / 2 = y^T H_0 y / 2", (x.T * Q * x)[0] / 2, (y.T * H * y)[0] / 2),
-        equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)", H - H.T,
-              sp.zeros(2, 2)),
+        equal("H_0 is symmetric, so f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^{2k} c_i (the closed form)",
+              sp.Transpose(product_as_written(half, Q, half)), H),
     ]
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, InvalidInstance, Space, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.init import random_init
@@ -52,8 +53,24 @@ def rate(alpha, mu_L, L, r, G, delta):
 # ---------------------------------------------------------------------------------------------
 
 
-def derivation(ctx):
-    """The reconstruction's proof, step by step (two coordinates suffice for the identities)."""
+# H2 with the encoded constant, at an interior point of a sublevel set where mu_L is known in closed form:
+# f(x) = log cosh x (c = 1, one coordinate), F = log cosh 1, so the sublevel set is |x| <= 1 and mu_L = psi(1); at
+# x = 1/2, H2 reads 2 mu_L log cosh(1/2) <= tanh(1/2)^2, i.e. mu_L <= psi(1/2) (psi decreasing: a 25% margin).
+H2_PROBE = {"family": "logcosh", "c": [1.0], "m": [0.0], "eps": 0.0}
+
+
+def _encoded_pl_constant(mu_of):
+    """mu_of on H2_PROBE's sublevel set {log cosh x <= log cosh 1}, as a 50-digit sympy Float."""
+    with mpmath.workdps(HIGH_DPS):
+        mu = mu_of(make(H2_PROBE), mpmath.log(mpmath.cosh(1)))
+        return sp.Float(mpmath.nstr(mu, HIGH_DPS), HIGH_DPS)
+
+
+def derivation(ctx, rate_fn=rate, mu_of=pl_constant):
+    """The reconstruction's proof, step by step (two coordinates suffice for the identities).
+
+    ``rate_fn`` (the claimed per-step factor) and ``mu_of`` (the encoded PL constant) are the claim's own: the rate
+    is compared with the factor the descent argument proves and with its specialisation, the PL constant with H2."""
     al, dl, f, fs, mu, muL, s1, s2, t = sp.symbols("alpha delta f f_star mu mu_L s1 s2 t", positive=True)
     g1, g2 = sp.symbols("g1 g2", real=True)
     L1, L2, P1, P2, r1, G1, rho0, kap = sp.symbols("L1 L2 P1 P2 r1 G1 rho_0 kappa", positive=True)
@@ -62,34 +79,48 @@ def derivation(ctx):
     descent = f - al * (P1 * g1**2 * (1 - al * L1 * P1 / 2) + P2 * g2**2 * (1 - al * L2 * P2 / 2))
     tt = sp.Symbol("tau", real=True)
     one_d = f + g1 * tt + L1 * tt**2 / 2  # H1 along coordinate 1 only
-    t_min = sp.solve(sp.diff(one_d, tt), tt)[0]
+    t_min = sp.solve(sp.Derivative(one_d, tt).doit(), tt)[0]
     adam_bound = (dl / (1 + dl)) * muL / rho0
+    p_lower = 1 / (G1 / (1 + t) + dl * r1)  # P_k^(1) = 1/(sqrt(v) + delta r_1) with sqrt(v) = G_1/(1+t) <= G_1
+    half = sp.Rational(1, 2)
+    lr_max = sp.Symbol("max_j_L_j/r_j", positive=True)
     return [
         equal("H1 at y = x - alpha P g gives f(x_{k+1}) <= f - alpha sum_j P_j g_j^2 (1 - alpha L_j P_j / 2)",
               h1_rhs, descent),
         fact("with alpha L_j P_j <= 1 (P_j = 1/(alpha L_j (1+s))): 1 - alpha L_j P_j / 2 >= 1/2",
-             sp.factor((1 - al * L1 * P1 / 2 - sp.Rational(1, 2)).subs(P1, 1 / (al * L1 * (1 + s1)))) > 0),
+             sp.StrictGreaterThan(sp.Subs(1 - al * L1 * P1 / 2, P1, 1 / (al * L1 * (1 + s1))), half, evaluate=False)),
         fact("P_j <= 1/(delta r_j) always (sqrt(v) >= 0), so alpha <= delta r_j / L_j gives alpha L_j P_j <= 1",
-             sp.factor((1 - al * L1 / (dl * r1)).subs(al, dl * r1 / (L1 * (1 + s1)))) >= 0),
+             sp.GreaterThan(sp.factor((1 - al * L1 / (dl * r1)).subs(al, dl * r1 / (L1 * (1 + s1)))), 0, evaluate=False)),
         fact("sum_j P_j g_j^2 >= min_j (L_j P_j) sum_j g_j^2 / L_j (termwise, with L_2 P_2 = (1 + s2) L_1 P_1)",
-             sp.factor((P1 * g1**2 + P2 * g2**2 - L1 * P1 * (g1**2 / L1 + g2**2 / L2)).subs(P2, (1 + s2) * L1 * P1 / L2))
-             >= 0),
+             sp.GreaterThan(sp.factor((P1 * g1**2 + P2 * g2**2 - L1 * P1 * (g1**2 / L1 + g2**2 / L2))
+                                      .subs(P2, (1 + s2) * L1 * P1 / L2)), 0, evaluate=False)),
         equal("with H2: f_{k+1} - f* <= (1 - alpha mu_L min_j L_j P_j)(f_k - f*) follows from "
               "f_{k+1} <= f_k - (alpha/2) min_j(L_j P_j) * 2 mu_L (f_k - f*)",
               f - (al / 2) * (L1 * P1) * 2 * muL * (f - fs) - fs, (1 - al * muL * L1 * P1) * (f - fs)),
-        equal("H1 along one coordinate: min_tau f + g tau + L tau^2/2 = f - g^2/(2L), so g_j^2 <= 2 L_j (f - f*)",
-              one_d.subs(tt, t_min), f - g1**2 / (2 * L1)),
+        equal("H1 along one coordinate: min_tau f + g tau + L tau^2/2 (at the root of the derivative) = f - g^2/(2L), "
+              "so g_j^2 <= 2 L_j (f - f*)", sp.Subs(one_d, tt, t_min), f - g1**2 / (2 * L1)),
         fact("f is non-increasing, so v_k^(j) <= max(r_j^2, 2 L_j (f_0 - f*)) = G_j^2 and "
-             "P_k^(j) = 1/(sqrt(v) + delta r_j) >= 1/(G_j + delta r_j) (sqrt(v) = G_j/(1+t)): the per-step factor is at most rho",
-             sp.factor(1 / (G1 / (1 + t) + dl * r1) - 1 / (G1 + dl * r1)) > 0),
-        equal("at alpha = delta min_j r_j/L_j and G_j = r_j: alpha mu_L min_j L_j/((1+delta) r_j) = "
-              "(delta/(1+delta)) mu_L / rho_0 with rho_0 = max(L/r)/min(L/r)",
-              (dl * (1 / rho0) * muL / (1 + dl)), adam_bound),
+             "P_k^(j) = 1/(sqrt(v) + delta r_j) >= 1/(G_j + delta r_j) (sqrt(v) = G_j/(1+t); difference factored)",
+             sp.StrictGreaterThan(sp.factor(p_lower - 1 / (G1 + dl * r1)), 0, evaluate=False)),
+        fact("so the claimed factor rho is at least the proven per-step factor 1 - alpha mu_L L_j P_k^(j) "
+             "(one coordinate; difference factored)",
+             sp.GreaterThan(sp.factor(rate_fn(al, muL, [L1], [r1], [G1], dl) - (1 - al * muL * L1 * p_lower)), 0,
+                            evaluate=False)),
+        equal("at alpha = delta r_1/L_1 and G_1 = r_1 (one coordinate, rho_0 = 1) the claimed factor is "
+              "1 - (delta/(1+delta)) mu_L", rate_fn(dl * r1 / L1, muL, [L1], [r1], [r1], dl), 1 - adam_bound.subs(rho0, 1)),
+        equal("in general alpha mu_L min_j L_j/((1+delta) r_j) at alpha = delta min_j r_j/L_j is "
+              "(delta/(1+delta)) mu_L / rho_0 with rho_0 = max(L/r)/min(L/r), i.e. min(L/r) = max(L/r)/rho_0",
+              sp.Mul(dl / lr_max, muL, lr_max / rho0, 1 / (1 + dl), evaluate=False), adam_bound),
         equal("diagonal quadratics: L_j = lambda_j and sum_j g_j^2 / lambda_j = 2 f exactly, so mu_L = 1 "
-              "(two coordinates)", (L1 * s1) ** 2 / L1 + (L2 * s2) ** 2 / L2, 2 * (L1 * s1**2 + L2 * s2**2) / 2),
+              "(two coordinates, g_j = lambda_j x_j)", sp.Subs(g1**2 / L1 + g2**2 / L2, (g1, g2), (L1 * s1, L2 * s2)),
+              2 * (L1 * s1**2 + L2 * s2**2) / 2),
         fact("the comparison with GD (eta = 1/L_max, PL constant mu = 1/kappa on a diagonal quadratic): Adam's factor "
              "is smaller when rho_0 < (delta/(1+delta)) kappa",
-             sp.factor(((dl / (1 + dl)) * 1 / rho0 - 1 / kap).subs(rho0, dl * kap / ((1 + dl) * (1 + t)))) > 0),
+             sp.StrictGreaterThan(sp.Subs(adam_bound.subs(muL, 1), rho0, dl * kap / ((1 + dl) * (1 + t))), 1 / kap,
+                                  evaluate=False)),
+        fact("H2 with the encoded PL constant on log cosh (sublevel set |x| <= 1, mu_L = psi(1)), at x = 1/2: "
+             "2 mu_L (f - f*) <= g^2 / L", sp.LessThan(2 * _encoded_pl_constant(mu_of) * sp.log(sp.cosh(half)),
+                                                        sp.tanh(half) ** 2, evaluate=False)),
     ]
 
 
@@ -142,32 +173,33 @@ class HypothesisSpace(Space):
                     raise InvalidInstance("x must lie in the sublevel set {f <= F}")
 
 
-def _at(dps):
-    return dps or SCREEN_DPS
+# The hypotheses' sides are computed in mpmath (at SCREEN_DPS when screening) and handed to the number context ``n``.
 
 
-def smoothness_sides(inst, dps):
+@uses_context
+def smoothness_sides(inst, n):
     """(H1) lhs = f(y) - f(x) - <g(x), y - x>, rhs = 1/2 sum_j L_j (y_j - x_j)^2."""
     fn = make(inst["spec"])
-    with mpmath.workdps(_at(dps)):
+    with mpmath.workdps(n.dps or SCREEN_DPS):
         x, y = [mpmath.mpf(v) for v in inst["x"]], [mpmath.mpf(v) for v in inst["y"]]
         g = fn.grad(x)
         lhs = fn.value(y) - fn.value(x) - mpmath.fsum(gj * (yj - xj) for gj, yj, xj in zip(g, y, x))
         rhs = mpmath.fsum(Lj * (yj - xj) ** 2 for Lj, yj, xj in zip(fn.L(), y, x)) / 2
-        return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
+        return n.num(lhs), n.num(rhs)
 
 
 def pl_sides(mu_of=pl_constant):
     """(H2) lhs = 2 mu_L(F) (f(x) - f*), rhs = sum_j g_j^2 / L_j, for x in {f <= F}."""
 
-    def sides(inst, dps):
+    @uses_context
+    def sides(inst, n):
         fn = make(inst["spec"])
-        with mpmath.workdps(_at(dps)):
+        with mpmath.workdps(n.dps or SCREEN_DPS):
             x = [mpmath.mpf(v) for v in inst["x"]]
             _, fstar = fn.minimiser()
             lhs = 2 * mu_of(fn, inst["F"]) * (fn.value(x) - fstar)
             rhs = mpmath.fsum(gj**2 / Lj for gj, Lj in zip(fn.grad(x), fn.L()))
-            return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
+            return n.num(lhs), n.num(rhs)
 
     return sides
 
@@ -252,7 +284,8 @@ def build(rate_fn=rate, mu_of=pl_constant) -> Claim:
               "initialisation-dependent rho_0 = cond(diag(L) P_0), and on diagonal quadratics (mu_L = 1) to the "
               "min(d, kappa)-type dependence of T2. A FAIL here may mean our reconstruction is wrong, not the paper.",
         checks=[
-            Symbolic("rate-derivation", derivation, "descent from H1, the rate from H2, the bound on v, the specialisations"),
+            Symbolic("rate-derivation", lambda ctx: derivation(ctx, rate_fn, mu_of),
+                     "descent from H1, the rate from H2, the bound on v, the specialisations"),
             Bound("H1-per-coordinate-smoothness", HypothesisSpace(sublevel=False), smoothness_sides,
                   "f(y) - f(x) - <g, y - x> <= 1/2 sum L_j (y_j - x_j)^2 over random and adversarial (f, x, y)",
                   random=(50, 1000, 10000), climbs=(1, 6, 24), climb_steps=(10, 80, 300), hypothesis_examples=(0, 0, 0)),

@@ -15,10 +15,14 @@ def test_pseudo_linear_passes_to_working_precision():
     result = run_claim(f4.CLAIM)
     assert result.verdict is Verdict.PASS, result.reason
     ev = by_check(result)
-    assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
-    assert ev["basis-change"].details["simplified_residual"] == "0"
+    assert {e.basis for e in result.evidence} == {"symbolic", "symbolic+numeric", "numeric"}
+    for name in ("adam-step-is-linear", "basis-change"):  # proved by sympy from sides that differ as written
+        assert ev[name].basis == "symbolic+numeric" and ev[name].details["simplified_residual"] == "0"
+        assert ev[name].details["lhs"] != ev[name].details["rhs"]
+    derivation = ev["norm-formula-derivation"].details
+    assert derivation["not_evidence"] == 0 and derivation["counted_steps"] == len(derivation["derivation"]) >= 13
     # margins are log10(discrepancy / 1e-30): below -15 means agreement to better than 1e-45 at 50 digits
-    assert ev["trajectory-replay"].worst_margin < -15 and ev["trajectory-replay"].dps == 50
+    assert ev["trajectory-replay"].worst_margin < -15 and ev["trajectory-replay"].dps >= 50
     assert ev["norm-vs-svd"].worst_margin < -15 and ev["norm-vs-svd"].instances > 100
 
 
@@ -39,6 +43,7 @@ def test_mutant_swapped_basis_fails_symbolically_and_on_trajectories(tmp_path):
     assert result.verdict is Verdict.FAIL
     ev = by_check(result)
     assert ev["basis-change"].verdict is Verdict.FAIL and ev["basis-change"].witness is not None
+    assert ev["basis-change"].details["method"].startswith("entrywise: doit + simplify")  # sympy disproves it too
     traj = ev["trajectory-replay"]
     assert traj.verdict is Verdict.FAIL and traj.dps == 100 and traj.worst_margin > 20
     assert len(traj.witness["x0"]) == 1 and traj.witness["beta2"] < 1  # shrunk; beta2 = 1 would hide the swap
@@ -49,6 +54,9 @@ def test_mutant_norm_formula_fails(tmp_path):
     name = "norm-one-minus-alpha-sigma-min"
     result = run_claim(f4.MUTANTS["pseudo-linear"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
+    # the derivation receives the claimed formula: sympy disproves it where |1 - alpha sigma_max| is the larger
+    symbolic = by_check(result)["norm-formula-derivation"]
+    assert symbolic.verdict is Verdict.FAIL and "b = -(m + c)" in symbolic.witness["step"]
     ev = by_check(result)["norm-vs-svd"]
     assert ev.verdict is Verdict.FAIL and len(ev.witness["p"]) == 1 and ev.worst_margin > 20
     assert replay(ev.reproducer, tmp_path) == (1, "FAIL")

@@ -17,6 +17,8 @@ def test_anti_concentration_passes_and_is_attained():
     assert result.verdict is Verdict.PASS, result.reason
     ev = by_check(result)
     assert {e.basis for e in result.evidence} == {"symbolic", "numeric"}
+    derivation = ev["convolution-argument"].details
+    assert derivation["not_evidence"] == 0 and derivation["counted_steps"] >= 12  # every step's sides differ as written
     per = ev["per-coordinate"]
     # the diagonal case attains t/(2B): margin exactly 0, decided by an exact value, and some cases by Monte Carlo
     assert per.worst_margin == 0.0
@@ -51,9 +53,12 @@ def test_mutant_quarter_rate_fails_with_shrunk_case(tmp_path):
     name = "quarter-rate"
     result = run_claim(f6.MUTANTS["anti-concentration"][name](), mutant=name)
     assert result.verdict is Verdict.FAIL
+    # the derivation receives the claimed bound: sympy disproves integral_{-t}^{t} 1/(4B) dz = t/(4B)
+    symbolic = by_check(result)["convolution-argument"]
+    assert symbolic.verdict is Verdict.FAIL and "the claimed bound" in symbolic.witness["step"]
     per = by_check(result)["per-coordinate"]
     assert per.verdict is Verdict.FAIL and per.witness["Q"] == [[1.0]] and per.witness["B"] == 1.0
-    assert per.dps in (15, 50) and "exact" in per.details["worst_case"]["decided_by"]
+    assert per.dps == 100 and "50 and 100 digits agree" in per.details["worst_case"]["decided_by"]
     assert replay(per.reproducer, tmp_path) == (1, "FAIL")
 
 

@@ -50,4 +50,13 @@ def test_diagonal_only_mutant_is_not_pass():
 
 def test_wrong_basis_mutant_fails():
     mutant = n1.MUTANTS["adam-worse-than-gd"]["basis-plus-half"]()
-    assert run_claim(mutant, budget="quick", only_check="linear-reduction").verdict is Verdict.FAIL
+    symbolic = run_claim(mutant, budget="quick", only_check="linear-reduction").evidence[0]
+    assert symbolic.verdict is Verdict.FAIL and symbolic.witness["step"].startswith("x_{k+1} = (I - alpha P_0 Q) x_k")
+
+
+def test_reduction_steps_differ_as_written(result):
+    symbolic = next(e for e in result.evidence if e.kind == "symbolic")
+    assert symbolic.verdict is Verdict.PASS
+    assert symbolic.details["not_evidence"] == 0 and symbolic.details["counted_steps"] == 4
+    # the change of basis is shown as the product P_0^{1/2} (I - alpha P_0 Q) P_0^{-1/2}, multiplied out by sympy
+    assert "*" in symbolic.details["derivation"][0]["lhs"] and "Matrix" in symbolic.details["derivation"][0]["lhs"]

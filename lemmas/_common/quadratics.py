@@ -140,3 +140,21 @@ def eigvalsh(q, dps: int | None):
     if dps is None:
         return np.linalg.eigvalsh(np.asarray(q, dtype=float))
     return mp_eigvalsh(q, dps)
+
+
+def spectral_norm(a, dps: int | None):
+    """||a||_2 (largest singular value): numpy float64 when ``dps`` is None, else mpmath.svd_r at ``dps`` digits."""
+    if dps is None:
+        return float(np.linalg.norm(np.asarray(a, dtype=float), 2))
+    with mpmath.workdps(dps):
+        m = a if isinstance(a, mpmath.matrix) else mp_matrix(a, dps)
+        sv = mpmath.svd_r(m, compute_uv=False)
+        return max(sv[i] for i in range(min(m.rows, m.cols)))
+
+
+def product_as_written(*factors):
+    """The matrix product of sympy matrices, unevaluated (``sp.MatMul(..., evaluate=False)``): a derivation step shows
+    the factors as written and sympy multiplies them out when it decides the step."""
+    import sympy as sp
+
+    return sp.MatMul(*factors, evaluate=False)
