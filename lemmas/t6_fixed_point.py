@@ -21,6 +21,8 @@ Numerics: float64 runs of this map underflow to exactly 0 and fake convergence (
 x shrinks by thousands of orders of magnitude while v is still large, then grows back once v has
 decayed). Every convergence decision here is made by :func:`classify` on an mpmath run, at a
 recorded precision, and asks that the preconditioner has settled before it calls a run converged.
+The classifier's runs go through the MPFR engine (``highprec.AdamState``, equal to the last bit to mpmath's
+``adam_mp``), keep only the steps the classifier reads, and resume when it doubles the step count.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from proofcheck import Bound, Claim, Classification, InvalidInstance, Space, Sym
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
+from ._common.highprec import AdamState
 from ._common.init import random_init
 from ._common.quadratics import mp_eigvalsh, rotated, spectrum
 from ._common.testfunctions import memo_sides
@@ -212,14 +215,22 @@ def _f(inst, xk):
 
 
 def run_adam(inst, delta, dps, iters):
-    """One call of Algorithm A at ``dps`` digits (the swappable high-precision engine).
-
-    It stays on mpmath's ``adam_mp``: every run here records its trajectory, and the MPFR engine
-    ``highprec.adam_hp`` (bit-identical) must then convert each recorded x, v, P to ``mpf``, which makes it
-    slower than ``adam_mp`` on these small-d runs (measured at 50 digits, 3200 steps: 1.3-2x)."""
+    """One call of Algorithm A at ``dps`` digits with its whole trajectory recorded (the mpmath reference
+    ``adam_mp``: converting every recorded step from MPFR would cost more than it saves on these short runs)."""
     Q, diagonal = _q_and_diag(inst)
     return adam_mp(Q, inst["x0"], inst["alpha"], inst["beta2"], inst["phi"], delta, iters=iters, dps=dps,
                    diagonal=diagonal, record=True)
+
+
+JUDGED_STEPS = 4  # judge_run reads x_0 and the last four entries of a trajectory (x_N..x_{N-2}, v_{N-1}, v_{N-3})
+
+
+def adam_state(inst, delta, dps) -> AdamState:
+    """Algorithm A at ``dps`` digits on the MPFR engine (bit-identical to ``adam_mp``), resumable, keeping only
+    x_0 and the last JUDGED_STEPS steps: what :func:`classify` needs when it doubles the step count."""
+    Q, diagonal = _q_and_diag(inst)
+    return AdamState(Q, inst["x0"], inst["alpha"], inst["beta2"], inst["phi"], delta, dps=dps, diagonal=diagonal,
+                     keep=JUDGED_STEPS)
 
 
 def _norm(vec):
@@ -279,10 +290,14 @@ def judge_run(inst, delta, run, orbit_digits=ORBIT_DIGITS):
 
 
 def classify(inst, delta, dps, start=400, cap=12800, orbit_digits=ORBIT_DIGITS):
-    """Run Algorithm A at ``dps`` digits for start, 2 start, ... iterations (up to ``cap``) until a label is decided."""
+    """Run Algorithm A at ``dps`` digits for start, 2 start, ... iterations (up to ``cap``) until a label is decided.
+
+    Each doubling resumes the same run (an :class:`AdamState`) instead of restarting from x_0: the n-step run
+    judged is bit for bit the one a fresh run of n steps gives."""
+    state = adam_state(inst, delta, dps)
     n = start
     while True:
-        run = run_adam(inst, delta, dps, n)
+        run = state.advance(n).result()
         label, info = judge_run(inst, delta, run, orbit_digits)
         if label != "undecided" or n >= cap:
             return Classification(label, dps, info), run
