@@ -4,9 +4,13 @@
     python benchmarks/run_all.py --only engines  # screening, high precision, certified (about a minute)
     python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2
     python benchmarks/run_all.py --only growth   # standard-run time against grid size
+    python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
+* ``rows``        the four rows of issue 13's profile (T6 classification, T2's recount of flagged runs, plots,
+                  BLAS threads), each timed against the path it replaced, kept here as the baseline, with a check
+                  that both give the same results;
 * ``screening``   compiled float64 (lemmas/_common/fast.py) vs the numpy batched reference
                   (algorithms.adam_f64 / gd_f64): ns per coordinate-iteration and the speed-up;
 * ``highprec``    MPFR engine (highprec.py) vs plain mpmath loops (adam_mp / gd_mp), same precision;
@@ -188,6 +192,136 @@ def bench_certified(repeat: int) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The profile rows of issue 13, each against the implementation it replaced (kept here as the baseline path)
+# ---------------------------------------------------------------------------------------------
+
+def timed(fn):
+    """(result, wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def classify_by_restarting(inst, delta, dps, start=400, cap=25600):
+    """Baseline of T6's classifier: a fresh mpmath run with every step recorded, restarted at each doubling."""
+    from lemmas import t6_fixed_point as t6
+
+    n = start
+    while True:
+        label, info = t6.judge_run(inst, delta, t6.run_adam(inst, delta, dps, n))
+        if label != "undecided" or n >= cap:
+            return label, info
+        n = min(2 * n, cap)
+
+
+def escalate_by_longdouble_then_mpfr(tuned, Q, X0, *, beta2, phi, delta, eps, dps=30) -> list:
+    """Baseline of tuning.escalate_flagged: numpy longdouble from x_0, then MPFR where that underflows too."""
+    rows = np.nonzero(tuned.flagged)[0]
+    ext = ref.adam_f64(Q[rows], X0[rows], tuned.step[rows], beta2=beta2, phi=phi, delta=delta, iters=int(tuned.cap),
+                       eps=eps, dtype=np.longdouble)
+    counts = []
+    for n, i in enumerate(rows):
+        if not (ext.underflow[n] or ext.nonfinite[n]):
+            counts.append(None if ext.T[n] < 0 else int(ext.T[n]))
+        else:
+            run = highprec.adam_hp(Q[i].tolist(), X0[i].tolist(), repr(float(tuned.step[i])), beta2=repr(float(beta2)),
+                                   phi=repr(float(phi)), delta=repr(float(delta)), iters=int(tuned.cap), dps=dps,
+                                   eps=repr(float(eps)))
+            counts.append(run.T)
+    return counts
+
+
+def bench_profile_rows() -> list[dict]:
+    """Each row of the issue's profile table, old path against new, in this process (CPU seconds decide)."""
+    rows = []
+
+    # T6 fixed-point: the threshold classifications of the standard beta2 sweep (bisection-like deltas)
+    from lemmas import t6_fixed_point as t6
+    from proofcheck.context import Budget, Context
+
+    ctx = Context(seed=0, budget=Budget("standard"), claim_id="fixed-point", check_name="threshold-delta-vs-beta2")
+    work = [(case, t6.case_formula()(case) * k, dps) for case in t6.beta2_cases(ctx)
+            for k, dps in [(0.5, 50), (0.9, 50), (0.99, 50), (0.995, 100), (1.005, 50), (1.01, 100), (1.1, 50), (2, 50)]]
+    old, old_wall, old_cpu = timed(lambda: [classify_by_restarting(c, d, p) for c, d, p in work])
+    new, new_wall, new_cpu = timed(lambda: [t6.classify(c, d, p, start=400, cap=25600)[0] for c, d, p in work])
+    same = all((a[0], a[1]) == (b.label, b.info) for a, b in zip(old, new))
+    rows.append({"row": "T6 fixed-point", "work": f"{len(work)} threshold classifications (4 beta2 cases)",
+                 "old": "mpmath, every step recorded, restart per doubling", "new": "MPFR AdamState, resumed, last 4 steps",
+                 "old_cpu": old_cpu, "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": same,
+                 "load": load()})
+
+    # T2 adam-diagonal: recounting the flagged chosen runs of beta2 < 1 cells
+    from lemmas import t2_adam_diagonal as t2
+    from lemmas._common import tuning
+    from lemmas._common.init import random_init
+    from lemmas._common.quadratics import spectrum
+
+    old_cpu = new_cpu = old_wall = new_wall = 0.0
+    flagged, same = 0, True
+    sweep_ctx = Context(seed=0, budget=Budget("standard"), claim_id="adam-diagonal", check_name="scaling-sweep")
+    seeds = [sweep_ctx.subseed("seed", i) for i in range(16)]  # the standard run's seeds
+    # the standard run's beta2 < 1 cells whose flagged runs needed MPFR in the replaced path (the costly ones)
+    for d, kappa, kind in ((128, 1e4, "logspaced"), (128, 1e4, "two-cluster"), (128, 1e6, "logspaced"),
+                           (128, 1e6, "two-cluster"), (256, 1e6, "logspaced")):
+        lam = spectrum(d, kappa, kind)
+        X0 = np.stack([random_init(d, t2.B, np.random.default_rng(s)) for s in seeds])
+        Q = np.tile(lam, (len(seeds), 1))
+        b2 = tuning.beta2_schedule(d, kappa, t2.EPS)
+        tuned = tuning.tune_adam(Q, X0, beta2=b2, phi=2 * t2.B, delta=t2.DELTA, eps=t2.EPS,
+                                 cap=t2.adam_cap(d, kappa, t2.EPS), settle=t2.SETTLE)
+        flagged += int(tuned.flagged.sum())
+        kw = dict(beta2=b2, phi=2 * t2.B, delta=t2.DELTA, eps=t2.EPS)
+        old, w, c = timed(lambda: escalate_by_longdouble_then_mpfr(tuned, Q, X0, **kw))
+        old_wall, old_cpu = old_wall + w, old_cpu + c
+        new, w, c = timed(lambda: tuning.escalate_flagged(tuned, Q, X0, diagonal=True, **kw))
+        new_wall, new_cpu = new_wall + w, new_cpu + c
+        same = same and old == [rec["T_high"] for rec in new]
+    rows.append({"row": "T2 adam-diagonal", "work": f"recount of {flagged} flagged runs (5 standard cells, d = 128, 256)",
+                 "old": "numpy longdouble from x0, then MPFR", "new": "compiled float64, unbounded exponent",
+                 "old_cpu": old_cpu, "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": same,
+                 "load": load()})
+
+    # plots: the figures of T2's sweep at the quick budget, rendered or not (unchanged by issue 13: measured only)
+    from proofcheck.runner import run_check
+
+    claim = t2.CLAIM
+    sweep = next(c for c in claim.checks if c.name == "scaling-sweep")
+    _, with_wall, with_cpu = timed(lambda: run_check(claim, sweep, 0, Budget("quick"), options={"plots": True}))
+    _, wo_wall, wo_cpu = timed(lambda: run_check(claim, sweep, 0, Budget("quick"), options={"plots": False}))
+    rows.append({"row": "plots", "work": "T2 scaling-sweep at quick, plots rendered vs skipped",
+                 "old": "rendered", "new": "skipped (not wired to --format: see README)", "old_cpu": with_cpu,
+                 "new_cpu": wo_cpu, "old_wall": with_wall, "new_wall": wo_wall, "identical": None, "load": load()})
+
+    # BLAS threads: T4 at the standard budget in this process, BLAS on every core vs proofcheck.threads' limit
+    from lemmas import t4_adam_diag_dominant as t4
+    from proofcheck.threads import limited_threads
+    from threadpoolctl import threadpool_limits
+
+    def t4_run():
+        return [run_check(t4.CLAIM, check, 0, Budget("standard")).to_json()["worst_margin"] for check in t4.CLAIM.checks]
+
+    with threadpool_limits(limits=os.cpu_count(), user_api="blas"):
+        old, old_wall, old_cpu = timed(t4_run)
+    with limited_threads():
+        new, new_wall, new_cpu = timed(t4_run)
+    rows.append({"row": "BLAS threads", "work": "T4 adam-diag-dominant at standard, in-process",
+                 "old": f"{os.cpu_count()} BLAS threads", "new": "1 BLAS thread (threadpoolctl)", "old_cpu": old_cpu,
+                 "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": old == new, "load": load()})
+
+    table("Issue 13's profile rows: the replaced path against the current one, same process (CPU s decide; wall s "
+          "swing with the machine's load, given beside)",
+          ["row", "work", "old", "new", "old CPU s", "new CPU s", "CPU ratio", "old wall s", "new wall s", "wall ratio",
+           "same results", "load"],
+          [[r["row"], r["work"], r["old"], r["new"], f"{r['old_cpu']:.2f}", f"{r['new_cpu']:.2f}",
+            f"{r['old_cpu'] / max(r['new_cpu'], 1e-9):.1f}x", f"{r['old_wall']:.2f}", f"{r['new_wall']:.2f}",
+            f"{r['old_wall'] / max(r['new_wall'], 1e-9):.1f}x", "-" if r["identical"] is None else r["identical"],
+            f"{r['load']:.1f}"] for r in rows])
+    return rows
+
 
 def children_cpu() -> float:
     import resource
@@ -293,8 +427,9 @@ def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="engines,cli,growth", help="comma-separated: engines (screening, "
-                        "highprec, certified), screening, highprec, certified, cli, growth")
+    parser.add_argument("--only", default="rows,engines,cli,growth", help="comma-separated: rows (issue 13's "
+                        "profile rows, old path vs new), engines (screening, highprec, certified), screening, highprec, "
+                        "certified, cli, growth")
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
@@ -317,6 +452,8 @@ def main() -> int:
         figures["cli"] = bench_cli(args.skip_standard)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
+    if "rows" in only:
+        figures["rows"] = bench_profile_rows()
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0
