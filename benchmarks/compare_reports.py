@@ -5,7 +5,8 @@
 Exit 0 when every claim present in both (or each CLAIM named) has the same verdict and every check the same
 verdict, worst margin, witness, instance count, precision and certification, and the same per-case / per-cell
 deciding data (threshold brackets and their classifications; sweep quantiles and per-seed counts); otherwise
-each difference is printed and the exit status is 1. Used by ``benchmarks/run_all.py --only cli`` on the
+each difference is printed, with whether they are all last-bit float differences (<= 1e-12 relative, with
+every count, label and verdict equal), and the exit status is 1. Used by ``benchmarks/run_all.py --only cli`` on the
 standard run and by ``tests/test_report_unchanged.py`` on a narrowed one.
 """
 from __future__ import annotations
@@ -44,8 +45,20 @@ def deciding(evidence: dict) -> dict:
     return out
 
 
-def differences(reference: dict, new: dict, claims: list[str] | None = None) -> list[str]:
-    """Human-readable differences in deciding numbers between two reports (empty when none)."""
+def within_last_bits(a, b, rel: float = 1e-12) -> bool:
+    """Whether a and b differ only in floats, each by at most ``rel`` relative (ints, strings, labels equal)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(within_last_bits(a[k], b[k], rel) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(within_last_bits(x, y, rel) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= rel * max(abs(a), abs(b))
+    return a == b
+
+
+def differences(reference: dict, new: dict, claims: list[str] | None = None, rel: float = 0.0) -> list[str]:
+    """Human-readable differences in deciding numbers between two reports (empty when none); with ``rel`` > 0,
+    float differences within ``rel`` relative (last-bit changes of intermediate floats) are not counted."""
     ref_claims = {c["id"]: c for c in reference["claims"]}
     new_claims = {c["id"]: c for c in new["claims"]}
     wanted = claims or sorted(set(ref_claims) & set(new_claims))
@@ -63,7 +76,7 @@ def differences(reference: dict, new: dict, claims: list[str] | None = None) -> 
                 continue
             da, db = deciding(checks_a[e["check"]]), deciding(e)
             for key in da:
-                if da[key] != db[key]:
+                if da[key] != db[key] and not (rel > 0 and within_last_bits(da[key], db[key], rel)):
                     found.append(f"{cid} / {e['check']}: {key} differs: {str(da[key])[:160]} -> {str(db[key])[:160]}")
     return found
 
@@ -72,11 +85,18 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
-    found = differences(json.loads(Path(argv[0]).read_text()), json.loads(Path(argv[1]).read_text()), argv[2:] or None)
+    reference, new = (json.loads(Path(p).read_text()) for p in argv[:2])
+    found = differences(reference, new, argv[2:] or None)
     for line in found:
         print(line)
-    print("deciding numbers identical" if not found else f"{len(found)} difference(s)")
-    return 1 if found else 0
+    if not found:
+        print("deciding numbers identical")
+        return 0
+    loose = differences(reference, new, argv[2:] or None, rel=1e-12)
+    print(f"{len(found)} difference(s); " + ("all of them last-bit float differences (<= 1e-12 relative; counts, "
+                                              "labels and verdicts equal)" if not loose else
+                                              f"{len(loose)} beyond last-bit float differences"))
+    return 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     python benchmarks/run_all.py                 # everything (the CLI parts take several minutes)
     python benchmarks/run_all.py --only engines  # screening, high precision, certified (about a minute)
     python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2
+    python benchmarks/run_all.py --only cli --baseline DIR   # ... and the same commands from an earlier tree
     python benchmarks/run_all.py --only growth   # standard-run time against grid size
     python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
 
@@ -43,6 +44,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning)  # the diverging refe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from lemmas._common import algorithms as ref  # noqa: E402
 from lemmas._common import fast, highprec  # noqa: E402
@@ -330,21 +332,23 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def proofcheck_cli(args: list[str], out: str) -> tuple[float, int, dict]:
-    """Run the CLI in a fresh process. ``--rerun`` with a private cache directory: no result is read
-    from a cache, but each run records its checks' times, which later pool runs use to submit the
-    longest checks first (as a user's second run would)."""
-    env = dict(os.environ, PROOFCHECK_CACHE_DIR=str(Path(out).parent / "bench-cache"))
+def proofcheck_cli(args: list[str], out: str, root: Path = ROOT) -> tuple[float, int, dict]:
+    """Run the CLI in a fresh process, from the source tree ``root``. ``--rerun`` with a private cache directory:
+    no result is read from a cache, but each run records its checks' times, which later pool runs use to submit
+    the longest checks first (as a user's second run would)."""
+    env = dict(os.environ, PROOFCHECK_CACHE_DIR=str(Path(out).parent / f"bench-cache-{Path(root).name}"),
+               PYTHONPATH=str(root))
+    load_before = os.getloadavg()[0]
     cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--rerun", "--out", out, "--format", "json",
-                           "--quiet"], cwd=ROOT, capture_output=True, text=True, env=env)
+                           "--quiet"], cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     try:
         report = json.loads((Path(out) / "report.json").read_text())
     except (OSError, ValueError):
         report = {}
     report["_cpu_seconds"] = children_cpu() - cpu  # the run and its workers (forkserver workers included)
-    report["_load"] = os.getloadavg()[0]
+    report["_load"] = max(load_before, os.getloadavg()[0])
     if proc.returncode not in (0, 1, 3):
         print(proc.stderr[-2000:], file=sys.stderr)
     return seconds, proc.returncode, report
@@ -357,8 +361,14 @@ def verdict_line(report: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
-def bench_cli(skip_standard: bool) -> dict:
+def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
+    """``all`` at quick and standard, --jobs 1 and 2; with ``baseline`` (a source tree of an earlier commit, e.g.
+    ``git archive REV | tar -x -C DIR``) each command also runs there, right before the current tree, for ratios
+    within one session. The standard run's deciding numbers are compared with the committed report."""
+    from compare_reports import differences
+
     results: dict = {"claims": []}
+    trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
     with tempfile.TemporaryDirectory() as tmp:
         from proofcheck.registry import Registry
 
@@ -366,22 +376,39 @@ def bench_cli(skip_standard: bool) -> dict:
         results["claims"] = reg.ids()
         rows = []
         runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 2), ("standard", 1)])
+        if baseline:  # warm the baseline tree's numba cache, so that neither side pays compilation in the figures
+            proofcheck_cli(["all", "--budget", "quick", "--jobs", "1"], f"{tmp}/warm", trees[0][1])
         for budget, jobs in runs:
-            seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], f"{tmp}/{budget}{jobs}")
-            results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"],
-                                                   "load": report["_load"], "exit": code,
-                                                   "verdicts": verdict_line(report)}
-            rows.append([f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}", f"{report['_cpu_seconds']:.1f}",
-                         f"{report['_load']:.1f}", code, verdict_line(report)])
-            print(f"  measured: {rows[-1]}")
+            for name, root in trees:
+                out = f"{tmp}/{name}-{budget}{jobs}"
+                seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], out, root)
+                key = f"all_{budget}_jobs{jobs}" + ("" if name == "current" else "_baseline")
+                results[key] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"], "load": report["_load"],
+                                "exit": code, "verdicts": verdict_line(report)}
+                rows.append([name, f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}",
+                             f"{report['_cpu_seconds']:.1f}", f"{report['_load']:.1f}", code, verdict_line(report)])
+                print(f"  measured: {rows[-1]}")
+                committed = ROOT / "reports" / "report.json"
+                if budget == "standard" and name == "current" and committed.exists() and report.get("claims"):
+                    reference = json.loads(committed.read_text())
+                    strict, loose = differences(reference, report), differences(reference, report, rel=1e-12)
+                    results[f"{key}_vs_committed"] = {"differences": strict, "beyond_last_bits": loose}
+                    print(f"  deciding numbers vs the committed standard report: {len(strict)} difference(s), "
+                          f"{len(loose)} beyond last-bit float differences" + "".join(f"\n    {d}" for d in strict))
         table(f"`python -m proofcheck all` ({len(results['claims'])} claims in the catalogue: "
-              f"{', '.join(results['claims'])}); load = 1-min load average at the end (other users of the "
-              f"machine make wall times longer)", ["command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
+              f"{', '.join(results['claims'])}); load = highest 1-min load average at the start or end of the run "
+              f"(other users of the machine make wall times longer; CPU s = the run and its workers)",
+              ["tree", "command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
         for budget in ("quick",) + (() if skip_standard else ("standard",)):
             one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
             results[f"speedup_{budget}"] = one / two
             print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
                   f"on {os.cpu_count()} cores")
+            if baseline:
+                for jobs in (1, 2):
+                    old, new = results[f"all_{budget}_jobs{jobs}_baseline"], results[f"all_{budget}_jobs{jobs}"]
+                    print(f"baseline / current at {budget} --jobs {jobs}: wall {old['seconds'] / new['seconds']:.2f}x, "
+                          f"CPU {old['cpu_seconds'] / new['cpu_seconds']:.2f}x")
     return results
 
 
@@ -433,6 +460,8 @@ def main() -> int:
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
+    parser.add_argument("--baseline", default=None, help="cli: also run every command from this source tree (an "
+                        "earlier commit, e.g. from `git archive REV | tar -x -C DIR`), interleaved, for ratios")
     parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -449,7 +478,7 @@ def main() -> int:
     if "certified" in only:
         figures["certified"] = bench_certified(args.repeat)
     if "cli" in only:
-        figures["cli"] = bench_cli(args.skip_standard)
+        figures["cli"] = bench_cli(args.skip_standard, args.baseline)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
     if "rows" in only:

@@ -657,8 +657,10 @@ def phase_plot(axis: str, threshold=threshold_formula):
 
 def build(threshold=threshold_formula, amplitude=orbit_amplitude, region=stability_region) -> Claim:
     formula = case_formula(threshold)
-    # These sides run Algorithm A in mpmath even when screening: say so in the evidence.
-    light = dict(climbs=(0, 0, 0), climb_steps=(0, 0, 0), hypothesis_examples=(0, 0, 0), screening="mpmath 50-digit")
+    # These sides run Algorithm A at 50 digits even when screening (MPFR in the classifier, mpmath in the orbit
+    # simulations: equal to the last bit): say so in the evidence.
+    light = dict(climbs=(0, 0, 0), climb_steps=(0, 0, 0), hypothesis_examples=(0, 0, 0),
+                 screening="50-digit MPFR/mpmath")
     return Claim(
         id="fixed-point",
         title="Adam with delta != 0: convergence above kappa alpha/(2r), a period-2 orbit below it",
@@ -681,7 +683,7 @@ def build(threshold=threshold_formula, amplitude=orbit_amplitude, region=stabili
               "the formula only when the lambda_max coordinate has r_j = r (the setting of the threshold checks). "
               "The non-diagonal sufficiency check is not covered by the paper's per-coordinate argument; the "
               "derivation adds our descent-lemma argument (alpha lambda_max P_max < 2) for it. Convergence is "
-              f"decided on mpmath runs: f_N <= 1e-{CONVERGED_DIGITS} f_0, sqrt(v) <= {SETTLE:g} delta r_j "
+              f"decided on 50- and 100-digit runs (MPFR, equal to the last bit to mpmath's): f_N <= 1e-{CONVERGED_DIGITS} f_0, sqrt(v) <= {SETTLE:g} delta r_j "
               "(preconditioner settled), every coordinate still shrinking and the end state's iteration matrix "
               "I - alpha P_N Q a contraction (a run can shrink f to 1e-146 while one coordinate grows); an orbit "
               f"when x and v repeat every two steps to 1e-{ORBIT_DIGITS} relative. The bound checks of this claim "
