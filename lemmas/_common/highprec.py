@@ -69,24 +69,26 @@ def _num(p):
     return gmpy2.mpfr(p)
 
 
-def _vec(x) -> list:
-    return [_num(v) for v in x]
+def _vec(x, num=None) -> list:
+    return [(num or _num)(v) for v in x]
 
 
-def _matrix(Q, diagonal: bool):
+def _matrix(Q, diagonal: bool, num=None):
     Q = np.asarray(Q, dtype=object) if not isinstance(Q, list) else Q
-    return _vec(Q) if diagonal else [_vec(row) for row in Q]
+    return _vec(Q, num) if diagonal else [_vec(row, num) for row in Q]
 
 
-def _grad(Q, x, diagonal: bool) -> list:
+def _grad(Q, x, diagonal: bool, fsum=None) -> list:
+    """Q x; dense rows as correctly rounded exact sums (``fsum``: MPFR's by default, mpmath's for mpf numbers)."""
     if diagonal:
         return [q * xi for q, xi in zip(Q, x)]
-    fsum = gmpy2.fsum
+    fsum = fsum or gmpy2.fsum
     return [fsum([qij * xj for qij, xj in zip(row, x)]) for row in Q]
 
 
-def _f(Q, x, diagonal: bool):
-    return gmpy2.fsum([xi * gi for xi, gi in zip(x, _grad(Q, x, diagonal))]) / 2
+def _f(Q, x, diagonal: bool, fsum=None):
+    fsum = fsum or gmpy2.fsum
+    return fsum([xi * gi for xi, gi in zip(x, _grad(Q, x, diagonal, fsum))]) / 2
 
 
 def _out(x, prec: int):
@@ -140,9 +142,8 @@ class AdamState:
         self._mp = not HAVE_GMPY2
         with self._context():
             num = mpmath.mpf if self._mp else _num
-            self.Q = [num(q) for q in Q] if diagonal else [[num(q) for q in row] for row in
-                                                          (np.asarray(Q, dtype=object) if not isinstance(Q, list) else Q)]
-            self.x = [num(v) for v in x0]
+            self.Q = _matrix(Q, diagonal, num)
+            self.x = _vec(x0, num)
             self.alpha, self.beta2, self.phi, self.delta = (num(p) for p in (alpha, beta2, phi, delta))
             self.eps = None if eps is None else num(eps)
             self.g = self._grad(self.x)
@@ -167,14 +168,10 @@ class AdamState:
         return mpmath.sqrt(v) if self._mp else gmpy2.sqrt(v)
 
     def _grad(self, x) -> list:
-        if self.diagonal:
-            return [q * xi for q, xi in zip(self.Q, x)]
-        fsum = mpmath.fsum if self._mp else gmpy2.fsum
-        return [fsum([qij * xj for qij, xj in zip(row, x)]) for row in self.Q]
+        return _grad(self.Q, x, self.diagonal, mpmath.fsum if self._mp else gmpy2.fsum)
 
     def _f(self, x):
-        fsum = mpmath.fsum if self._mp else gmpy2.fsum
-        return fsum([xi * gi for xi, gi in zip(x, self._grad(x))]) / 2
+        return _f(self.Q, x, self.diagonal, mpmath.fsum if self._mp else gmpy2.fsum)
 
     def advance(self, stop: int) -> "AdamState":
         """Run iterations k..stop-1; none once the run stopped at its T (f <= eps f0 reached in the loop)."""
