@@ -3,10 +3,15 @@
     python benchmarks/run_all.py                 # everything (the CLI parts take several minutes)
     python benchmarks/run_all.py --only engines  # screening, high precision, certified (about a minute)
     python benchmarks/run_all.py --only cli      # `all` quick/standard, --jobs 1 vs 2
+    python benchmarks/run_all.py --only cli --baseline DIR   # ... and the same commands from an earlier tree
     python benchmarks/run_all.py --only growth   # standard-run time against grid size
+    python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
+* ``rows``        the four rows of issue 13's profile (T6 classification, T2's recount of flagged runs, plots,
+                  BLAS threads), each timed against the path it replaced, kept here as the baseline, with a check
+                  that both give the same results;
 * ``screening``   compiled float64 (lemmas/_common/fast.py) vs the numpy batched reference
                   (algorithms.adam_f64 / gd_f64): ns per coordinate-iteration and the speed-up;
 * ``highprec``    MPFR engine (highprec.py) vs plain mpmath loops (adam_mp / gd_mp), same precision;
@@ -39,6 +44,7 @@ warnings.filterwarnings("ignore", category=RuntimeWarning)  # the diverging refe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from lemmas._common import algorithms as ref  # noqa: E402
 from lemmas._common import fast, highprec  # noqa: E402
@@ -188,6 +194,136 @@ def bench_certified(repeat: int) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The profile rows of issue 13, each against the implementation it replaced (kept here as the baseline path)
+# ---------------------------------------------------------------------------------------------
+
+def timed(fn):
+    """(result, wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def classify_by_restarting(inst, delta, dps, start=400, cap=25600):
+    """Baseline of T6's classifier: a fresh mpmath run with every step recorded, restarted at each doubling."""
+    from lemmas import t6_fixed_point as t6
+
+    n = start
+    while True:
+        label, info = t6.judge_run(inst, delta, t6.run_adam(inst, delta, dps, n))
+        if label != "undecided" or n >= cap:
+            return label, info
+        n = min(2 * n, cap)
+
+
+def escalate_by_longdouble_then_mpfr(tuned, Q, X0, *, beta2, phi, delta, eps, dps=30) -> list:
+    """Baseline of tuning.escalate_flagged: numpy longdouble from x_0, then MPFR where that underflows too."""
+    rows = np.nonzero(tuned.flagged)[0]
+    ext = ref.adam_f64(Q[rows], X0[rows], tuned.step[rows], beta2=beta2, phi=phi, delta=delta, iters=int(tuned.cap),
+                       eps=eps, dtype=np.longdouble)
+    counts = []
+    for n, i in enumerate(rows):
+        if not (ext.underflow[n] or ext.nonfinite[n]):
+            counts.append(None if ext.T[n] < 0 else int(ext.T[n]))
+        else:
+            run = highprec.adam_hp(Q[i].tolist(), X0[i].tolist(), repr(float(tuned.step[i])), beta2=repr(float(beta2)),
+                                   phi=repr(float(phi)), delta=repr(float(delta)), iters=int(tuned.cap), dps=dps,
+                                   eps=repr(float(eps)))
+            counts.append(run.T)
+    return counts
+
+
+def bench_profile_rows() -> list[dict]:
+    """Each row of the issue's profile table, old path against new, in this process (CPU seconds decide)."""
+    rows = []
+
+    # T6 fixed-point: the threshold classifications of the standard beta2 sweep (bisection-like deltas)
+    from lemmas import t6_fixed_point as t6
+    from proofcheck.context import Budget, Context
+
+    ctx = Context(seed=0, budget=Budget("standard"), claim_id="fixed-point", check_name="threshold-delta-vs-beta2")
+    work = [(case, t6.case_formula()(case) * k, dps) for case in t6.beta2_cases(ctx)
+            for k, dps in [(0.5, 50), (0.9, 50), (0.99, 50), (0.995, 100), (1.005, 50), (1.01, 100), (1.1, 50), (2, 50)]]
+    old, old_wall, old_cpu = timed(lambda: [classify_by_restarting(c, d, p) for c, d, p in work])
+    new, new_wall, new_cpu = timed(lambda: [t6.classify(c, d, p, start=400, cap=25600)[0] for c, d, p in work])
+    same = all((a[0], a[1]) == (b.label, b.info) for a, b in zip(old, new))
+    rows.append({"row": "T6 fixed-point", "work": f"{len(work)} threshold classifications (4 beta2 cases)",
+                 "old": "mpmath, every step recorded, restart per doubling", "new": "MPFR AdamState, resumed, last 4 steps",
+                 "old_cpu": old_cpu, "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": same,
+                 "load": load()})
+
+    # T2 adam-diagonal: recounting the flagged chosen runs of beta2 < 1 cells
+    from lemmas import t2_adam_diagonal as t2
+    from lemmas._common import tuning
+    from lemmas._common.init import random_init
+    from lemmas._common.quadratics import spectrum
+
+    old_cpu = new_cpu = old_wall = new_wall = 0.0
+    flagged, same = 0, True
+    sweep_ctx = Context(seed=0, budget=Budget("standard"), claim_id="adam-diagonal", check_name="scaling-sweep")
+    seeds = [sweep_ctx.subseed("seed", i) for i in range(16)]  # the standard run's seeds
+    # the standard run's beta2 < 1 cells whose flagged runs needed MPFR in the replaced path (the costly ones)
+    for d, kappa, kind in ((128, 1e4, "logspaced"), (128, 1e4, "two-cluster"), (128, 1e6, "logspaced"),
+                           (128, 1e6, "two-cluster"), (256, 1e6, "logspaced")):
+        lam = spectrum(d, kappa, kind)
+        X0 = np.stack([random_init(d, t2.B, np.random.default_rng(s)) for s in seeds])
+        Q = np.tile(lam, (len(seeds), 1))
+        b2 = tuning.beta2_schedule(d, kappa, t2.EPS)
+        tuned = tuning.tune_adam(Q, X0, beta2=b2, phi=2 * t2.B, delta=t2.DELTA, eps=t2.EPS,
+                                 cap=t2.adam_cap(d, kappa, t2.EPS), settle=t2.SETTLE)
+        flagged += int(tuned.flagged.sum())
+        kw = dict(beta2=b2, phi=2 * t2.B, delta=t2.DELTA, eps=t2.EPS)
+        old, w, c = timed(lambda: escalate_by_longdouble_then_mpfr(tuned, Q, X0, **kw))
+        old_wall, old_cpu = old_wall + w, old_cpu + c
+        new, w, c = timed(lambda: tuning.escalate_flagged(tuned, Q, X0, diagonal=True, **kw))
+        new_wall, new_cpu = new_wall + w, new_cpu + c
+        same = same and old == [rec["T_high"] for rec in new]
+    rows.append({"row": "T2 adam-diagonal", "work": f"recount of {flagged} flagged runs (5 standard cells, d = 128, 256)",
+                 "old": "numpy longdouble from x0, then MPFR", "new": "compiled float64, unbounded exponent",
+                 "old_cpu": old_cpu, "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": same,
+                 "load": load()})
+
+    # plots: the figures of T2's sweep at the quick budget, rendered or not (unchanged by issue 13: measured only)
+    from proofcheck.runner import run_check
+
+    claim = t2.CLAIM
+    sweep = next(c for c in claim.checks if c.name == "scaling-sweep")
+    _, with_wall, with_cpu = timed(lambda: run_check(claim, sweep, 0, Budget("quick"), options={"plots": True}))
+    _, wo_wall, wo_cpu = timed(lambda: run_check(claim, sweep, 0, Budget("quick"), options={"plots": False}))
+    rows.append({"row": "plots", "work": "T2 scaling-sweep at quick, plots rendered vs skipped",
+                 "old": "rendered", "new": "skipped (not wired to --format: see README)", "old_cpu": with_cpu,
+                 "new_cpu": wo_cpu, "old_wall": with_wall, "new_wall": wo_wall, "identical": None, "load": load()})
+
+    # BLAS threads: T4 at the standard budget in this process, BLAS on every core vs proofcheck.threads' limit
+    from lemmas import t4_adam_diag_dominant as t4
+    from proofcheck.threads import limited_threads
+    from threadpoolctl import threadpool_limits
+
+    def t4_run():
+        return [run_check(t4.CLAIM, check, 0, Budget("standard")).to_json()["worst_margin"] for check in t4.CLAIM.checks]
+
+    with threadpool_limits(limits=os.cpu_count(), user_api="blas"):
+        old, old_wall, old_cpu = timed(t4_run)
+    with limited_threads():
+        new, new_wall, new_cpu = timed(t4_run)
+    rows.append({"row": "BLAS threads", "work": "T4 adam-diag-dominant at standard, in-process",
+                 "old": f"{os.cpu_count()} BLAS threads", "new": "1 BLAS thread (threadpoolctl)", "old_cpu": old_cpu,
+                 "new_cpu": new_cpu, "old_wall": old_wall, "new_wall": new_wall, "identical": old == new, "load": load()})
+
+    table("Issue 13's profile rows: the replaced path against the current one, same process (CPU s decide; wall s "
+          "swing with the machine's load, given beside)",
+          ["row", "work", "old", "new", "old CPU s", "new CPU s", "CPU ratio", "old wall s", "new wall s", "wall ratio",
+           "same results", "load"],
+          [[r["row"], r["work"], r["old"], r["new"], f"{r['old_cpu']:.2f}", f"{r['new_cpu']:.2f}",
+            f"{r['old_cpu'] / max(r['new_cpu'], 1e-9):.1f}x", f"{r['old_wall']:.2f}", f"{r['new_wall']:.2f}",
+            f"{r['old_wall'] / max(r['new_wall'], 1e-9):.1f}x", "-" if r["identical"] is None else r["identical"],
+            f"{r['load']:.1f}"] for r in rows])
+    return rows
+
 
 def children_cpu() -> float:
     import resource
@@ -196,21 +332,23 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def proofcheck_cli(args: list[str], out: str) -> tuple[float, int, dict]:
-    """Run the CLI in a fresh process. ``--rerun`` with a private cache directory: no result is read
-    from a cache, but each run records its checks' times, which later pool runs use to submit the
-    longest checks first (as a user's second run would)."""
-    env = dict(os.environ, PROOFCHECK_CACHE_DIR=str(Path(out).parent / "bench-cache"))
+def proofcheck_cli(args: list[str], out: str, root: Path = ROOT) -> tuple[float, int, dict]:
+    """Run the CLI in a fresh process, from the source tree ``root``. ``--rerun`` with a private cache directory:
+    no result is read from a cache, but each run records its checks' times, which later pool runs use to submit
+    the longest checks first (as a user's second run would)."""
+    env = dict(os.environ, PROOFCHECK_CACHE_DIR=str(Path(out).parent / f"bench-cache-{Path(root).name}"),
+               PYTHONPATH=str(root))
+    load_before = os.getloadavg()[0]
     cpu, start = children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--rerun", "--out", out, "--format", "json",
-                           "--quiet"], cwd=ROOT, capture_output=True, text=True, env=env)
+                           "--quiet"], cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     try:
         report = json.loads((Path(out) / "report.json").read_text())
     except (OSError, ValueError):
         report = {}
     report["_cpu_seconds"] = children_cpu() - cpu  # the run and its workers (forkserver workers included)
-    report["_load"] = os.getloadavg()[0]
+    report["_load"] = max(load_before, os.getloadavg()[0])
     if proc.returncode not in (0, 1, 3):
         print(proc.stderr[-2000:], file=sys.stderr)
     return seconds, proc.returncode, report
@@ -223,8 +361,14 @@ def verdict_line(report: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
-def bench_cli(skip_standard: bool) -> dict:
+def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
+    """``all`` at quick and standard, --jobs 1 and 2; with ``baseline`` (a source tree of an earlier commit, e.g.
+    ``git archive REV | tar -x -C DIR``) each command also runs there, right before the current tree, for ratios
+    within one session. The standard run's deciding numbers are compared with the committed report."""
+    from compare_reports import differences
+
     results: dict = {"claims": []}
+    trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
     with tempfile.TemporaryDirectory() as tmp:
         from proofcheck.registry import Registry
 
@@ -232,22 +376,39 @@ def bench_cli(skip_standard: bool) -> dict:
         results["claims"] = reg.ids()
         rows = []
         runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 2), ("standard", 1)])
+        if baseline:  # warm the baseline tree's numba cache, so that neither side pays compilation in the figures
+            proofcheck_cli(["all", "--budget", "quick", "--jobs", "1"], f"{tmp}/warm", trees[0][1])
         for budget, jobs in runs:
-            seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], f"{tmp}/{budget}{jobs}")
-            results[f"all_{budget}_jobs{jobs}"] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"],
-                                                   "load": report["_load"], "exit": code,
-                                                   "verdicts": verdict_line(report)}
-            rows.append([f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}", f"{report['_cpu_seconds']:.1f}",
-                         f"{report['_load']:.1f}", code, verdict_line(report)])
-            print(f"  measured: {rows[-1]}")
+            for name, root in trees:
+                out = f"{tmp}/{name}-{budget}{jobs}"
+                seconds, code, report = proofcheck_cli(["all", "--budget", budget, "--jobs", str(jobs)], out, root)
+                key = f"all_{budget}_jobs{jobs}" + ("" if name == "current" else "_baseline")
+                results[key] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"], "load": report["_load"],
+                                "exit": code, "verdicts": verdict_line(report)}
+                rows.append([name, f"all --budget {budget} --jobs {jobs}", f"{seconds:.1f}",
+                             f"{report['_cpu_seconds']:.1f}", f"{report['_load']:.1f}", code, verdict_line(report)])
+                print(f"  measured: {rows[-1]}")
+                committed = ROOT / "reports" / "report.json"
+                if budget == "standard" and name == "current" and committed.exists() and report.get("claims"):
+                    reference = json.loads(committed.read_text())
+                    strict, loose = differences(reference, report), differences(reference, report, rel=1e-12)
+                    results[f"{key}_vs_committed"] = {"differences": strict, "beyond_last_bits": loose}
+                    print(f"  deciding numbers vs the committed standard report: {len(strict)} difference(s), "
+                          f"{len(loose)} beyond last-bit float differences" + "".join(f"\n    {d}" for d in strict))
         table(f"`python -m proofcheck all` ({len(results['claims'])} claims in the catalogue: "
-              f"{', '.join(results['claims'])}); load = 1-min load average at the end (other users of the "
-              f"machine make wall times longer)", ["command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
+              f"{', '.join(results['claims'])}); load = highest 1-min load average at the start or end of the run "
+              f"(other users of the machine make wall times longer; CPU s = the run and its workers)",
+              ["tree", "command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
         for budget in ("quick",) + (() if skip_standard else ("standard",)):
             one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
             results[f"speedup_{budget}"] = one / two
             print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
                   f"on {os.cpu_count()} cores")
+            if baseline:
+                for jobs in (1, 2):
+                    old, new = results[f"all_{budget}_jobs{jobs}_baseline"], results[f"all_{budget}_jobs{jobs}"]
+                    print(f"baseline / current at {budget} --jobs {jobs}: wall {old['seconds'] / new['seconds']:.2f}x, "
+                          f"CPU {old['cpu_seconds'] / new['cpu_seconds']:.2f}x")
     return results
 
 
@@ -293,11 +454,14 @@ def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="engines,cli,growth", help="comma-separated: engines (screening, "
-                        "highprec, certified), screening, highprec, certified, cli, growth")
+    parser.add_argument("--only", default="rows,engines,cli,growth", help="comma-separated: rows (issue 13's "
+                        "profile rows, old path vs new), engines (screening, highprec, certified), screening, highprec, "
+                        "certified, cli, growth")
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
+    parser.add_argument("--baseline", default=None, help="cli: also run every command from this source tree (an "
+                        "earlier commit, e.g. from `git archive REV | tar -x -C DIR`), interleaved, for ratios")
     parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -314,9 +478,11 @@ def main() -> int:
     if "certified" in only:
         figures["certified"] = bench_certified(args.repeat)
     if "cli" in only:
-        figures["cli"] = bench_cli(args.skip_standard)
+        figures["cli"] = bench_cli(args.skip_standard, args.baseline)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
+    if "rows" in only:
+        figures["rows"] = bench_profile_rows()
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0

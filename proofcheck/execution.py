@@ -30,6 +30,7 @@ from .errors import InvalidInstance
 from .cache import TimingHints
 from .model import Evidence, Verdict
 from .runner import CheckTask, execute_task
+from .threads import limit_worker_threads, limited_threads
 
 THREAD_VARIABLES = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -58,6 +59,7 @@ def _worker_init(threads: int) -> None:
     # so a preloaded numba keeps its variable and is narrowed with set_num_threads instead.
     os.environ.update({name: str(threads) for name in THREAD_VARIABLES
                        if not (numba is not None and name == "NUMBA_NUM_THREADS")})
+    limit_worker_threads()  # BLAS: one thread, also in libraries loaded already (the variables come too late there)
     if numba is not None:
         try:
             numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
@@ -129,7 +131,8 @@ class _InOrder:
 
 def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_done=None, progress_for=None) -> None:
     for task in tasks:
-        evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
+        with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
+            evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
         _finish(task, evidence, results, cache, on_done)
 
 

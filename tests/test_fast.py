@@ -105,3 +105,51 @@ def test_record_uses_the_reference_and_says_so():
     Q, x0 = _batch(2, 2, 3, 10.0, True)
     run = fast.adam_fast(Q, x0, 0.02, 0.9, iters=5, record=True)
     assert len(run.trajectory) == 6 and run.backend in ("numpy", fast.BACKEND)
+
+
+# --- float64 with an unbounded exponent (fast.adam_unbounded, the recount of flagged runs) ---------------
+
+
+@given(seed=st.integers(0, 2**31), b=st.integers(1, 6), d=st.integers(1, 9), kappa=st.sampled_from([1.0, 10.0, 1e3]),
+       beta2=st.sampled_from([1.0, 0.999, 0.9]), delta=st.sampled_from([0.0, 0.3]), diagonal=st.booleans(),
+       schedule=st.booleans())
+def test_unbounded_exponent_run_equals_compiled_float64_bit_for_bit(seed, b, d, kappa, beta2, delta, diagonal,
+                                                                    schedule):
+    """Where float64 stays in its normal range, the pair arithmetic is float64 to the last bit: same x, same T."""
+    Q, x0 = _batch(seed, b, d, kappa, diagonal)
+    sched = (lambda k: 1.0 + 1.0 / (k + 1)) if schedule else None
+    for eps, iters in ((1e-300, 40), (1e-3, 400)):  # never converging (x compared), then converging (T compared)
+        want = fast.adam_fast(Q, x0, 0.02, beta2, 0.1, delta, iters=iters, eps=eps, diagonal=diagonal,
+                              delta_schedule=sched)
+        assume(not want.suspect.any())
+        T, nonfinite, x = fast.adam_unbounded(Q, x0, 0.02, beta2, 0.1, delta, iters=iters, eps=eps, diagonal=diagonal,
+                                              delta_schedule=sched)
+        np.testing.assert_array_equal(T, want.T)
+        assert not nonfinite.any()
+        if eps < 1e-100:
+            np.testing.assert_array_equal(x, want.x)
+
+
+@pytest.mark.parametrize("scale_exponent", [-5000, -1100, 3000])
+def test_unbounded_exponent_run_is_scale_invariant_far_outside_float64s_range(scale_exponent):
+    """delta = 0: x_0, phi and alpha scaled by 2^s (s = -5000 is below even longdouble's range) give the same T and
+    the same x, scaled (alpha must scale too: Adam's step alpha g / sqrt(v) is scale-free)."""
+    Q, x0 = _batch(4, 3, 6, 1e3, True)
+    T, _, x = fast.adam_unbounded(Q, x0, 0.05, 0.99, 2.0, 0.0, iters=3000, eps=1e-10)
+    Ts, _, xs = fast.adam_unbounded(Q, x0, 0.05, 0.99, 2.0, 0.0, iters=3000, eps=1e-10, scale_exponent=scale_exponent)
+    assert np.all(T > 0)
+    np.testing.assert_array_equal(Ts, T)
+    np.testing.assert_array_equal(xs, x)
+
+
+@pytest.mark.parametrize("x_small, beta2", [(1e-300, 0.99), (1e-200, 0.999), (1e-310, 0.9)])
+def test_unbounded_exponent_counts_equal_mpfr_where_float64_underflows(x_small, beta2):
+    """Runs that float64 flags (a coordinate below 1e-290, or subnormal from the start): the recount equals
+    the count of the MPFR reference at 30 digits."""
+    from lemmas._common.highprec import adam_hp
+
+    Q, x0 = np.array([[1.0, 100.0]]), np.array([[1.0, x_small]])
+    assert fast.adam_fast(Q, x0, 0.02, beta2, 2.0, 0.0, iters=5000, eps=1e-12).suspect.all()
+    T, nonfinite, _ = fast.adam_unbounded(Q, x0, 0.02, beta2, 2.0, 0.0, iters=5000, eps=1e-12)
+    high = adam_hp([1.0, 100.0], [1.0, x_small], "0.02", repr(beta2), "2.0", "0.0", iters=5000, dps=30, eps="1e-12")
+    assert high.T is not None and T[0] == high.T and not nonfinite[0]

@@ -115,3 +115,40 @@ def test_factored_update_keeps_balls_tight_where_the_literal_one_blows_up():
     naive = certify_run("adam", lam, x0, update="naive", **args)
     assert factored["certified"] and naive["certified"] and factored["T"] == naive["T"]
     assert naive["prec_bits"] >= 4 * factored["prec_bits"]
+
+
+# --- the resumable state (highprec.AdamState) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta2, diagonal, schedule", [("0.9", True, None), (1, True, None), (0.99, False, None),
+                                                       ("0.5", True, lambda k: 1 + 1 / (k + 2))])
+@pytest.mark.parametrize("mpfr", [True, False])
+def test_resumed_state_equals_one_reference_run(monkeypatch, beta2, diagonal, schedule, mpfr):
+    """advance(7), advance(13), advance(30) is bit for bit adam_mp's 30-step run, and the kept window is the
+    reference trajectory's first step and last four (on MPFR, and on mpmath numbers without gmpy2)."""
+    if not mpfr:
+        monkeypatch.setattr(hp, "HAVE_GMPY2", False)
+    Q, x0 = _instance(3, 3, 100.0, diagonal)
+    args = (Q, x0, "0.05", beta2, 0.1, "0.3")
+    full = ref.adam_mp(*args, iters=30, dps=40, diagonal=diagonal, delta_schedule=schedule, record=True)
+    state = hp.AdamState(*args, dps=40, diagonal=diagonal, delta_schedule=schedule, keep=4)
+    for stop in (7, 13, 30):
+        run = state.advance(stop).result()
+    _same(full, run)
+    assert len(run.trajectory) == 31 and run.trajectory[0] == full.trajectory[0]
+    assert [run.trajectory[k] for k in range(27, 31)] == full.trajectory[27:] and run.trajectory[-1] == full.trajectory[-1]
+    with pytest.raises(IndexError):
+        run.trajectory[26]
+    again = hp.AdamState(*args, dps=40, diagonal=diagonal, delta_schedule=schedule, keep="all").advance(30).result()
+    assert again.trajectory == full.trajectory
+
+
+def test_resumed_state_stops_at_T_like_the_reference():
+    Q, x0 = _instance(5, 4, 10.0, True)
+    args = (Q, x0, "0.1", "0.9", 0.1, "0.3")
+    full = ref.adam_mp(*args, iters=500, dps=30, eps="1e-4")
+    state = hp.AdamState(*args, dps=30, eps="1e-4")
+    for stop in (10, 40, 500, 1000):
+        run = state.advance(stop).result()
+    assert full.T is not None and full.T < 500
+    _same(full, run)

@@ -116,3 +116,26 @@ def test_derivation_steps_are_evidence_and_each_formula_mutant_is_disproved():
                        (t6.orbit_derivation, {"amplitude": t6._doubled_amplitude}),
                        (t6.stability_derivation, {"region": t6._region_not_near_one})):
         assert Symbolic("s", lambda c: derive(c, **kw)).run(ctx).verdict is Verdict.FAIL, kw
+
+
+def _classify_by_restarting(inst, delta, dps, start=400, cap=12800):
+    """The classifier before it resumed: a fresh fully recorded mpmath run for every step count."""
+    n = start
+    while True:
+        run = t6.run_adam(inst, delta, dps, n)
+        label, info = t6.judge_run(inst, delta, run)
+        if label != "undecided" or n >= cap:
+            return label, info, run
+        n = min(2 * n, cap)
+
+
+@pytest.mark.parametrize("delta", [0.24688521297067495, 0.2512135502685618, 0.1])
+def test_resuming_classifier_equals_restarting_mpmath_classifier(delta):
+    """Cases of the standard run's beta2 = 0.3 bisection that need 800, 3200 and 400 steps: same label, same
+    numbers, same end state as restarting fully recorded mpmath runs."""
+    case = {"Q": [1.0, 10.0], "diagonal": True, "x0": [0.4152486160098112, -1.0753457542287106], "phi": 20.0,
+            "alpha": 1.0, "beta2": 0.3}
+    label, info, run = _classify_by_restarting(case, delta, 50)
+    got, got_run = t6.classify(case, delta, 50)
+    assert (got.label, got.info) == (label, info) and got_run.x == run.x and got_run.iters == run.iters
+    assert info["iters"] == {0.24688521297067495: 800, 0.2512135502685618: 3200, 0.1: 400}[delta]

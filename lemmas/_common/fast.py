@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import math
+
 import numpy as np
 
 from . import algorithms as ref
@@ -174,6 +176,125 @@ if HAVE_NUMBA:
                 T[i] = t
 
 
+    # -- float64 with an unbounded exponent (exact power-of-two rescaling) ---------------------------------
+    # A number is a pair (m, e) standing for m 2^e, with m = 0 or 0.5 <= |m| < 1 (math.frexp's form), so m never
+    # leaves float64's normal range. Each operation below returns exactly the pair of fl(a op b), float64's
+    # correctly rounded result of the exact operands, as if float64 had no exponent limits (proof in
+    # :func:`adam_unbounded`); the arithmetic on the m's is ordinary IEEE float64, so it compiles.
+
+    @njit(**_serial)
+    def _xn(m, e):
+        mm, ee = math.frexp(m)
+        return mm, (e + ee if mm != 0.0 else 0)
+
+    @njit(**_serial)
+    def _xmul(am, ae, bm, be):
+        return _xn(am * bm, ae + be)
+
+    @njit(**_serial)
+    def _xdiv(am, ae, bm, be):
+        return _xn(am / bm, ae - be)
+
+    @njit(**_serial)
+    def _xsqrt(am, ae):
+        if ae % 2 != 0:
+            am, ae = 2.0 * am, ae - 1
+        return _xn(math.sqrt(am), ae // 2)
+
+    @njit(**_serial)
+    def _xadd(am, ae, bm, be):
+        if am == 0.0:
+            return bm, be
+        if bm == 0.0:
+            return am, ae
+        if ae < be:
+            am, ae, bm, be = bm, be, am, ae
+        shift = be - ae
+        if shift < -60:  # |b| < 2^-61 |a|-ish: below a quarter ulp of a, so fl(a + b) = a
+            return am, ae
+        return _xn(am + math.ldexp(bm, shift), ae)
+
+    @njit(**_serial)
+    def _xle(am, ae, bm, be):
+        """a <= b, exactly (the sign of the correctly rounded difference is the sign of the difference)."""
+        dm, _ = _xadd(am, ae, -bm, be)
+        return dm <= 0.0
+
+    @njit(**_serial)
+    def _xgrad(Qm, Qe, diag, xm, xe, gm, ge):
+        """g = Q x as _grad_into (dense: Qm, Qe hold the transpose, summed in the order l = 0, 1, ...)."""
+        d = xm.shape[0]
+        for j in range(d):
+            if diag:
+                gm[j], ge[j] = _xmul(Qm[0, j], Qe[0, j], xm[j], xe[j])
+            else:
+                gm[j], ge[j] = 0.0, 0
+        if not diag:
+            for l in range(d):
+                for j in range(d):
+                    pm, pe = _xmul(Qm[l, j], Qe[l, j], xm[l], xe[l])
+                    gm[j], ge[j] = _xadd(gm[j], ge[j], pm, pe)
+
+    @njit(**_serial)
+    def _xhalf_dot(xm, xe, gm, ge):
+        """0.5 * _dot(x, g): the same four interleaved partial sums, combined as (s0 + s1) + (s2 + s3)."""
+        d = xm.shape[0]
+        sm = np.zeros(4)
+        se = np.zeros(4, dtype=np.int64)
+        m4 = d - d % 4
+        for j in range(d):
+            lane = j % 4 if j < m4 else 0
+            pm, pe = _xmul(xm[j], xe[j], gm[j], ge[j])
+            sm[lane], se[lane] = _xadd(sm[lane], se[lane], pm, pe)
+        am, ae = _xadd(sm[0], se[0], sm[1], se[1])
+        bm, be = _xadd(sm[2], se[2], sm[3], se[3])
+        fm, fe = _xadd(am, ae, bm, be)
+        return _xmul(0.5, 0, fm, fe)
+
+    @njit(**_serial)
+    def _adam_unbounded_one(Qm, Qe, diag, xm, xe, vm, ve, ri, a, a_exp, b2, dl, dsched, tm_, te_, stop):
+        """_adam_one on one instance in the unbounded-exponent arithmetic, from iteration 0 to its T (returned;
+        -1 when capped at ``stop``, -2 when a value went non-finite, i.e. 0/0).
+
+        Operation for operation the compiled kernel's (same order, same groupings, same fixed summation
+        order), so wherever no value leaves float64's normal range the two agree to the last bit."""
+        d = xm.shape[0]
+        gm = np.zeros(d)
+        ge = np.zeros(d, dtype=np.int64)
+        am, ae = _xn(a, a_exp)  # alpha 2^a_exp
+        bm, be = _xn(b2, 0)
+        cm, ce = _xn(1.0 - b2, 0)
+        _xgrad(Qm, Qe, diag, xm, xe, gm, ge)
+        for k in range(stop):
+            if k >= 1:
+                for j in range(d):  # v = b2 * v + (c * g) * g
+                    pm, pe = _xmul(bm, be, vm[j], ve[j])
+                    qm, qe = _xmul(cm, ce, gm[j], ge[j])
+                    qm, qe = _xmul(qm, qe, gm[j], ge[j])
+                    vm[j], ve[j] = _xadd(pm, pe, qm, qe)
+            scale = dl * dsched[k]
+            for j in range(d):  # x = x - (a * g) / (sqrt(v) + scale * r)
+                sm, se = _xsqrt(vm[j], ve[j])
+                om, oe = _xn(scale * ri[j], 0)  # an ordinary float64 product of normal numbers, as in _adam_one
+                dm, de = _xadd(sm, se, om, oe)
+                nm, ne = _xmul(am, ae, gm[j], ge[j])
+                qm, qe = _xdiv(nm, ne, dm, de)
+                xm[j], xe[j] = _xadd(xm[j], xe[j], -qm, qe)
+            _xgrad(Qm, Qe, diag, xm, xe, gm, ge)
+            fm, fe = _xhalf_dot(xm, xe, gm, ge)
+            if not math.isfinite(fm):
+                return -2
+            if _xle(fm, fe, tm_, te_):
+                return k + 1
+        return -1
+
+    @njit(**_parallel)
+    def _adam_unbounded_kernel(Qm, Qe, diag, xm, xe, vm, ve, r, alpha, a_exp, beta2, delta, dsched, tm_, te_, stop, T):
+        for i in prange(xm.shape[0]):
+            T[i] = _adam_unbounded_one(Qm[i], Qe[i], diag, xm[i], xe[i], vm[i], ve[i], r[i], alpha[i], a_exp, beta2[i],
+                                       delta[i], dsched, tm_[i], te_[i], stop)
+
+
 def _per_instance(p, b: int) -> np.ndarray:
     """A hyperparameter as a contiguous float64 array of shape (b,)."""
     return np.ascontiguousarray(np.broadcast_to(np.asarray(p, dtype=float).reshape(-1), (b,)), dtype=float)
@@ -268,3 +389,67 @@ def gd_fast(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = T
         f = ref._f(Q, x, diagonal)
     return FastRun(x=x, f0=f0, f=f, T=T, iters=k, underflow=underflow, nonfinite=nonfinite,
                    overflow=overflow, backend=BACKEND)
+
+
+UNBOUNDED_BACKEND = "numba float64 with an unbounded exponent (exact power-of-two rescaling)"
+
+
+def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float = 1e-6, diagonal: bool = True,
+                   delta_schedule: Callable[[int], float] | None = None, scale_exponent: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """T(eps) of Algorithm A on a batch, in float64 arithmetic WITHOUT exponent limits: (T, nonfinite, x).
+
+    ``T[i] = -1`` means capped at ``iters``; ``nonfinite[i]`` that a value went non-finite (0/0: then T[i] = -1 and
+    the count must come from elsewhere); ``x[i]`` is instance i's x at its own stop (its T, or the cap), rounded
+    to float64's range for display (tiny coordinates show as 0 there, though the run itself kept them). This is what :func:`adam_fast` would count if float64 had an unbounded
+    exponent range, so it needs no underflow flag: it recounts the runs that float64 screening flagged, compiled.
+
+    Exactness. Every number is held as a pair (m, e) standing for m 2^e, with m = 0 or 1/2 <= |m| < 1, and the
+    exponent e an int64 (unbounded in practice). Write fl(.) for IEEE float64 round-to-nearest-even. For normal
+    operands and results, rounding commutes with scaling by a power of two: fl(2^s z) = 2^s fl(z), because
+    the representable numbers and the ties are scaled together. Each operation reduces to one float64 operation
+    on the m's whose operands and exact result lie in the normal range, and then rescales by 2^(exponents):
+      * a b  = 2^(ea+eb) fl(ma mb), with 1/4 <= |ma mb| < 1;   a / b = 2^(ea-eb) fl(ma / mb), 1/2 < |.| < 2;
+      * sqrt(a) = 2^(ea/2) fl(sqrt(ma)) for even ea (else ma <- 2 ma, ea <- ea - 1, exactly), 1/2 <= . < 2;
+      * a + b with ea >= eb: if eb - ea < -60, |b| < 2^(ea-61) is below a quarter of an ulp of a (2^(ea-53)), so
+        fl(a + b) = a (also when a is a power of two and b has the other sign: the midpoint below a is a - 2^(ea-55));
+        otherwise 2^ea fl(ma + mb 2^(eb-ea)), where mb 2^(eb-ea) >= 2^-62 is exact and the sum is 0 or >= 2^-115;
+      * a <= b is the sign of fl(a - b), which in this arithmetic is the sign of the exact difference.
+    So each result is the pair of fl(exact result) in float64-without-exponent-limits, and by induction the whole
+    run is: the sequence of operations is the compiled kernel's (``_adam_one``: same order, same groupings, the
+    same four-lane summation of f), so where that kernel stays in the normal range the two agree to the last bit.
+    No rescaling of the iteration itself is involved, and none would be exact: x -> 2^s x, g -> 2^s g, v -> 4^s v
+    leaves alpha g / sqrt(v) UNCHANGED (Adam's step is scale-free), so it maps runs to runs only if alpha -> 2^s alpha
+    as well, and alpha is shared by all coordinates: coordinates of different sizes cannot be rescaled separately.
+    The pairs instead carry each value's own power of two.
+
+    ``scale_exponent`` s (delta = 0 only) runs the problem with x_0, phi and alpha multiplied by 2^s (so v_0 by
+    4^s), far outside float64's range for |s| > 1100: by that invariance and the exactness above, T must not
+    change and x must be 2^s times the unscaled x (a test of the exactness).
+    """
+    if not HAVE_NUMBA:  # pragma: no cover - exercised only where numba is missing
+        raise RuntimeError("adam_unbounded needs numba")
+    Q = np.asarray(Q, dtype=float)
+    x = np.array(x0, dtype=float, copy=True, order="C")
+    b, d = x.shape
+    alpha, beta2, phi, delta = (_per_instance(p, b) for p in (alpha, beta2, phi, delta))
+    with np.errstate(all="ignore"):
+        g = ref._grad(Q, x, diagonal)
+        r = np.ascontiguousarray(np.maximum(np.abs(g), phi[:, None]))
+        v = r * r
+        f0 = ref._f(Q, x, diagonal)
+    dsched = np.ones(max(iters, 1)) if delta_schedule is None else np.array(
+        [float(delta_schedule(k)) for k in range(max(iters, 1))], dtype=float)
+    if scale_exponent and np.any(delta != 0):
+        raise ValueError("scale_exponent needs delta = 0 (then r enters only as 0 * r)")
+    s = int(scale_exponent)
+    Qm, Qe = np.frexp(_as_3d(Q, diagonal))
+    xm, xe = np.frexp(x)
+    vm, ve = np.frexp(v)
+    tm, te = np.frexp(float(eps) * f0)  # the kernel's threshold eps * f0, an ordinary float64 product
+    xe = xe.astype(np.int64) + s  # the kernel updates xm, xe in place
+    T = np.full(b, -1, dtype=np.int64)
+    _adam_unbounded_kernel(Qm, Qe.astype(np.int64), diagonal, xm, xe, vm, ve.astype(np.int64) + 2 * s,
+                           r, alpha, s, beta2, delta, dsched, tm, te.astype(np.int64) + 2 * s, int(iters), T)
+    xe -= s
+    nonfinite = T == -2
+    return np.where(nonfinite, -1, T), nonfinite, np.ldexp(xm, xe)

@@ -16,6 +16,8 @@ Without gmpy2 the mpmath reference runs, and ``backend`` says so.
 """
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
@@ -67,24 +69,26 @@ def _num(p):
     return gmpy2.mpfr(p)
 
 
-def _vec(x) -> list:
-    return [_num(v) for v in x]
+def _vec(x, num=None) -> list:
+    return [(num or _num)(v) for v in x]
 
 
-def _matrix(Q, diagonal: bool):
+def _matrix(Q, diagonal: bool, num=None):
     Q = np.asarray(Q, dtype=object) if not isinstance(Q, list) else Q
-    return _vec(Q) if diagonal else [_vec(row) for row in Q]
+    return _vec(Q, num) if diagonal else [_vec(row, num) for row in Q]
 
 
-def _grad(Q, x, diagonal: bool) -> list:
+def _grad(Q, x, diagonal: bool, fsum=None) -> list:
+    """Q x; dense rows as correctly rounded exact sums (``fsum``: MPFR's by default, mpmath's for mpf numbers)."""
     if diagonal:
         return [q * xi for q, xi in zip(Q, x)]
-    fsum = gmpy2.fsum
+    fsum = fsum or gmpy2.fsum
     return [fsum([qij * xj for qij, xj in zip(row, x)]) for row in Q]
 
 
-def _f(Q, x, diagonal: bool):
-    return gmpy2.fsum([xi * gi for xi, gi in zip(x, _grad(Q, x, diagonal))]) / 2
+def _f(Q, x, diagonal: bool, fsum=None):
+    fsum = fsum or gmpy2.fsum
+    return fsum([xi * gi for xi, gi in zip(x, _grad(Q, x, diagonal, fsum))]) / 2
 
 
 def _out(x, prec: int):
@@ -94,56 +98,153 @@ def _out(x, prec: int):
         return None if x is None else to_mpf(x)
 
 
+class Trajectory(Sequence):
+    """The recorded steps (x_k, v_k, P_k) of a run, k = 0..n-1, then (x_n, None, None), of which only the first
+    and the last ``len(tail)`` are kept (a classifier looks only at the start and the end of a run).
+
+    Indexing is as in the full list (negative indices too); asking for a dropped step raises IndexError."""
+
+    def __init__(self, first, tail: list, length: int):
+        self.first, self.tail, self.length = first, tail, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self.length))]
+        if k < 0:
+            k += self.length
+        offset = self.length - len(self.tail)
+        if 0 <= k - offset < len(self.tail):
+            return self.tail[k - offset]
+        if k == 0 and self.first is not None:
+            return self.first
+        raise IndexError(f"step {k} of this run was not kept (only the first and the last {len(self.tail)})")
+
+
+class AdamState:
+    """Algorithm A on one instance at ``dps`` digits, resumable: :meth:`advance` continues from the iteration
+    reached, so ``advance(n)`` then ``advance(2 n)`` is, bit for bit, the run of 2 n iterations from x_0 (the
+    state is the whole of the iteration's memory: x_k, v_{k-1}, g_k, r and k; nothing else is carried).
+
+    ``keep``: ``None`` records nothing; ``"all"`` the whole trajectory (as :func:`algorithms.adam_mp` with
+    ``record=True``); an int m keeps x_0's step and the last m entries (see :class:`Trajectory`), without
+    converting the others, which is what makes long classified runs cheap. :meth:`result` is the
+    :class:`HpRun` of the run so far, equal to that of :func:`adam_hp` with ``iters`` = the iterations reached.
+    Without gmpy2 the same loop runs on mpmath numbers (the reference arithmetic), and ``backend`` says so.
+    """
+
+    def __init__(self, Q, x0, alpha, beta2=1, phi=0, delta=0, dps: int = 50, eps=None, diagonal: bool = True,
+                 delta_schedule: Callable[[int], float] | None = None, keep: int | str | None = None):
+        self.dps, self.prec, self.diagonal, self.delta_schedule = dps, dps_to_prec(dps), diagonal, delta_schedule
+        self.keep = keep
+        self._mp = not HAVE_GMPY2
+        with self._context():
+            num = mpmath.mpf if self._mp else _num
+            self.Q = _matrix(Q, diagonal, num)
+            self.x = _vec(x0, num)
+            self.alpha, self.beta2, self.phi, self.delta = (num(p) for p in (alpha, beta2, phi, delta))
+            self.eps = None if eps is None else num(eps)
+            self.g = self._grad(self.x)
+            self.r = [max(abs(gi), self.phi) for gi in self.g]
+            self.v = [ri * ri for ri in self.r]
+            self.f0 = self._f(self.x)
+            self.T = 0 if (self.eps is not None and self.f0 <= self.eps * self.f0) else None
+            self.k, self.stopped = 0, False
+            # beta2 = 1 without a schedule: v_k = v_0 exactly (1 * v + 0 * g^2), so P_k = P_0 is computed once
+            self.frozen = self.beta2 == 1 and delta_schedule is None
+            if self.frozen:
+                self.p0 = [1 / (self._sqrt(vi) + self.delta * ri) for vi, ri in zip(self.v, self.r)]
+                self.ap = [self.alpha * pi for pi in self.p0]
+        self.first = None
+        self.recorded: list | deque = [] if keep in (None, "all") else deque(maxlen=max(int(keep) - 1, 0))
+
+    # the arithmetic: MPFR (gmpy2) or, without it, mpmath at the same precision
+    def _context(self):
+        return mpmath.workprec(self.prec) if self._mp else _context(self.prec)
+
+    def _sqrt(self, v):
+        return mpmath.sqrt(v) if self._mp else gmpy2.sqrt(v)
+
+    def _grad(self, x) -> list:
+        return _grad(self.Q, x, self.diagonal, mpmath.fsum if self._mp else gmpy2.fsum)
+
+    def _f(self, x):
+        return _f(self.Q, x, self.diagonal, mpmath.fsum if self._mp else gmpy2.fsum)
+
+    def advance(self, stop: int) -> "AdamState":
+        """Run iterations k..stop-1; none once the run stopped at its T (f <= eps f0 reached in the loop)."""
+        if self.stopped:
+            return self
+        record = self.keep is not None
+        sqrt, grad, f_of, frozen = self._sqrt, self._grad, self._f, self.frozen
+        x, v, g, r, k, T = self.x, self.v, self.g, self.r, self.k, self.T
+        alpha, beta2, delta, eps = self.alpha, self.beta2, self.delta, self.eps
+        f0, schedule, num = self.f0, self.delta_schedule, (mpmath.mpf if self._mp else _num)
+        with self._context():  # every operation below rounds at the run's precision
+            c = 1 - beta2
+            while k < stop:
+                if frozen:
+                    if record:
+                        self._record(k, x, v, self.p0)
+                    x = [xi - api * gi for xi, api, gi in zip(x, self.ap, g)]
+                else:
+                    if k >= 1:
+                        v = [beta2 * vi + c * gi * gi for vi, gi in zip(v, g)]
+                    scale = delta if schedule is None else delta * num(schedule(k))
+                    if record:
+                        p = [1 / (sqrt(vi) + scale * ri) for vi, ri in zip(v, r)]
+                        self._record(k, x, v, p)
+                    # (alpha * p) * g, in the reference's order of operations
+                    x = [xi - alpha * (1 / (sqrt(vi) + scale * ri)) * gi for xi, vi, ri, gi in zip(x, v, r, g)]
+                g = grad(x)
+                k += 1
+                # as in the reference: the first k with f(x_k) <= eps f0 stops the run (T = 0, f0 <= eps f0
+                # already at the start, does not stop it)
+                if eps is not None and T is None and f_of(x) <= eps * f0:
+                    T, self.stopped = k, True
+                    break
+        self.x, self.v, self.g, self.k, self.T = x, v, g, k, T
+        return self
+
+    def _record(self, k: int, x, v, p) -> None:
+        if k == 0:
+            self.first = (list(x), list(v), p)
+        self.recorded.append((list(x), list(v), p))
+
+    def _out(self, value):
+        if self._mp:
+            return list(value) if isinstance(value, (list, tuple)) else value
+        return _out(value, self.prec)
+
+    def trajectory(self):
+        """The recorded steps so far, as mpf: a list (``keep="all"``) or a :class:`Trajectory`."""
+        if self.keep is None:
+            return []
+        steps = [tuple(None if part is None else self._out(part) for part in step)
+                 for step in [*self.recorded, (self.x, None, None)]]
+        if self.keep == "all":
+            return steps
+        first = None if self.first is None else tuple(self._out(part) for part in self.first)
+        return Trajectory(first, steps, self.k + 1)
+
+    def result(self) -> HpRun:
+        with self._context():
+            f = self._f(self.x)
+        return HpRun(x=self._out(self.x), f0=self._out(self.f0), f=self._out(f), T=self.T, iters=self.k, dps=self.dps,
+                     trajectory=self.trajectory(), backend=BACKEND, prec_bits=self.prec)
+
+
 def adam_hp(Q, x0, alpha, beta2=1, phi=0, delta=0, iters=1000, dps: int = 50, eps=None, diagonal: bool = True,
             delta_schedule: Callable[[int], float] | None = None, record: bool = False) -> MpRun:
-    """Algorithm A on one instance at ``dps`` digits (MPFR); drop-in for :func:`algorithms.adam_mp`."""
+    """Algorithm A on one instance at ``dps`` digits (MPFR); drop-in for :func:`algorithms.adam_mp`
+    (a fresh :class:`AdamState` advanced ``iters`` iterations)."""
     if not HAVE_GMPY2:
         run = ref.adam_mp(Q, x0, alpha, beta2, phi, delta, iters, dps, eps, diagonal, delta_schedule, record)
         return HpRun(**vars(run), backend=BACKEND, prec_bits=dps_to_prec(dps))
-    prec = dps_to_prec(dps)
-    with _context(prec):
-        Q = _matrix(Q, diagonal)
-        x = _vec(x0)
-        alpha, beta2, phi, delta = (_num(p) for p in (alpha, beta2, phi, delta))
-        eps = None if eps is None else _num(eps)
-        g = _grad(Q, x, diagonal)
-        r = [max(abs(gi), phi) for gi in g]
-        v = [ri * ri for ri in r]
-        f0 = _f(Q, x, diagonal)
-        T = 0 if (eps is not None and f0 <= eps * f0) else None
-        traj = []
-        k = 0
-        sqrt = gmpy2.sqrt
-        # beta2 = 1 without a schedule: v_k = v_0 exactly (1 * v + 0 * g^2), so alpha * P_k is computed once
-        frozen = beta2 == 1 and delta_schedule is None and not record
-        if frozen:
-            ap = [alpha * (1 / (sqrt(vi) + delta * ri)) for vi, ri in zip(v, r)]
-        c = 1 - beta2
-        for k in range(iters):
-            if frozen:
-                x = [xi - api * gi for xi, api, gi in zip(x, ap, g)]
-            else:
-                if k >= 1:
-                    v = [beta2 * vi + c * gi * gi for vi, gi in zip(v, g)]
-                scale = delta if delta_schedule is None else delta * _num(delta_schedule(k))
-                if record:
-                    p = [1 / (sqrt(vi) + scale * ri) for vi, ri in zip(v, r)]
-                    traj.append((list(x), list(v), p))
-                # (alpha * p) * g, in the reference's order of operations
-                x = [xi - alpha * (1 / (sqrt(vi) + scale * ri)) * gi for xi, vi, ri, gi in zip(x, v, r, g)]
-            g = _grad(Q, x, diagonal)
-            if eps is not None and T is None and _f(Q, x, diagonal) <= eps * f0:
-                T = k + 1
-                k += 1
-                break
-        else:
-            k = iters
-        if record:
-            traj.append((list(x), None, None))
-        f = _f(Q, x, diagonal)
-    traj = [tuple(_out(part, prec) for part in step) for step in traj]
-    return HpRun(x=_out(x, prec), f0=_out(f0, prec), f=_out(f, prec), T=T, iters=k, dps=dps, trajectory=traj,
-                 backend=BACKEND, prec_bits=prec)
+    state = AdamState(Q, x0, alpha, beta2, phi, delta, dps, eps, diagonal, delta_schedule, "all" if record else None)
+    return state.advance(iters).result()
 
 
 def gd_hp(Q, x0, eta, iters=1000, dps: int = 50, eps=None, diagonal: bool = True, record: bool = False) -> MpRun:

@@ -316,23 +316,28 @@ def escalate_flagged(tuned: Tuned, Q, X0, *, beta2, phi, delta, eps, diagonal: b
     stop, and replace its count in ``tuned`` in place.
 
     No count may rest on such a float64 run: float64 underflow to 0 is a fixed point of the iteration and fakes
-    convergence, or a stall. First escalation: the same batched operations in ``np.longdouble`` (x87 extended:
-    64-bit mantissa, exponent range to ~1e-4951); runs still flagged there are recounted at ``dps`` digits on the
-    MPFR engine (``highprec.adam_hp``). The step stays the one float64 tuning chose."""
+    convergence, or a stall. The recount runs the same compiled operations in float64 with an unbounded exponent
+    (``fast.adam_unbounded``: every value carries its own power of two, and each operation is exactly float64's
+    correctly rounded result without exponent limits, proved in its docstring), so nothing can underflow or
+    overflow; a run that meets 0/0 there (or any run, without numba) is recounted at ``dps`` digits on the MPFR
+    engine (``highprec.adam_hp``). The step stays the one float64 tuning chose."""
+    from .fast import HAVE_NUMBA, UNBOUNDED_BACKEND, adam_unbounded
     from .highprec import adam_hp
 
     rows = np.nonzero(tuned.flagged)[0]
     if len(rows) == 0:
         return []
-    wide = np.dtype(np.longdouble)
-    ext = adam_f64(np.asarray(Q, float)[rows], np.asarray(X0, float)[rows], tuned.step[rows], beta2=beta2, phi=phi,
-                   delta=delta, iters=int(tuned.cap), eps=eps, diagonal=diagonal, dtype=wide)
-    ext_name = f"numpy longdouble ({np.finfo(wide).nmant + 1}-bit mantissa)"
+    if HAVE_NUMBA:
+        T_unbounded, failed, _ = adam_unbounded(np.asarray(Q, float)[rows], np.asarray(X0, float)[rows], tuned.step[rows],
+                                             beta2=beta2, phi=phi, delta=delta, iters=int(tuned.cap), eps=eps,
+                                             diagonal=diagonal)
+    else:  # pragma: no cover - exercised only where numba is missing
+        T_unbounded, failed = np.full(len(rows), -1), np.ones(len(rows), bool)
     records = []
     for n, i in enumerate(rows):
         T_f64 = None if tuned.capped[i] else int(tuned.T[i])
-        if not (ext.underflow[n] or ext.nonfinite[n]):
-            T_new, backend, prec = (None if ext.T[n] < 0 else int(ext.T[n])), ext_name, int(np.finfo(wide).precision)
+        if not failed[n]:
+            T_new, backend, prec = (None if T_unbounded[n] < 0 else int(T_unbounded[n])), UNBOUNDED_BACKEND, 15
         else:
             run = adam_hp(np.asarray(Q[i], float).tolist(), [float(v) for v in X0[i]], repr(float(tuned.step[i])),
                           beta2=repr(float(beta2)), phi=repr(float(phi)), delta=repr(float(delta)),
