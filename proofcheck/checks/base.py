@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import time
 
 from ..context import Context
@@ -39,7 +40,11 @@ class Check:
 
 
 def reproducer(ctx: Context, instance) -> str:
-    """The one-line command that replays a witness of one check (DESIGN.md), mutant included."""
+    """The one-line command that replays a witness of one check (DESIGN.md), mutant included.
+
+    Every argument is shell-quoted, so the line can be pasted into a POSIX shell whatever the id,
+    check name, mutant name or witness contains."""
     text = json.dumps(instance, sort_keys=True, separators=(",", ":"))
-    mutant = f" --mutant {ctx.mutant}" if ctx.mutant else ""
-    return f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name} --instance '{text}'"
+    mutant = f" --mutant {shlex.quote(ctx.mutant)}" if ctx.mutant else ""
+    return (f"python -m proofcheck run {shlex.quote(ctx.claim_id)}{mutant} --check {shlex.quote(ctx.check_name)} "
+            f"--instance {shlex.quote(text)}")
