@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--format", type=_formats, default=None, help="comma-separated: json,md,html,junit")
     run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
     run_opts.add_argument("--scheduler", default=None, help="Dask scheduler address for distributed runs")
-    run_opts.add_argument("--timeout", type=_timeout, default=None, metavar="SECONDS",
+    run_opts.add_argument("--timeout", "--time-limit", dest="timeout", type=_timeout, default=None, metavar="SECONDS",
                           help="time limit of each check (default: per budget, or the check's own; 0: none)")
     run_opts.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     run_opts.add_argument("--rerun", action="store_true", help="ignore cached results, but refresh the cache")
@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     selftest.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                           help="also load user claims (and their MUTANTS) from a .py file or module")
     selftest.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
-    selftest.add_argument("--timeout", type=_timeout, default=None, metavar="SECONDS",
+    selftest.add_argument("--timeout", "--time-limit", dest="timeout", type=_timeout, default=None, metavar="SECONDS",
                           help="time limit of each check (default: per budget, or the check's own; 0: none)")
     selftest.add_argument("--quiet", "-q", action="store_true", help="print only the detected share")
     return parser

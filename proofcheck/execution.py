@@ -149,12 +149,14 @@ def _check_of(task: CheckTask):
 
 def time_limit_for(task: CheckTask, override: float | None = None) -> float | None:
     """Seconds ``task`` may run: ``override`` (the CLI's ``--timeout``; 0 = no limit) when given,
-    else the check's own ``time_limit`` attribute, else the budget's default."""
+    else the check's own ``time_limit`` (or ``timeout``) attribute, else the budget's default."""
     if override is not None:
         return float(override) if override > 0 else None
-    own = getattr(_check_of(task), "time_limit", None)
-    if isinstance(own, (int, float)) and not isinstance(own, bool) and own > 0:
-        return float(own)
+    check = _check_of(task)
+    for attribute in ("time_limit", "timeout"):
+        own = getattr(check, attribute, None)
+        if isinstance(own, (int, float)) and not isinstance(own, bool) and own > 0:
+            return float(own)
     return BUDGET_TIME_LIMITS.get(task.budget, BUDGET_TIME_LIMITS["standard"])
 
 

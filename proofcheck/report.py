@@ -12,6 +12,7 @@ import math
 import numbers
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -332,6 +333,7 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
                     stale.unlink()
                 except OSError:
                     pass
+        shutil.rmtree(Path(out_dir) / f"plots.{PARTIAL}", ignore_errors=True)
     return [p for p, _ in rendered]
 
 

@@ -117,10 +117,12 @@ def test_dask_local_cluster_gives_the_local_numbers(claims_file):
     local = run_tasks(tasks, jobs=1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
                                   host="127.0.0.1", protocol="tcp://") as cluster:
-        seen = []
-        remote = run_tasks(tasks, scheduler=cluster.scheduler_address, on_done=lambda t, e: seen.append(t))
+        seen, info = [], {}
+        remote = run_tasks(tasks, scheduler=cluster.scheduler_address, on_done=lambda t, e: seen.append(t),
+                           info=info)
     _same(local, remote)
     assert seen == tasks
+    assert info["jobs"] == 1 and info["mode"] == "dask"  # run.jobs records the one Dask worker that ran
 
 
 def test_unreachable_scheduler_is_a_usage_error(claims_file):
