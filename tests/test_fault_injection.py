@@ -95,6 +95,18 @@ def strict_json(path: Path) -> dict:
     return json.loads(path.read_text(), parse_constant=refuse)
 
 
+def tasks_of(origin, ids: list[str]) -> list:
+    """The check tasks of some claims of ``origin`` (quick budget, seed 0)."""
+    from proofcheck.context import Budget
+    from proofcheck.registry import Registry
+    from proofcheck.runner import tasks_for
+
+    reg = Registry()
+    reg.add_origin(str(origin))
+    refs = [reg.ref(cid) for cid in ids]
+    return tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+
+
 def evidence_of(report: dict, cid: str, check: str = "num") -> dict:
     claim = next(c for c in report["claims"] if c["id"] == cid)
     return next(e for e in claim["evidence"] if e["check"] == check)
@@ -145,16 +157,10 @@ def test_exit_and_self_interrupt_with_one_job_keep_the_fail(claims, tmp_path):
 
 def test_in_process_runs_turn_base_exceptions_into_errors(claims):
     """The library's in-process mode (no isolation) still reports SystemExit & co. as ERROR."""
-    from proofcheck.context import Budget
     from proofcheck.execution import run_tasks
-    from proofcheck.registry import Registry
-    from proofcheck.runner import tasks_for
 
-    reg = Registry()
-    reg.add_origin(str(claims))
     ids = ["exits", "interrupts-itself", "generator-exit", "false-claim"]
-    refs = [reg.ref(cid) for cid in ids]
-    tasks = tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+    tasks = tasks_of(claims, ids)
     results = run_tasks(tasks, jobs=1, isolate=False)
     num = {t.ref.id: results[t] for t in tasks if t.check == "num"}
     assert [num[cid]["verdict"] for cid in ids] == ["ERROR", "ERROR", "ERROR", "FAIL"]
@@ -175,15 +181,9 @@ def test_bad_timeout_is_an_input_error(value, tmp_path):
 
 def test_dask_without_workers_says_so_and_fails_pending_checks(claims):
     distributed = pytest.importorskip("distributed")
-    from proofcheck.context import Budget
     from proofcheck.execution import run_dask
-    from proofcheck.registry import Registry
-    from proofcheck.runner import tasks_for
 
-    reg = Registry()
-    reg.add_origin(str(claims))
-    refs = [reg.ref("true-claim")]
-    tasks = tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+    tasks = tasks_of(claims, ["true-claim"])
     lines, results = [], {}
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, host="127.0.0.1",
                                   protocol="tcp://") as cluster:
@@ -508,18 +508,12 @@ def test_the_cache_key_covers_modules_imported_by_helpers(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("garbage", ["null", "[]", '{"key": ', "\x00\x01garbage", '{"key": "x", "evidence": 5}'])
 def test_corrupt_cache_entries_and_timings_are_recomputed_and_rewritten(garbage, tmp_path):
-    from proofcheck.cache import ResultCache, TimingHints, task_key
-    from proofcheck.context import Budget
+    from proofcheck.cache import ResultCache, task_key
     from proofcheck.execution import run_tasks
-    from proofcheck.registry import Registry
-    from proofcheck.runner import tasks_for
 
     path = tmp_path / "c.py"
     path.write_text(CLAIMS)
-    reg = Registry()
-    reg.add_origin(str(path))
-    refs = [reg.ref("true-claim")]
-    tasks = tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+    tasks = tasks_of(path, ["true-claim"])
     cache = ResultCache(tmp_path / "cache")
     run_tasks(tasks, jobs=1, cache=cache)
     entries = sorted((tmp_path / "cache").rglob("*.json"))
@@ -542,17 +536,11 @@ def test_corrupt_cache_entries_and_timings_are_recomputed_and_rewritten(garbage,
 
 def test_rerun_refreshes_entries_and_a_failed_save_leaves_no_temporary_file(tmp_path):
     from proofcheck.cache import ResultCache
-    from proofcheck.context import Budget
     from proofcheck.execution import run_tasks
-    from proofcheck.registry import Registry
-    from proofcheck.runner import tasks_for
 
     path = tmp_path / "c.py"
     path.write_text(CLAIMS)
-    reg = Registry()
-    reg.add_origin(str(path))
-    refs = [reg.ref("true-claim")]
-    tasks = tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+    tasks = tasks_of(path, ["true-claim"])
     run_tasks(tasks, jobs=1, cache=ResultCache(tmp_path / "cache"))
     entries = [p for p in (tmp_path / "cache").rglob("*.json") if p.name != "timings.json"]
     before = {p: p.stat().st_mtime_ns for p in entries}
