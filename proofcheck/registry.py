@@ -176,9 +176,21 @@ def _claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
     for i, claim in enumerate(claims):
         if claim.id in seen:
             raise UsageError(f"{where!r}: claim id {claim.id!r} is defined twice, by {name}[{seen[claim.id]}] "
-                             f"(title {claims[seen[claim.id]].title!r}) and by {name}[{i}] (title {claim.title!r})")
+                             f"(title {claims[seen[claim.id]].title!r}) and by {name}[{i}] (title {claim.title!r})"
+                             + _lines_naming(module, claim.id))
         seen[claim.id] = i
     return claims
+
+
+def _lines_naming(module: ModuleType, text: str) -> str:
+    """", at lines 3 and 9" : where the module's source spells ``text`` as a string literal (best effort)."""
+    try:
+        source = Path(module.__file__).read_text(encoding="utf-8").splitlines()
+    except (OSError, TypeError, AttributeError, ValueError):
+        return ""
+    quoted = (f'"{text}"', f"'{text}'")
+    lines = [str(n) for n, line in enumerate(source, 1) if any(q in line for q in quoted)]
+    return f", at lines {', '.join(lines[:-1])} and {lines[-1]}" if len(lines) >= 2 else ""
 
 
 def _mutants_of(module: ModuleType, origin: str) -> dict:
