@@ -288,7 +288,10 @@ class _Worker:
         self.deadline: float | None = None
 
     def give(self, task: CheckTask, limit: float | None) -> None:
-        self.conn.send(task)
+        try:
+            self.conn.send(task)
+        except (OSError, ValueError):  # the worker died already: its sentinel makes this task's ERROR
+            pass
         self.task, self.started = task, time.monotonic()
         self.deadline = None if limit is None else self.started + limit
 
