@@ -3,9 +3,11 @@
 A cache key is the SHA-256 of a canonical JSON record of:
 
 * **the claim's code**: the source of the module that defines the claim (for the built-in catalogue,
-  the ``lemmas`` module holding the claim id; for a user file, that file), the sources of the
-  project modules it references directly (its imports from its own package), and every source file
-  of the engine (``proofcheck/``) and of the shared objects (``lemmas/_common/``);
+  the ``lemmas`` module holding the claim id; for a user file, that file), the sources of every
+  project or user module it imports, transitively (a helper that imports a constants module: both;
+  see :func:`code_closure`; the standard library and installed libraries are covered by their
+  versions instead), and every source file of the engine (``proofcheck/``) and of the shared
+  objects (``lemmas/_common/``);
 * **the task's parameters**: every field of the :class:`~proofcheck.runner.CheckTask` (claim origin,
   id and mutant, check name, seed, budget, replayed instance, ``claim[key=value]`` selection);
 * **the library versions**: Python, and each numeric library whose presence or version can change a
@@ -21,13 +23,17 @@ the environment variable ``PROOFCHECK_CACHE_DIR`` overrides it.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
+import math
 import os
 import platform
 import sys
+import sysconfig
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -92,20 +98,130 @@ def _defining_module(origin: str, claim_id: str) -> ModuleType | None:
     return modules[0] if len(modules) == 1 else None
 
 
+def _library_roots() -> tuple[Path, ...]:
+    """Where installed libraries and the standard library live (covered by ``library_versions``)."""
+    roots = set()
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        try:
+            roots.add(Path(sysconfig.get_paths()[name]).resolve())
+        except (KeyError, OSError):
+            pass
+    try:
+        import site
+
+        roots.update(Path(p).resolve() for p in site.getsitepackages() + [site.getusersitepackages()])
+    except (AttributeError, OSError):  # pragma: no cover - a virtualenv without site helpers
+        pass
+    return tuple(roots)
+
+
+def _is_project_file(path: Path) -> bool:
+    """A source file of the project or of the user (not the standard library, not an installed library)."""
+    if path.suffix != ".py":
+        return False
+    if "site-packages" in path.parts or "dist-packages" in path.parts:
+        return False
+    return not any(root in path.parents for root in _LIBRARY_ROOTS)
+
+
+_LIBRARY_ROOTS = _library_roots()
+
+
+@lru_cache(maxsize=None)
+def _imported_names(path: str, mtime_ns: int, size: int, package: str) -> tuple[str, ...]:
+    """Absolute names of every module an ``import`` statement of the file may load (at any depth of
+    the file: function-level imports count), with ``package`` resolving relative imports."""
+    try:
+        tree = ast.parse(Path(path).read_bytes())
+    except (SyntaxError, ValueError, OSError):
+        return ()
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                names += [".".join(parts[: i + 1]) for i in range(len(parts))]  # a.b.c loads a, a.b, a.b.c
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # from . import x / from ..pkg import y: relative to the file's package
+                base = package.split(".") if package else []
+                drop = node.level - 1
+                if drop > len(base):
+                    continue
+                module = ".".join(base[: len(base) - drop] + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if not module:
+                continue
+            parts = module.split(".")
+            names += [".".join(parts[: i + 1]) for i in range(len(parts))]
+            names += [f"{module}.{alias.name}" for alias in node.names if alias.name != "*"]  # maybe submodules
+    return tuple(dict.fromkeys(names))
+
+
+def _module_source(name: str) -> tuple[Path, str] | None:
+    """The source file of module ``name`` and its package, looked up without running new code
+    when possible (already imported modules first)."""
+    module = sys.modules.get(name)
+    if module is not None:
+        path = _module_file(module)
+        package = getattr(module, "__package__", None) or ""
+        return (path, package) if path is not None else None
+    if "." in name and sys.modules.get(name.rpartition(".")[0]) is None:
+        return None  # finding a submodule would import its parent package: not for a cache key
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError, AttributeError):
+        return None
+    if spec is None or not spec.origin or not spec.has_location:
+        return None
+    package = name if spec.submodule_search_locations else name.rpartition(".")[0]
+    return Path(spec.origin).resolve(), package
+
+
+def code_closure(module: ModuleType) -> dict[Path, str]:
+    """Every project or user source file the module's result may depend on: the module itself and the
+    transitive closure of what it imports (``import`` statements anywhere in each file, plus the
+    modules of the objects it holds), leaving out the standard library and installed libraries
+    (whose versions are in the key). Returns path -> SHA-256."""
+    own = _module_file(module)
+    if own is None:
+        return {}
+    found: dict[Path, str] = {}
+    todo: list[tuple[Path, str]] = [(own, getattr(module, "__package__", None) or "")]
+    for value in vars(module).values():  # objects imported at run time (importlib) still name their module
+        name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+        source = _module_source(name) if isinstance(name, str) else None
+        if source is not None:
+            todo.append(source)
+    while todo:
+        path, package = todo.pop()
+        if path in found or not path.is_file() or not _is_project_file(path) and path != own:
+            continue
+        if _ENGINE in path.parents and path != own:
+            continue  # the engine is in the key as a whole (shared_digests)
+        found[path] = file_digest(path)
+        st = path.stat()
+        for name in _imported_names(str(path), st.st_mtime_ns, st.st_size, package):
+            source = _module_source(name)
+            if source is not None and source[0] not in found:
+                todo.append(source)
+    return found
+
+
 def claim_code_digest(origin: str, claim_id: str) -> dict:
-    """Digests of the claim's own module and of the project modules it references directly."""
+    """Digests of the claim's own module and of every project or user module it imports, transitively
+    (a helper importing a constants module counts: changing the constant changes the key)."""
     module = _defining_module(origin, claim_id)
     if module is None or _module_file(module) is None:
         return {"module": None}
     own = _module_file(module)
     project = own.parent.parent if own.parent.joinpath("__init__.py").exists() else own.parent
     related = {}
-    for value in vars(module).values():
-        name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
-        other = sys.modules.get(name) if isinstance(name, str) else None
-        path = _module_file(other) if other is not None else None
-        if path and path != own and path.suffix == ".py" and project in path.parents:
-            related[str(path.relative_to(project))] = file_digest(path)
+    for path, digest in code_closure(module).items():
+        if path == own:
+            continue
+        label = str(path.relative_to(project)) if project in path.parents else str(path)
+        related[label] = digest
     return {"module": str(own.name), "digest": file_digest(own), "related": dict(sorted(related.items()))}
 
 
@@ -142,46 +258,57 @@ class ResultCache:
         return self.directory / key[:2] / f"{key}.json"
 
     def get(self, task) -> dict | None:
-        """The cached evidence JSON of ``task``, or None.
+        """The cached evidence JSON of ``task``, marked as such, or None.
 
-        The evidence is returned exactly as stored, unmarked, so that a report built from cached
-        results is byte-identical to the fresh one (the same seed and budget give the same report).
+        The evidence is marked ``"cached": true`` with ``"original_seconds"`` (the time of the run that
+        computed it; ``seconds`` becomes this run's, 0). Both keys are in ``report.TIMING_KEYS``, so a
+        report built from cached results compares equal to the fresh one. An entry that is absent,
+        unreadable or malformed in any way (``null``, ``[]``, truncated, garbage) is a miss: the check
+        runs again and its entry is rewritten.
         """
         if not self.read:
             return None
         key = task_key(task)
         try:
             entry = json.loads(self._path(key).read_text())
-        except (OSError, ValueError):
-            return None  # absent, unreadable or corrupt: recompute
-        evidence = entry.get("evidence")
-        if entry.get("key") != key or not isinstance(evidence, dict) or evidence.get("verdict") not in CACHED_VERDICTS:
+        except (OSError, ValueError, RecursionError):
+            return None
+        evidence = entry.get("evidence") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or entry.get("key") != key or not _usable(evidence):
             return None
         self.hits += 1
-        return evidence
+        original = evidence.get("seconds")
+        return dict(evidence, cached=True, seconds=0.0,
+                    original_seconds=original if isinstance(original, (int, float)) else None)
 
     def put(self, task, evidence: dict) -> bool:
-        """Store ``evidence`` if it may be cached; returns whether it was stored. Never raises on I/O."""
-        if not self.write or evidence.get("verdict") not in CACHED_VERDICTS:
+        """Store ``evidence`` if it may be cached (replacing any earlier or corrupt entry); returns whether
+        it was stored. Never raises, and a failed save leaves no temporary file behind."""
+        if not self.write or evidence.get("verdict") not in CACHED_VERDICTS or evidence.get("cached"):
             return False
         key = task_key(task)
         path = self._path(key)
-        if path.exists():
-            return False  # already stored (a cache hit, or an equal run finished first)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w") as fh:
-                json.dump({"key": key, "material": key_material(task), "evidence": evidence}, fh, default=str)
-            os.replace(tmp, path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except (OSError, UnboundLocalError):
-                pass
+            text = json.dumps({"key": key, "material": key_material(task), "evidence": evidence}, default=str)
+        except (TypeError, ValueError, RecursionError):
+            return False
+        if not write_file(path, text):
             return False
         self.stores += 1
         return True
+
+
+def _usable(evidence) -> bool:
+    """Whether a stored evidence has the shape of Evidence JSON with a cacheable verdict."""
+    if not isinstance(evidence, dict) or evidence.get("verdict") not in CACHED_VERDICTS:
+        return False
+    from .model import Evidence
+
+    try:
+        Evidence.from_json(evidence)
+    except (TypeError, ValueError, KeyError):
+        return False
+    return True
 
 
 def cache_for(no_cache: bool, rerun: bool, directory: str | Path | None = None) -> ResultCache | None:
@@ -203,10 +330,15 @@ class TimingHints:
 
     def __init__(self, directory: str | Path):
         self.path = Path(directory) / self.FILE
+        self.seconds = {}
         try:
-            self.seconds = {str(k): float(v) for k, v in json.loads(self.path.read_text()).items()}
-        except (OSError, ValueError, AttributeError):
-            self.seconds = {}
+            stored = json.loads(self.path.read_text())
+        except (OSError, ValueError, RecursionError):
+            stored = None
+        if isinstance(stored, dict):  # anything else (null, [], garbage) is ignored and rewritten on save
+            for label, seconds in stored.items():
+                if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and math.isfinite(seconds):
+                    self.seconds[str(label)] = float(seconds)
         self.new: dict[str, float] = {}
 
     @staticmethod
@@ -226,11 +358,26 @@ class TimingHints:
         if not self.new:
             return
         merged = {**self.seconds, **self.new}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(merged, fh, sort_keys=True)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        write_file(self.path, json.dumps(merged, sort_keys=True))
+
+
+def write_file(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically (a temporary file beside it, then a rename); returns whether
+    it was written. Never raises on I/O, and a failed save leaves no temporary file behind."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,17 +1,21 @@
 """Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM | explain CLAIM | report FILE``.
 
-Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL; 2 usage or input error
-(one line naming the bad value and the valid choices); 3 an ERROR in claim code; 130 interrupted
-(Ctrl-C): what finished is written and the report is marked incomplete.
+Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL (even beside ERRORs); 2 usage or
+input error (one line naming the bad value and the valid choices, never a traceback); 3 an ERROR in
+claim code (raised, exited, timed out, killed its worker) and no FAIL; 130 interrupted by Ctrl-C (143
+by SIGTERM): what finished is written as a partial report and the report is marked incomplete.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import os
 import sys
 import time
 
+from . import interrupts
 from . import report as reporting
 from .context import BUDGETS, Budget
 from .errors import InvalidInstance, UsageError
@@ -77,24 +81,75 @@ def _budget(text: str) -> str:
     return text
 
 
+def _no_duplicate_keys(pairs):
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise argparse.ArgumentTypeError(f"--instance gives the key {repeated[0]!r} twice")
+    return dict(pairs)
+
+
+def _check_instance_value(value, where: str) -> None:
+    """Numbers (finite, within float range, not booleans), rectangular lists of them, or objects of them."""
+    if isinstance(value, bool) or value is None:
+        raise argparse.ArgumentTypeError(f"--instance value {where} is {json.dumps(value)}, not a number")
+    if isinstance(value, int):
+        try:
+            float(value)
+        except OverflowError:
+            raise argparse.ArgumentTypeError(f"--instance value {where} is an integer too large for a float "
+                                             f"({len(str(abs(value)))} digits)") from None
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"--instance holds a non-finite number {value!r} at {where}")
+        return
+    if isinstance(value, str):
+        return  # a label (e.g. a spectrum name): the claim's own checks validate it
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_instance_value(item, f"{where}.{key}")
+        return
+    if isinstance(value, list):
+        kinds = {"row" if isinstance(x, list) else "label" if isinstance(x, str) else "number" for x in value}
+        lengths = {len(x) for x in value if isinstance(x, list)}
+        if len(kinds) > 1 or len(lengths) > 1:
+            raise argparse.ArgumentTypeError(f"--instance value {where} is a ragged array (rows of different "
+                                             "lengths, or numbers mixed with rows or text)")
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                raise argparse.ArgumentTypeError(f"--instance value {where}[{i}] is an object, not a number or a row")
+            _check_instance_value(item, f"{where}[{i}]")
+        return
+    raise argparse.ArgumentTypeError(f"--instance value {where} has an unsupported type")
+
+
 def _instance(text: str) -> dict:
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise argparse.ArgumentTypeError(f"--instance is not valid JSON ({exc.msg} at char {exc.pos})") from None
+    except RecursionError:
+        raise argparse.ArgumentTypeError("--instance is nested too deeply") from None
+    except ValueError as exc:  # an integer literal beyond Python's digit limit
+        raise argparse.ArgumentTypeError(f"--instance is not usable JSON ({exc})") from None
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError("--instance must be a JSON object")
+    try:
+        for key, item in value.items():
+            _check_instance_value(item, key)
+    except RecursionError:
+        raise argparse.ArgumentTypeError("--instance is nested too deeply") from None
+    return value
 
-    def finite(x):
-        if isinstance(x, float) and not math.isfinite(x):
-            raise argparse.ArgumentTypeError(f"--instance holds a non-finite number {x!r}")
-        if isinstance(x, list):
-            for y in x:
-                finite(y)
-        if isinstance(x, dict):
-            for y in x.values():
-                finite(y)
-    finite(value)
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"--timeout must be a non-negative number of seconds, got {text!r}")
     return value
 
 
@@ -183,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="comma-separated report formats: json,md,html,junit (default json,md)")
     run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
     run_opts.add_argument("--scheduler", default=None, help="Dask scheduler address for distributed runs")
+    run_opts.add_argument("--timeout", "--time-limit", dest="timeout", type=_timeout, default=None, metavar="SECONDS",
+                          help="time limit of each check (default: per budget, or the check's own; 0: none)")
     run_opts.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     run_opts.add_argument("--rerun", action="store_true", help="ignore cached results, but refresh the cache")
     run_opts.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
@@ -204,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="keyword", default=None, metavar="EXPR",
                      help="also run the claims matching a pytest-style expression ('adam and not general')")
     run.add_argument("--instance", type=_instance, default=None, help="replay one instance (JSON) instead of searching")
-    run.add_argument("--check", default=None, help="with --instance: the check to replay")
+    run.add_argument("--check", default=None, help="run only this check (with --instance: the check to replay)")
     run.add_argument("--mutant", default=None, help="run this false variant of the claim instead (see selftest)")
     selftest = sub.add_parser("selftest", help="run every claim's mutants (false variants): all must FAIL",
                               epilog="exit codes: 0 every mutant detected; 1 some mutant not detected; 2 usage error",
@@ -215,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     selftest.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                           help="also load user claims (and their MUTANTS) from a .py file or module")
     selftest.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
+    selftest.add_argument("--timeout", "--time-limit", dest="timeout", type=_timeout, default=None, metavar="SECONDS",
+                          help="time limit of each check (default: per budget, or the check's own; 0: none)")
     selftest.add_argument("--quiet", "-q", action="store_true", help="print only the detected share")
     return parser
 
@@ -256,11 +315,39 @@ def _select(reg: Registry, args) -> list:
             if body is not None:
                 if cid in args.selections:
                     raise UsageError(f"claim {cid!r} is selected twice; give one CLAIM[key=[v1,v2],...] instead")
-                args.selections[cid] = selecting.parse(target, reg.claims[cid])
+                try:
+                    args.selections[cid] = selecting.parse(target, reg.claims[cid])
+                except (OverflowError, RecursionError, ValueError) as exc:  # e.g. a 400-digit value
+                    raise UsageError(f"malformed selection {target[:80]!r}: {type(exc).__name__}: {exc}") from None
             ref = reg.ref(cid, getattr(args, "mutant", None))
             if ref not in refs:
                 refs.append(ref)
     return refs
+
+
+def _claims_for(reg: Registry, refs: list, args) -> dict:
+    """The Claim of each ref (mutants built), with ``--check``/``--instance`` validated against it."""
+    if args.instance is not None and not args.check:
+        raise UsageError("--instance needs --check CHECK: the check whose instance it is")
+    claims = {}
+    for ref in refs:
+        key = ref.id if ref.mutant is None else f"{ref.id}::{ref.mutant}"
+        try:
+            claims[key] = reg.claims[ref.id] if ref.mutant is None else reg.mutant(ref.id, ref.mutant)
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a mutant factory that raises
+            raise UsageError(f"mutant {ref.mutant!r} of claim {ref.id!r} could not be built: "
+                             f"{type(exc).__name__}: {exc}") from None
+        if args.check:
+            checks = {c.name: c for c in claims[key].checks}
+            if args.check not in checks:
+                raise UsageError(f"claim {ref.id!r} has no check {args.check!r} (valid checks: {', '.join(checks)})")
+            if getattr(checks[args.check], "basis", "numeric") == "symbolic":
+                numeric = [name for name, c in checks.items() if getattr(c, "basis", "numeric") != "symbolic"]
+                raise UsageError(f"--instance does not apply to the symbolic check {args.check!r} of claim {ref.id!r}"
+                                 f" (checks that take an instance: {', '.join(numeric) or 'none'})")
+    return claims
 
 
 def cmd_run(args, out, err) -> int:
@@ -271,28 +358,25 @@ def cmd_run(args, out, err) -> int:
     args.selections = {}
     reg = _registry(args.claims)
     refs = _select(reg, args)
-    if args.check and args.instance is None:
-        raise UsageError("--check is only meaningful with --instance")
-    claims = {}
-    for ref in refs:
-        key = ref.id if ref.mutant is None else f"{ref.id}::{ref.mutant}"
-        claims[key] = reg.claims[ref.id] if ref.mutant is None else reg.mutant(ref.id, ref.mutant)
-        if args.check and args.check not in [c.name for c in claims[key].checks]:
-            raise UsageError(f"claim {ref.id!r} has no check {args.check!r} (valid checks: "
-                             f"{', '.join(c.name for c in claims[key].checks)})")
+    claims = _claims_for(reg, refs, args)
     budget = Budget(args.budget)
+    if args.scheduler is not None:
+        from .execution import check_scheduler_address
+
+        check_scheduler_address(args.scheduler)
     out_dir = reporting.check_writable(args.out)  # every input is valid: prove the output writable before work
     tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections)
-    results, complete, cache = {}, True, None
+    results, complete, cache, executed = {}, True, None, {}
     args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
     try:
         with args.live:
             from .cache import cache_for
-            from .execution import default_jobs, run_tasks
+            from .execution import run_tasks
 
             cache = cache_for(args.no_cache, args.rerun)
             run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache,
-                      on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for)
+                      on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for,
+                      timeout=args.timeout, log=lambda line: print(line, file=err, flush=True), info=executed)
     except InvalidInstance as exc:
         raise UsageError(f"instance rejected: {exc}") from None
     except KeyboardInterrupt:
@@ -301,7 +385,8 @@ def cmd_run(args, out, err) -> int:
     claim_results = merge(refs, claims, results, tasks)
     rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *args.argv],
                                  seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir),
-                                 extra={"run": {"jobs": args.jobs or default_jobs(), "scheduler": args.scheduler,
+                                 extra={"run": {"jobs": executed.get("jobs"), "execution": executed.get("mode"),
+                                                "scheduler": args.scheduler,
                                                 "cache": None if cache is None else {"dir": str(cache.directory),
                                                                                      "hits": cache.hits,
                                                                                      "read": cache.read}}})
@@ -309,26 +394,29 @@ def cmd_run(args, out, err) -> int:
         paths = reporting.write_reports(rep, str(out_dir), formats)
     except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched
         raise UsageError(f"cannot write reports to {str(out_dir)!r}: {exc.strerror or exc}") from None
-    from .progress import summary
-
-    if not args.quiet:
-        summary(claim_results, out, report=rep)
-        print("reports: " + ", ".join(str(p) for p in paths), file=out)
-    else:  # --quiet still names every FAIL and ERROR, with its reproducer
-        summary(claim_results, out, report=rep, only=("FAIL", "ERROR"))
-    from .junit_report import annotations, annotations_wanted
-
-    if annotations_wanted(args.annotations):
-        for line in annotations(rep):
-            print(line, file=out)
     verdicts = {r.verdict for r in claim_results}
     if not complete:  # what finished is written; the exit status still says the run did not finish
-        return EXIT_INTERRUPTED
-    if Verdict.ERROR in verdicts:
-        return EXIT_ERROR
-    if Verdict.FAIL in verdicts:
-        return EXIT_FAIL
-    return EXIT_OK
+        code = interrupts.exit_code(EXIT_INTERRUPTED)
+    else:
+        # A FAIL outranks an ERROR: exit 1 whenever a claim is false, whatever else happened.
+        code = EXIT_FAIL if Verdict.FAIL in verdicts else EXIT_ERROR if Verdict.ERROR in verdicts else EXIT_OK
+    try:
+        from .progress import summary
+
+        if not args.quiet:
+            summary(claim_results, out, report=rep)
+            print("reports: " + ", ".join(str(p) for p in paths), file=out)
+        else:  # --quiet still names every FAIL and ERROR, with its reproducer
+            summary(claim_results, out, report=rep, only=("FAIL", "ERROR"))
+        from .junit_report import annotations, annotations_wanted
+
+        if annotations_wanted(args.annotations):
+            for line in annotations(rep):
+                print(line, file=out)
+        out.flush()
+    except BrokenPipeError:  # ``proofcheck all | head -1``: the reports are written; the exit code stands
+        _silence(out)
+    return code
 
 
 def _tick(task, evidence: dict, args, err) -> None:
@@ -350,7 +438,8 @@ def cmd_selftest(args, out, err) -> int:
     from .execution import run_tasks
 
     reg = _registry(args.claims)
-    execute = lambda tasks, on_done=None: run_tasks(tasks, jobs=args.jobs, on_done=on_done)  # no cache: FAILs never are
+    execute = lambda tasks, on_done=None: run_tasks(tasks, jobs=args.jobs, on_done=on_done,  # no cache: FAILs never are
+                                                    timeout=args.timeout)
     outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=args.targets or None,
                                      run_tasks=execute)
     selftest.render(outcomes, out, quiet=args.quiet)
@@ -360,6 +449,31 @@ def cmd_selftest(args, out, err) -> int:
 def main(argv: list[str] | None = None, out=None, err=None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    with interrupts.watching():  # the user's Ctrl-C or SIGTERM, told apart from claim code raising KeyboardInterrupt
+        try:
+            code = _main(argv, out, err)
+            out.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
+            return code
+        except BrokenPipeError:  # ``proofcheck list | head -1``: the reader left; nothing more to say
+            _silence(out)
+            return EXIT_OK
+        except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
+            print("proofcheck: interrupted", file=err)
+            return interrupts.exit_code(EXIT_INTERRUPTED)
+
+
+def _silence(stream) -> None:
+    """After a broken pipe, point the stream's descriptor at /dev/null so that the final flush at exit
+    does not print "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _main(argv, out, err) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the report as the exact command
@@ -380,9 +494,6 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         message = str(exc).replace("\r", " ").replace("\n", " ")  # always exactly one line
         print(f"proofcheck: error: {message}", file=err)
         return EXIT_USAGE
-    except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
-        print("proofcheck: interrupted", file=err)
-        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,22 @@
-"""Executing check tasks: in this process, on a local process pool (``--jobs``), or on Dask (``--scheduler``).
+"""Executing check tasks: on local worker processes (``--jobs``), or on Dask (``--scheduler``).
 
 Every backend runs the same picklable worker entry, :func:`proofcheck.runner.execute_task`, which
 rebuilds the claim from its :class:`~proofcheck.registry.ClaimRef` and draws all randomness from
 (seed, claim, check). So verdicts and numbers do not depend on the backend, the number of workers
 or the completion order (``tests/test_execution.py`` checks this).
 
-:func:`run_tasks` fills the caller's ``results`` dict as tasks finish. When the run is interrupted
-(KeyboardInterrupt) it stops the workers and re-raises, and ``results`` keeps what finished, so the
-caller can write an incomplete report; with a cache, each finished result was already stored.
+Nothing claim code does may end, hang or silently shorten the run (issue 11): local checks run in
+worker processes that each run one check at a time (:func:`run_pool`; one worker with ``--jobs 1``),
+so the parent always knows which check a worker runs. A check past its time limit is stopped by
+killing its worker; a worker that dies (``os._exit``, a segfault) costs only its own check; both
+become that check's ERROR with the reason, and a fresh worker takes over. Workers end with their
+parent (SIGTERM, kill -9), and use pipes only (no semaphores that Ctrl-C could leak).
+
+:func:`run_tasks` fills the caller's ``results`` dict as tasks finish. When the user interrupts the
+run (Ctrl-C or SIGTERM, told apart from claim code raising KeyboardInterrupt by
+:mod:`proofcheck.interrupts`) it stops the workers and re-raises, and ``results`` keeps what
+finished, so the caller can write an incomplete report; with a cache, each finished result was
+already stored.
 
 Threads: a pool of N processes on C cores gives each worker max(1, C // N) threads for compiled
 kernels (numba, OpenMP), so that they do not oversubscribe the machine. Workers are forked from this
@@ -16,16 +25,16 @@ process only while it runs no other thread; otherwise they start from a clean ``
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
-import importlib
-from concurrent.futures.process import BrokenProcessPool
 import multiprocessing
+import multiprocessing.connection as mp_connection
 import os
 import signal
 import sys
 import time
+from collections import deque
 from typing import Callable, Iterable
 
+from . import interrupts
 from .errors import InvalidInstance
 from .cache import TimingHints
 from .model import Evidence, Verdict
@@ -43,17 +52,8 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def crashed_evidence(task: CheckTask, exc: BaseException, seconds: float = 0.0) -> dict:
-    """ERROR evidence for a task whose worker died or could not run it (the run goes on)."""
-    return Evidence(check=task.check, kind="?", basis="numeric", verdict=Verdict.ERROR, seconds=round(seconds, 4),
-                    reason=f"worker failed: {type(exc).__name__}: {exc}",
-                    details={"execution": "the worker process running this check died or could not run it"}).to_json()
-
-
 def _worker_init(threads: int) -> None:
-    """Set up a pool worker: leave Ctrl-C to the parent (which stops the workers and keeps what
-    finished) and cap the threads of compiled kernels at ``threads``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Set up a pool worker: cap the threads of compiled kernels at ``threads``."""
     numba = sys.modules.get("numba")  # preloaded (forked worker): its thread pool may be sized already
     # numba re-reads NUMBA_NUM_THREADS at every dispatch and refuses a changed value once its pool runs,
     # so a preloaded numba keeps its variable and is narrowed with set_num_threads instead.
@@ -93,13 +93,7 @@ def _pool_context():
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    from .registry import BUILTIN
-
-    preload = ["proofcheck.runner"]
-    try:
-        preload += [f"{BUILTIN}.{name}" for name in importlib.import_module(BUILTIN).CATALOGUE]
-    except Exception:  # noqa: BLE001 - preloading is an optimisation only
-        pass
+    preload = ["proofcheck.runner", "proofcheck._builtin_preload"]
     context.set_forkserver_preload(preload)
     return context
 
@@ -130,109 +124,421 @@ class _InOrder:
 
 
 def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_done=None, progress_for=None) -> None:
+    """Run ``tasks`` one after the other in this process (no time limit can be enforced here)."""
     for task in tasks:
         with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
             evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
         _finish(task, evidence, results, cache, on_done)
 
 
+# -- time limits ------------------------------------------------------------------------------------
+
+# Seconds one check may run, per budget, unless the check sets ``time_limit`` or the CLI ``--timeout``.
+# Generous on purpose: the slowest built-in check takes about 35 s at the standard budget on 2 cores;
+# the limit exists to end a check that never returns, not to judge speed.
+BUDGET_TIME_LIMITS = {"quick": 600.0, "standard": 1800.0, "deep": 4 * 3600.0}
+
+
+def _check_of(task: CheckTask):
+    """The check object a task runs (None when the claim cannot be loaded here: the worker will say why)."""
+    from .registry import resolve
+
+    try:
+        claim = resolve(task.ref)
+        return next((c for c in claim.checks if c.name == task.check), None)
+    except Exception:  # noqa: BLE001 - only used for the time limit and the kind/basis of an ERROR
+        return None
+
+
+def time_limit_for(task: CheckTask, override: float | None = None) -> float | None:
+    """Seconds ``task`` may run: ``override`` (the CLI's ``--timeout``; 0 = no limit) when given,
+    else the check's own ``time_limit`` (or ``timeout``) attribute, else the budget's default."""
+    if override is not None:
+        return float(override) if override > 0 else None
+    check = _check_of(task)
+    for attribute in ("time_limit", "timeout"):
+        own = getattr(check, attribute, None)
+        if isinstance(own, (int, float)) and not isinstance(own, bool) and own > 0:
+            return float(own)
+    return BUDGET_TIME_LIMITS.get(task.budget, BUDGET_TIME_LIMITS["standard"])
+
+
+def _failed_evidence(task: CheckTask, reason: str, seconds: float, execution: str) -> dict:
+    check = _check_of(task)
+    return Evidence(check=task.check, kind=getattr(check, "kind", "?"), basis=getattr(check, "basis", "numeric"),
+                    verdict=Verdict.ERROR, seconds=round(seconds, 4), reason=reason,
+                    details={"execution": execution}).to_json()
+
+
+def crashed_evidence(task: CheckTask, exc: BaseException, seconds: float = 0.0) -> dict:
+    """ERROR evidence for a task whose worker died or could not run it (the run goes on)."""
+    return _failed_evidence(task, f"worker failed: {type(exc).__name__}: {exc}", seconds,
+                            "the worker process running this check died or could not run it")
+
+
+def died_evidence(task: CheckTask, exitcode: int | None, seconds: float) -> dict:
+    """ERROR evidence for the check whose worker process died under it (os._exit, a segfault...)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+    else:
+        how = f"exit status {exitcode}"
+    return _failed_evidence(task, f"worker failed: the worker process died while running this check ({how})",
+                            seconds, "the worker process running this check died; the other checks ran on")
+
+
+def timed_out_evidence(task: CheckTask, limit: float, seconds: float) -> dict:
+    return _failed_evidence(task, f"exceeded {limit:g} s: the check was stopped at its time limit", seconds,
+                            f"stopped after {seconds:.1f} s (time limit {limit:g} s; set with --timeout, "
+                            "or the check's time_limit)")
+
+
+# -- local worker processes ------------------------------------------------------------------------
+
+def _die_with_parent() -> None:
+    """Make this worker end when its parent is gone (SIGTERM or kill -9 of the parent included).
+
+    Linux delivers SIGKILL on the parent's death (PR_SET_PDEATHSIG); elsewhere, and as a second
+    guard, a thread notices the parent changed (the worker was re-parented) and exits.
+    """
+    import ctypes
+    import threading
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # pragma: no cover - the parent died before prctl
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="proofcheck-parent-watch", daemon=True).start()
+
+
+PROGRESS_INTERVAL = 0.2  # seconds between progress messages a worker sends
+
+
+def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
+    """A pool worker: run the tasks the parent sends, one at a time, until told to stop.
+
+    Messages to the parent: ``("progress", fraction, message)`` while a check runs, then
+    ``("done", evidence_json)``. The claim code's output never reaches the parent's stdout.
+    """
+    interrupts.become_worker()
+    _die_with_parent()
+    # See modules and settings as the parent does now (a forkserver was started earlier, with older ones).
+    os.environ.clear()
+    os.environ.update(environ)
+    sys.path[:] = list(dict.fromkeys(list(path) + sys.path))
+    _worker_init(threads)
+    try:
+        os.dup2(2, 1)  # compiled code writing to fd 1 lands on stderr, not among proofcheck's own lines
+    except OSError:  # pragma: no cover
+        pass
+    last = [0.0]
+
+    def progress(fraction: float, message: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            try:
+                conn.send(("progress", float(fraction), str(message)))
+            except (OSError, ValueError, TypeError):
+                pass
+
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            evidence = execute_task(task, progress=progress)
+        except InvalidInstance as exc:  # the user's --instance was rejected: the parent makes it an input error
+            conn.send(("invalid", str(exc)))
+            continue
+        try:
+            conn.send(("done", evidence))
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # noqa: BLE001 - evidence that cannot be pickled: that check's ERROR
+            conn.send(("done", _failed_evidence(task, f"malformed evidence: it cannot be sent back from the worker "
+                                                      f"({type(exc).__name__}: {exc})", evidence.get("seconds") or 0.0,
+                                                "the evidence could not be pickled")))
+
+
+class _Worker:
+    """One worker process and the task it runs (the parent always knows which check runs where)."""
+
+    def __init__(self, context, threads: int):
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_worker_main, args=(child, threads, list(sys.path), dict(os.environ)),
+                                       name="proofcheck-worker")
+        self.process.start()
+        child.close()
+        self.task: CheckTask | None = None
+        self.started = 0.0
+        self.deadline: float | None = None
+
+    def give(self, task: CheckTask, limit: float | None) -> None:
+        try:
+            self.conn.send(task)
+        except (OSError, ValueError):  # the worker died already: its sentinel makes this task's ERROR
+            pass
+        self.task, self.started = task, time.monotonic()
+        self.deadline = None if limit is None else self.started + limit
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        if not self.conn.closed:
+            self.conn.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not within a moment."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=2)
+        self.kill()
+
+
+def _drain(worker: _Worker, busy: list, idle: list, results, cache, on_done, progress_for) -> None:
+    """Read what ``worker`` sent: progress goes to the display, a result finishes its task; a worker
+    that died without a result makes its task an ERROR naming the exit status."""
+    task = worker.task
+    while True:
+        try:
+            if not worker.conn.poll():
+                break
+            kind, *payload = worker.conn.recv()
+        except (EOFError, OSError):
+            break
+        if kind == "progress":
+            report = progress_for(task) if progress_for is not None else None
+            if report is not None:
+                report(*payload)
+        elif kind == "invalid":
+            raise InvalidInstance(payload[0])
+        elif kind == "done":
+            busy.remove(worker)
+            idle.append(worker)
+            worker.task = None
+            _finish(task, payload[0], results, cache, on_done)
+            return
+    if not worker.process.is_alive():
+        busy.remove(worker)
+        worker.kill()
+        _finish(task, died_evidence(task, worker.process.exitcode, time.monotonic() - worker.started),
+                results, cache, on_done)
+
+
 def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_done=None,
-             submit_order: list[CheckTask] | None = None) -> None:
-    """Run ``tasks`` on ``jobs`` worker processes, submitting them in ``submit_order`` (default: as given)."""
+             submit_order: list[CheckTask] | None = None, progress_for=None, limits: dict | None = None) -> None:
+    """Run ``tasks`` on ``jobs`` worker processes, handing them out in ``submit_order`` (default: as given).
+
+    Each worker runs one check at a time, so the parent knows which check each worker runs:
+    a check past its time limit (``limits[task]`` seconds) is stopped by killing its worker, and a
+    worker that dies (``os._exit``, a segfault) costs only the check it was running; in both cases
+    that check is an ERROR saying what happened, a fresh worker takes over, and the run goes on.
+    """
     threads = max(1, default_jobs() // jobs)
     on_done = _InOrder(tasks, on_done)
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init,
-                                  initargs=(threads,))
-    started, futures = {}, {}
+    limits = limits or {}
+    context = _pool_context()
+    queue = deque(submit_order or tasks)
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    everyone: list[_Worker] = []  # every worker started, so that none outlives the run whatever happens
     try:
-        for task in submit_order or tasks:
-            futures[pool.submit(execute_task, task)] = task
-            started[task] = time.perf_counter()
-        for future in cf.as_completed(futures):
-            task = futures[future]
-            try:
-                evidence = future.result()
-            except BrokenProcessPool as exc:
-                evidence = crashed_evidence(task, exc, time.perf_counter() - started[task])
-            except InvalidInstance:
-                raise  # as in a sequential run: the CLI turns it into a usage error
-            except Exception as exc:  # noqa: BLE001
-                evidence = crashed_evidence(task, exc, time.perf_counter() - started[task])
-            _finish(task, evidence, results, cache, on_done)
-    except BaseException:
-        _stop(pool)
-        raise
-    pool.shutdown(wait=True)
+        while queue or busy:
+            while queue and len(busy) < jobs:
+                if idle:
+                    worker = idle.pop()
+                else:
+                    worker = _Worker(context, threads)
+                    everyone.append(worker)
+                task = queue.popleft()
+                busy.append(worker)
+                worker.give(task, limits.get(task))
+            now = time.monotonic()
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            wait_for = max(0.0, min(deadlines) - now) if deadlines else None
+            ready = set(mp_connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                                           timeout=wait_for))
+            for worker in list(busy):
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    _drain(worker, busy, idle, results, cache, on_done, progress_for)
+                if worker in busy and worker.deadline is not None and time.monotonic() >= worker.deadline:
+                    busy.remove(worker)
+                    worker.kill()
+                    _finish(worker.task, timed_out_evidence(worker.task, limits[worker.task],
+                                                            time.monotonic() - worker.started),
+                            results, cache, on_done)
+        for worker in idle:
+            worker.stop()
+    finally:
+        for worker in everyone:
+            worker.kill()
 
 
-def _stop(pool: cf.ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the workers now (used on interrupt)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+def _dask_workers(client) -> int:
+    try:
+        return len(client.nthreads())
+    except Exception:  # noqa: BLE001 - the scheduler itself is unreachable: no workers either
+        return 0
+
+
+# Seconds a Dask run waits with no worker at all before the checks still pending are ERRORs.
+DASK_NO_WORKER_WAIT = 60.0
 
 
 def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done=None,
-             connect_timeout: float = 10.0, submit_order: list[CheckTask] | None = None) -> None:
+             connect_timeout: float = 10.0, submit_order: list[CheckTask] | None = None,
+             limits: dict | None = None, log: Callable[[str], None] | None = None,
+             no_worker_wait: float = DASK_NO_WORKER_WAIT, info: dict | None = None) -> None:
     """Run ``tasks`` on an existing Dask distributed scheduler (an address, or a Client).
 
     The workers must be able to import the engine, the built-in claims and any user claim file
-    (by the same path); they run :func:`execute_task` exactly as a local worker would.
+    (by the same path); they run :func:`execute_task` exactly as a local worker would. At most as
+    many checks as there are workers are submitted at once, so a check's time runs from its start:
+    a check past its time limit is an ERROR (its future is cancelled). When the cluster has no
+    worker left, the run says so (``log``) and, after ``no_worker_wait`` seconds without one, every
+    check still pending becomes an ERROR instead of waiting forever.
     """
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        from .errors import UsageError
+    from .errors import UsageError
 
+    try:
+        from distributed import Client, wait
+    except ImportError:
         raise UsageError("--scheduler needs dask distributed (pip install 'proofcheck[cluster]')") from None
     on_done = _InOrder(tasks, on_done)
+    limits = limits or {}
     own_client = not isinstance(address, Client)
+    if own_client:
+        check_scheduler_address(address)
     try:
         client = Client(address, set_as_default=False, timeout=connect_timeout) if own_client else address
-    except (OSError, TimeoutError, ValueError) as exc:
-        from .errors import UsageError
-
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise UsageError(f"cannot connect to the Dask scheduler {address!r}: {exc}") from None
+    queue = deque(submit_order or tasks)
+    running: dict = {}  # future -> (task, started)
+    most_workers, alone_since, said = 0, None, False
     try:
-        futures = {client.submit(execute_task, task, pure=False, key=f"proofcheck-{i}-{task.ref.id}-{task.check}-"
-                                 f"{os.getpid()}-{time.time_ns()}"): task
-                   for i, task in enumerate(submit_order or tasks)}
         try:
-            for future in as_completed(list(futures), loop=client.loop):
-                task = futures[future]
-                try:
-                    evidence = future.result()
-                except InvalidInstance:
-                    raise
-                except Exception as exc:  # noqa: BLE001
-                    evidence = crashed_evidence(task, exc)
-                _finish(task, evidence, results, cache, on_done)
+            while queue or running:
+                workers = _dask_workers(client)
+                most_workers = max(most_workers, workers)
+                if workers == 0:
+                    alone_since = alone_since if alone_since is not None else time.monotonic()
+                    if not said and log is not None:
+                        log(f"proofcheck: the Dask cluster has no worker; waiting up to {no_worker_wait:g} s "
+                            f"for one before the {len(queue) + len(running)} pending check(s) become ERRORs")
+                        said = True
+                    if time.monotonic() - alone_since >= no_worker_wait:
+                        reason = f"no Dask worker was alive for {no_worker_wait:g} s (the cluster lost its workers)"
+                        for future, (task, started) in list(running.items()):
+                            future.cancel()
+                            _finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"),
+                                    results, cache, on_done)
+                        running.clear()
+                        while queue:
+                            task = queue.popleft()
+                            _finish(task, _failed_evidence(task, reason, 0.0, "dask"), results, cache, on_done)
+                        break
+                else:
+                    alone_since, said = None, False
+                while queue and len(running) < max(1, workers):
+                    task = queue.popleft()
+                    key = f"proofcheck-{task.ref.id}-{task.check}-{os.getpid()}-{time.time_ns()}"
+                    running[client.submit(execute_task, task, pure=False, key=key)] = (task, time.monotonic())
+                with client.as_current():
+                    try:
+                        done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
+                    except TimeoutError:
+                        done = set()
+                for future in list(running):
+                    task, started = running[future]
+                    if future in done:
+                        del running[future]
+                        try:
+                            evidence = future.result()
+                        except InvalidInstance:
+                            raise
+                        except Exception as exc:  # noqa: BLE001 - a worker lost (KilledWorker) and the like
+                            evidence = crashed_evidence(task, exc, time.monotonic() - started)
+                        _finish(task, evidence, results, cache, on_done)
+                    elif limits.get(task) is not None and time.monotonic() - started >= limits[task]:
+                        del running[future]
+                        future.cancel()
+                        _finish(task, timed_out_evidence(task, limits[task], time.monotonic() - started),
+                                results, cache, on_done)
         except BaseException:
-            client.cancel(list(futures))
+            client.cancel(list(running))
             raise
     finally:
+        if info is not None:
+            info["jobs"] = most_workers
         if own_client:
             client.close()
 
 
+def check_scheduler_address(address) -> None:
+    """Refuse a malformed scheduler address at once, in one line (no connection attempt, no wait)."""
+    from urllib.parse import urlsplit
+
+    from .errors import UsageError
+
+    text = str(address)
+    scheme, _, rest = text.rpartition("://")
+    if scheme and scheme not in ("tcp", "tls", "inproc", "ucx", "ws", "wss"):
+        raise UsageError(f"malformed Dask scheduler address {text!r}: unknown protocol {scheme!r} "
+                         "(expected e.g. tcp://host:8786)")
+    if scheme == "inproc":
+        return
+    try:
+        parts = urlsplit("tcp://" + rest)
+        port, host = parts.port, parts.hostname
+    except ValueError as exc:
+        raise UsageError(f"malformed Dask scheduler address {text!r}: {exc} (expected e.g. tcp://host:8786)") from None
+    if not host or port is None or parts.path or parts.query or parts.fragment or any(c.isspace() for c in text):
+        raise UsageError(f"malformed Dask scheduler address {text!r} (expected e.g. tcp://host:8786)")
+
+
 def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int | None = None, scheduler=None,
               cache=None, on_done: Callable[[CheckTask, dict], None] | None = None,
-              progress_for: Callable[[CheckTask], Callable | None] | None = None) -> dict:
+              progress_for: Callable[[CheckTask], Callable | None] | None = None,
+              timeout: float | None = None, log: Callable[[str], None] | None = None,
+              info: dict | None = None, isolate: bool = True) -> dict:
     """Run every task, filling ``results`` (task -> evidence JSON) as tasks finish; returns ``results``.
 
     Cached results (see :mod:`proofcheck.cache`) are taken first and reported through ``on_done``
-    like fresh ones. The rest run on the Dask ``scheduler`` when given, else on a pool of ``jobs``
-    processes (default: all cores), or in this process when one job or one task remains (where
-    ``progress_for(task)`` may give live per-check progress). With a cache, every run records how
-    long each check took, and pool and Dask runs submit the checks that took longest last time
-    first (:class:`~proofcheck.cache.TimingHints`); ``on_done`` still follows the order of ``tasks``.
-    KeyboardInterrupt propagates after the workers are stopped; ``results`` then holds what finished.
+    like fresh ones. The rest run on the Dask ``scheduler`` when given, else on ``jobs`` worker
+    processes (default: all cores). Even one job runs in a worker process, so that nothing the
+    claim code does (``os._exit``, a segfault, a check that never returns) can end or hang the run:
+    every check has a time limit (:func:`time_limit_for`; ``timeout`` overrides it, 0 = none).
+    ``isolate=False`` runs one job in this process instead (no protection; for debugging and
+    library use). ``progress_for(task)`` gives live per-check progress (forwarded from workers). With a cache, every run records how long each check took, and
+    the longest checks are started first (:class:`~proofcheck.cache.TimingHints`); ``on_done``
+    still follows the order of ``tasks``. ``info`` receives how the run was executed
+    (``jobs``: worker processes actually used, or Dask workers seen; ``mode``).
+    The user's Ctrl-C (or SIGTERM) propagates as KeyboardInterrupt after the workers are stopped;
+    ``results`` then holds what finished. Anything claim code does is its check's ERROR.
     """
     results = {} if results is None else results
+    info = {} if info is None else info
     pending = []
     for task in tasks:
         hit = cache.get(task) if cache is not None else None
@@ -242,11 +548,13 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
                 on_done(task, hit)
         else:
             pending.append(task)
+    info.update(jobs=0, mode="cache")
     if not pending:
         return results
     jobs = default_jobs() if jobs is None else jobs
     jobs = min(jobs, len(pending))
-    in_process = scheduler is None and jobs <= 1
+    limits = {task: time_limit_for(task, timeout) for task in pending}
+    in_process = scheduler is None and jobs <= 1 and not isolate
     hints = TimingHints(cache.directory) if cache is not None and cache.write else None
     order = hints.order(pending) if hints is not None and not in_process else None
     if hints is not None:
@@ -257,12 +565,18 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
             if user_done is not None:
                 user_done(task, evidence)
     try:
-        if in_process:
-            run_in_process(pending, results, cache, on_done, progress_for)
-        elif scheduler is not None:
-            run_dask(pending, scheduler, results, cache, on_done, submit_order=order)
-        else:
-            run_pool(pending, jobs, results, cache, on_done, submit_order=order)
+        with interrupts.watching():
+            if in_process:
+                info.update(jobs=1, mode="in-process")
+                run_in_process(pending, results, cache, on_done, progress_for)
+            elif scheduler is not None:
+                info.update(mode="dask")
+                run_dask(pending, scheduler, results, cache, on_done, submit_order=order, limits=limits, log=log,
+                         info=info)
+            else:
+                info.update(jobs=jobs, mode="processes")
+                run_pool(pending, jobs, results, cache, on_done, submit_order=order, progress_for=progress_for,
+                         limits=limits)
     finally:
         if hints is not None:
             hints.save()

@@ -20,6 +20,7 @@ the environment has ``GITHUB_ACTIONS=true`` or when ``--annotations`` is given.
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
@@ -45,8 +46,27 @@ def failure_message(claim: dict, report: dict | None = None) -> str:
     return line.text + (f"; reproduce: {line.reproducer}" if line.reproducer else "")
 
 
+# Characters XML 1.0 cannot hold at all (even escaped): C0 controls other than tab, newline and carriage
+# return, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` with every character XML cannot hold shown as ``\\xNN`` (``\\uNNNN``), recursively."""
+    if isinstance(value, str):
+        return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [xml_safe(item) for item in value]
+    return value
+
+
 def render(report: dict) -> str:
-    """The JUnit XML text of a report (deterministic apart from the ``time`` attributes)."""
+    """The JUnit XML text of a report (deterministic apart from the ``time`` attributes); titles,
+    reasons and tracebacks holding control characters still give valid XML (:func:`xml_safe`)."""
+    report = xml_safe(report)
     claims = report["claims"]
     count = {v: sum(1 for c in claims if c["verdict"] == v) for v in ("FAIL", "ERROR", "INCONCLUSIVE")}
     seconds = sum(float(c.get("seconds") or 0) for c in claims)

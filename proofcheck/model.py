@@ -44,6 +44,11 @@ class Evidence:
     reason: str = ""
     details: dict = field(default_factory=dict)
     artifacts: list = field(default_factory=list)  # {"name", "mime", "path" or "data"}
+    # Served from the result cache instead of computed in this run (``seconds`` is then this run's
+    # time, about 0, and ``original_seconds`` the time of the run that computed it). Both are left
+    # out of reproducibility comparisons (report.TIMING_KEYS).
+    cached: bool = False
+    original_seconds: float | None = None
 
     def with_basis(self, basis: str) -> "Evidence":
         """This evidence with ``basis`` replaced ("symbolic", "numeric" or "symbolic+numeric"); returns self."""
@@ -68,6 +73,8 @@ class Evidence:
             "reason": self.reason,
             "details": self.details,
             "artifacts": self.artifacts,
+            "cached": self.cached,
+            "original_seconds": self.original_seconds,
         }
 
     @classmethod

@@ -6,14 +6,18 @@ the claim that proofcheck must report as FAIL (``selftest`` and the test suite r
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import importlib.util
+import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from . import interrupts
 from .errors import UsageError
 from .model import Claim
 
@@ -59,37 +63,151 @@ def _load_file(path: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        with _claim_output(path):
+            spec.loader.exec_module(module)
     except SyntaxError as exc:
         del sys.modules[name]
         raise UsageError(f"claim file {path!r} has a syntax error at line {exc.lineno}: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - any import failure of user code is a usage error
-        del sys.modules[name]
+    except BaseException as exc:  # noqa: BLE001 - any import failure of user code (sys.exit too) is a usage error
+        sys.modules.pop(name, None)
+        if not interrupts.raised_by_claim_code(exc):
+            raise
         raise UsageError(f"claim file {path!r} raised on import: {type(exc).__name__}: {exc}") from None
     return module
+
+
+@contextlib.contextmanager
+def _claim_output(origin: str):
+    """What claim code prints while its module loads goes to stderr, each line prefixed with the
+    origin, so that it can never pass for proofcheck's own output (an ``::error`` annotation, or a
+    line on a ``--quiet`` stdout)."""
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            yield
+    finally:
+        for line in buffer.getvalue().splitlines():
+            print(f"[claim output {origin}] {line}", file=sys.stderr)
+
+
+def _builtin_package() -> ModuleType:
+    """The built-in ``lemmas`` package that ships beside the engine, whatever the working directory holds.
+
+    ``python -m`` puts the working directory first on ``sys.path``, where another package named
+    ``lemmas`` may live; the built-in claims are loaded from the engine's own installation instead.
+    """
+    here = Path(__file__).resolve().parent.parent / BUILTIN / "__init__.py"
+    loaded = sys.modules.get(BUILTIN)
+    if loaded is not None:
+        if not here.is_file() or _module_path(loaded) == here:
+            return loaded
+        for name in [m for m in sys.modules if m == BUILTIN or m.startswith(BUILTIN + ".")]:
+            del sys.modules[name]  # a foreign ``lemmas`` was imported first: replace it with ours
+    if not here.is_file():  # pragma: no cover - an installation without the built-in claims
+        return importlib.import_module(BUILTIN)
+    spec = importlib.util.spec_from_file_location(BUILTIN, here, submodule_search_locations=[str(here.parent)])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[BUILTIN] = package
+    try:
+        spec.loader.exec_module(package)
+    except BaseException:
+        sys.modules.pop(BUILTIN, None)
+        raise
+    return package
+
+
+def _module_path(module: ModuleType) -> Path | None:
+    file = getattr(module, "__file__", None)
+    return Path(file).resolve() if file else None
 
 
 def load_origin(origin: str) -> list[ModuleType]:
     """The modules of an origin: the built-in catalogue, a .py file, or an importable module name."""
     if origin == BUILTIN:
-        package = importlib.import_module(BUILTIN)
+        package = _builtin_package()
         return [importlib.import_module(f"{BUILTIN}.{name}") for name in package.CATALOGUE]
     if origin.endswith(".py") or "/" in origin or "\\" in origin:
         return [_load_file(origin)]
     try:
-        return [importlib.import_module(origin)]
+        with _claim_output(origin):
+            return [importlib.import_module(origin)]
     except ImportError as exc:
         raise UsageError(f"cannot import claim module {origin!r}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001
+        if not interrupts.raised_by_claim_code(exc):
+            raise
         raise UsageError(f"claim module {origin!r} raised on import: {type(exc).__name__}: {exc}") from None
 
 
-def _claims_of(module: ModuleType) -> list[Claim]:
+# A claim id is pasted into shells (reproducers), file names and ``claim[key=value]`` selections.
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+
+
+def _claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
+    """The claims a module defines (``CLAIMS``, a list or tuple of Claim, or ``CLAIM``, one Claim).
+
+    With ``origin`` given, a malformed definition is a UsageError naming it; without, it is ignored.
+    """
+    where = origin or getattr(module, "__name__", "?")
     if hasattr(module, "CLAIMS"):
-        return list(module.CLAIMS)
-    if hasattr(module, "CLAIM"):
-        return [module.CLAIM]
-    return []
+        value, name = module.CLAIMS, "CLAIMS"
+        if not isinstance(value, (list, tuple)):
+            if origin is None:
+                return []
+            raise UsageError(f"{where!r}: CLAIMS must be a list of proofcheck.Claim, not {type(value).__name__}")
+        claims = list(value)
+    elif hasattr(module, "CLAIM"):
+        value, name = module.CLAIM, "CLAIM"
+        claims = [value]
+    else:
+        return []
+    if origin is None:
+        return [c for c in claims if isinstance(c, Claim)]
+    for i, claim in enumerate(claims):
+        place = f"{name}[{i}]" if name == "CLAIMS" else name
+        if not isinstance(claim, Claim):
+            what = "the class proofcheck.Claim itself (call it to make a claim)" if claim is Claim \
+                else type(claim).__name__
+            raise UsageError(f"{where!r}: {place} holds {what}, not a proofcheck.Claim")
+        if not isinstance(claim.id, str) or not SAFE_ID.match(claim.id):
+            raise UsageError(f"{where!r}: {place} has the claim id {claim.id!r}; an id must be non-empty and use only "
+                             "letters, digits and . _ + - (it is pasted into shell commands)")
+    seen: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        if claim.id in seen:
+            raise UsageError(f"{where!r}: claim id {claim.id!r} is defined twice, by {name}[{seen[claim.id]}] "
+                             f"(title {claims[seen[claim.id]].title!r}) and by {name}[{i}] (title {claim.title!r})"
+                             + _lines_naming(module, claim.id))
+        seen[claim.id] = i
+    return claims
+
+
+def _lines_naming(module: ModuleType, text: str) -> str:
+    """", at lines 3 and 9" : where the module's source spells ``text`` as a string literal (best effort)."""
+    try:
+        source = Path(module.__file__).read_text(encoding="utf-8").splitlines()
+    except (OSError, TypeError, AttributeError, ValueError):
+        return ""
+    quoted = (f'"{text}"', f"'{text}'")
+    lines = [str(n) for n, line in enumerate(source, 1) if any(q in line for q in quoted)]
+    return f", at lines {', '.join(lines[:-1])} and {lines[-1]}" if len(lines) >= 2 else ""
+
+
+def _mutants_of(module: ModuleType, origin: str) -> dict:
+    """``MUTANTS = {claim_id: {mutant_name: factory}}``, checked for shape (a UsageError naming the problem)."""
+    table = getattr(module, "MUTANTS", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{origin!r}: MUTANTS must be a dict {{claim_id: {{mutant_name: factory}}}}, "
+                         f"not {type(table).__name__}")
+    for cid, mutants in table.items():
+        if not isinstance(cid, str) or not isinstance(mutants, dict):
+            raise UsageError(f"{origin!r}: MUTANTS[{cid!r}] must map mutant names to factories, "
+                             f"not be {type(mutants).__name__}")
+        for name, factory in mutants.items():
+            if not isinstance(name, str) or not name or not callable(factory):
+                raise UsageError(f"{origin!r}: MUTANTS[{cid!r}][{name!r}] must be a callable that returns a Claim, "
+                                 f"not {type(factory).__name__}")
+    return table
 
 
 class Registry:
@@ -103,18 +221,18 @@ class Registry:
     def add_origin(self, origin: str) -> list[str]:
         added = []
         for module in load_origin(origin):
-            claims = _claims_of(module)
+            claims = _claims_of(module, origin)
             if origin != BUILTIN and not claims:
                 raise UsageError(f"{origin!r} defines no claims (expected CLAIM or CLAIMS)")
             for claim in claims:
-                if not isinstance(claim, Claim):
-                    raise UsageError(f"{origin!r}: CLAIMS holds {type(claim).__name__}, not a proofcheck.Claim")
                 if claim.id in self.claims and self.origins[claim.id] != origin:
                     raise UsageError(f"claim id {claim.id!r} from {origin!r} is already defined by {self.origins[claim.id]!r}")
+                if claim.id in added:  # two modules of one origin (the built-in catalogue)
+                    raise UsageError(f"claim id {claim.id!r} is defined twice in {origin!r}")
                 self.claims[claim.id] = claim
                 self.origins[claim.id] = origin
                 added.append(claim.id)
-            for cid, table in getattr(module, "MUTANTS", {}).items():
+            for cid, table in _mutants_of(module, origin).items():
                 self.mutants.setdefault(cid, {}).update(table)
         return added
 
@@ -138,7 +256,11 @@ class Registry:
         table = self.mutants.get(claim_id, {})
         if name not in table:
             raise UsageError(f"claim {claim_id!r} has no mutant {name!r} (valid mutants: {', '.join(table) or 'none'})")
-        return table[name]()
+        made = table[name]()
+        if not isinstance(made, Claim):
+            raise UsageError(f"{self.origins.get(claim_id, '?')!r}: MUTANTS[{claim_id!r}][{name!r}]() returned "
+                             f"{type(made).__name__}, not a proofcheck.Claim")
+        return made
 
     def ref(self, claim_id: str, mutant: str | None = None) -> ClaimRef:
         return ClaimRef(self.origins[claim_id], claim_id, mutant)

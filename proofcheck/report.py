@@ -1,13 +1,18 @@
 """Reports: JSON (the machine-readable record), Markdown, and pluggable writers (html, junit).
 
-Every file is written atomically: to a temporary file in the same directory, then renamed
-over the target, so a crash never leaves a half-written report in place of a good one.
+A run's files are written as one set (:func:`write_set`): each to a temporary file in the same
+directory, and only when all are on disk are they renamed over the targets, so a crash or a full
+disk never leaves a half-written report, nor new files of one run beside old files of another.
+report.json is standard JSON: non-finite numbers are the strings "inf", "-inf", "nan".
 """
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,8 +26,9 @@ SCHEMA_VERSION = 2  # 2: per-cell data in report.cells.json; see report.schema.j
 CORE = ("sympy", "mpmath", "numpy", "scipy", "hypothesis", "pytest")
 OPTIONAL = ("numba", "gmpy2", "python-flint", "matplotlib", "rich", "dask", "distributed")
 # Excluded when comparing runs for reproducibility: timings, and how this run was executed
-# ("run": jobs, scheduler, how many checks came from the cache), which never changes a result.
-TIMING_KEYS = ("seconds", "started_at", "finished_at", "run")
+# ("run": jobs, scheduler, how many checks came from the cache; "cached" and "original_seconds":
+# whether one check's evidence came from the cache), which never changes a result.
+TIMING_KEYS = ("seconds", "started_at", "finished_at", "run", "cached", "original_seconds")
 
 
 def versions() -> dict:
@@ -92,8 +98,9 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and an atomic rename."""
+def _stage(path: Path, text: str) -> str:
+    """Write ``text`` to a temporary file beside ``path`` (flushed to disk); returns the temporary name.
+    On any failure the temporary file is removed and the error propagates."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -102,13 +109,39 @@ def atomic_write(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    return tmp
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and an atomic rename."""
+    write_set([(Path(path), text)])
+
+
+def write_set(files: list[tuple[Path, str]]) -> None:
+    """Write several files as one set: every file is first written in full to a temporary file beside
+    its target; only when all of them are on disk are they renamed into place. A failure (disk
+    full, Ctrl-C) before that point leaves every old file as it was and no temporary file behind."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(Path(path), text), Path(path)))
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def check_writable(out_dir: str) -> Path:
@@ -124,8 +157,33 @@ def check_writable(out_dir: str) -> Path:
     return path
 
 
+NON_FINITE = {math.inf: "inf", -math.inf: "-inf"}  # and NaN -> "nan"
+
+
+def finite_json(value):
+    """``value`` with every non-finite float replaced by the string "inf", "-inf" or "nan".
+
+    Standard JSON has no infinities or NaN (Python would write ``Infinity``/``NaN``, which strict
+    parsers reject), so report.json spells them as these strings (schema: any number field may
+    hold "inf", "-inf" or "nan")."""
+    if isinstance(value, float) or (isinstance(value, numbers.Real) and not isinstance(value, (int, bool))
+                                    and not isinstance(value, numbers.Integral)):
+        number = float(value)
+        if math.isnan(number):
+            return "nan"
+        if math.isinf(number):
+            return NON_FINITE[number]
+        return value
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item) for item in value]
+    return value
+
+
 def to_json_text(report: dict) -> str:
-    return json.dumps(report, indent=2, sort_keys=False, default=str) + "\n"
+    """The report as standard JSON (no ``Infinity``/``NaN``: see :func:`finite_json`)."""
+    return json.dumps(finite_json(report), indent=2, sort_keys=False, default=str, allow_nan=False) + "\n"
 
 
 def _cell(text) -> str:
@@ -163,8 +221,8 @@ def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
 
 
-def place_artifacts(report: dict) -> list[tuple[str, str]]:
-    """Give every artifact carrying ``data`` a relative ``path`` under plots/; return (path, data) pairs."""
+def place_artifacts(report: dict, plots: str = "plots") -> list[tuple[str, str]]:
+    """Give every artifact carrying ``data`` a relative ``path`` under ``plots/``; return (path, data) pairs."""
     files = []
     for claim in report["claims"]:
         stem = claim["id"] + (f"--{claim['mutant']}" if claim.get("mutant") else "")
@@ -172,7 +230,7 @@ def place_artifacts(report: dict) -> list[tuple[str, str]]:
             for art in ev.get("artifacts") or []:
                 if "data" in art:
                     ext = ".svg" if art.get("mime") == "image/svg+xml" else ".txt"
-                    art["path"] = f"plots/{_slug(stem)}--{_slug(ev['check'])}--{_slug(art['name'])}{ext}"
+                    art["path"] = f"{plots}/{_slug(stem)}--{_slug(ev['check'])}--{_slug(art['name'])}{ext}"
                     files.append((art["path"], art["data"]))
     return files
 
@@ -189,24 +247,56 @@ def without_data(report: dict) -> dict:
     return out
 
 
-def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
-    """Render every format first, then write each atomically: a rendering error writes nothing.
+PARTIAL = "partial"  # the infix of an interrupted run's report set written beside a complete one
 
+
+def partial_name(filename: str) -> str:
+    """``report.json`` -> ``report.partial.json`` (``report.junit.xml`` -> ``report.partial.junit.xml``)."""
+    stem, dot, rest = filename.partition(".")
+    return f"{stem}.{PARTIAL}{dot}{rest}"
+
+
+def holds_complete_report(out_dir: str) -> bool:
+    """Whether ``out_dir`` holds the report.json of a run that finished."""
+    try:
+        data = json.loads((Path(out_dir) / WRITERS["json"][0]).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("complete") is True
+
+
+def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
+    """Render every format first, then write them as one set (:func:`write_set`): either every file of
+    the run lands, or none does and the previous set stays whole.
+
+    An interrupted run (``complete`` false) never replaces a complete report: when ``out_dir`` holds
+    one, the partial set is written beside it as ``report.partial.*`` (plots under ``plots.partial/``).
+    A complete run removes a partial set left by an earlier interruption.
     Writers named in ``EMBEDDING`` (html) receive artifacts with their data; the others a copy
     without it (JSON and Markdown point at the SVG files under plots/).
     """
     from .sidecar import SIDECAR, detach
 
-    files = place_artifacts(report)
+    partial = report.get("complete") is False and holds_complete_report(out_dir)
+    files = place_artifacts(report, f"plots.{PARTIAL}" if partial else "plots")
     light, side = detach(without_data(report))  # per-cell measurements go to report.cells.json
     if side is not None and "json" in formats:
-        files.append((SIDECAR, side))
-    rendered = [(Path(out_dir) / WRITERS[f][0], WRITERS[f][1](report if f in EMBEDDING else light)) for f in formats]
-    for rel, data in files:
-        (Path(out_dir) / rel).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(Path(out_dir) / rel, data)
-    for path, text in rendered:
-        atomic_write(path, text)
+        files.append((partial_name(SIDECAR) if partial else SIDECAR, side))
+    rendered = []
+    for fmt in formats:
+        filename, render = WRITERS[fmt]
+        name = partial_name(filename) if partial else filename
+        rendered.append((Path(out_dir) / name, render(report if fmt in EMBEDDING else light)))
+    write_set([(Path(out_dir) / rel, data) for rel, data in files] + rendered)
+    if report.get("complete") is not False:
+        for filename in [name for name, _ in WRITERS.values()] + [SIDECAR]:  # a stale partial set would contradict
+            stale = Path(out_dir) / partial_name(filename)                    # this complete one
+            if stale.is_file():
+                try:
+                    stale.unlink()
+                except OSError:
+                    pass
+        shutil.rmtree(Path(out_dir) / f"plots.{PARTIAL}", ignore_errors=True)
     return [p for p, _ in rendered]
 
 

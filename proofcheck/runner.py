@@ -5,6 +5,8 @@ how many workers ran the tasks or in which order.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shlex
 import time
@@ -12,6 +14,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from . import interrupts
+from .checks.base import Check
 from .context import Budget, Context
 from .errors import InvalidInstance
 from .model import Claim, Evidence, Verdict, combine
@@ -57,31 +61,118 @@ class ClaimResult:
         return data
 
 
+def _error(check, reason: str, start: float, details: dict | None = None) -> Evidence:
+    return Evidence(check=getattr(check, "name", str(check)), kind=getattr(check, "kind", "?"),
+                    basis=getattr(check, "basis", "numeric"), verdict=Verdict.ERROR,
+                    seconds=round(time.perf_counter() - start, 4), reason=reason, details=details or {})
+
+
+def describe_exception(exc: BaseException) -> str:
+    """One line naming what claim code raised; ``sys.exit`` and friends say so plainly."""
+    if isinstance(exc, SystemExit):
+        return f"claim code called sys.exit({exc.code!r}) (SystemExit)"
+    if isinstance(exc, (KeyboardInterrupt, GeneratorExit)) and not str(exc):
+        return f"claim code raised {type(exc).__name__}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def malformed_evidence(evidence, check) -> str | None:
+    """Why what a check returned is not usable Evidence (None when it is)."""
+    if not isinstance(evidence, Evidence):
+        return f"check {getattr(check, 'name', '?')!r} returned {type(evidence).__name__}, not a proofcheck Evidence"
+    if not isinstance(evidence.verdict, Verdict):
+        return f"check {evidence.check!r} returned evidence whose verdict {evidence.verdict!r} is not a Verdict"
+    if not isinstance(evidence.details, dict):
+        return f"check {evidence.check!r} returned evidence whose details are {type(evidence.details).__name__}, not a dict"
+    if not isinstance(evidence.artifacts, list):
+        return f"check {evidence.check!r} returned evidence whose artifacts are {type(evidence.artifacts).__name__}, not a list"
+    for name in ("instances", "seconds"):
+        value = getattr(evidence, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"check {evidence.check!r} returned evidence whose {name} is {value!r}, not a number"
+    try:
+        json.dumps(evidence.to_json(), default=str)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return f"check {evidence.check!r} returned evidence that cannot be written as JSON ({exc})"
+    return None
+
+
+# What a check raises when a replayed instance (``--instance``) has the wrong shape or types, e.g. a
+# string or a ragged list where a matrix is expected: an input error (exit 2), not a claim's ERROR.
+INSTANCE_MISFITS = (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError)
+
+
 def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | None = None,
               progress: Callable[[float, str], None] | None = None, options: dict | None = None,
               mutant: str | None = None, selection: dict | None = None) -> Evidence:
-    """Run one check; claim code that raises becomes an ERROR evidence with its traceback."""
+    """Run one check; whatever claim code does becomes that check's Evidence, never the end of the run.
+
+    Any exception, including BaseExceptions (``sys.exit`` in a check, a KeyboardInterrupt or a
+    GeneratorExit raised by the code itself), and malformed return values become an ERROR evidence
+    with the reason and traceback. Two things still propagate: the user's own Ctrl-C (a signal,
+    see :mod:`proofcheck.interrupts`), and InvalidInstance for an instance the *user* gave
+    (``--instance``: an input error); an InvalidInstance during the check's own search is an ERROR.
+    """
     ctx = Context(seed=seed, budget=budget, claim_id=claim.id, check_name=check.name, instance=instance,
                   progress=progress, options=dict(options or {}), mutant=mutant, selection=dict(selection or {}))
     start = time.perf_counter()
     try:
-        return check.run(ctx)
-    except InvalidInstance:
-        raise
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # noqa: BLE001 - claim code crashing is reported, never fatal to the run
-        return Evidence(check=check.name, kind=getattr(check, "kind", "?"), basis=getattr(check, "basis", "numeric"),
-                        verdict=Verdict.ERROR, seconds=round(time.perf_counter() - start, 4),
-                        reason=f"{type(exc).__name__}: {exc}", details={"traceback": traceback.format_exc()})
+        if getattr(type(check), "run", None) is Check.run:  # the usual run(): evaluate and time it here, so
+            evidence = check.evaluate(ctx)                  # that a malformed return value is named as such
+            if isinstance(evidence, Evidence):
+                evidence.seconds = round(time.perf_counter() - start, 4)
+        else:
+            evidence = check.run(ctx)
+    except InvalidInstance as exc:
+        if instance is not None:
+            raise
+        return _error(check, f"claim code raised InvalidInstance during its own search: {exc}", start,
+                      {"traceback": traceback.format_exc()})
+    except INSTANCE_MISFITS as exc:
+        if instance is not None:  # the user's --instance does not have the shape or types the check reads
+            raise InvalidInstance(f"check {check.name!r} cannot use it ({type(exc).__name__}: {exc})") from None
+        return _error(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
+    except BaseException as exc:  # noqa: BLE001 - claim code crashing is reported, never fatal to the run
+        if not interrupts.raised_by_claim_code(exc):
+            raise
+        return _error(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
+    problem = malformed_evidence(evidence, check)
+    if problem is not None:
+        return _error(check, f"malformed evidence: {problem}", start)
+    return evidence
+
+
+OUTPUT_LIMIT = 20_000  # characters of claim output kept in the evidence
 
 
 def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None = None) -> dict:
-    """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON."""
-    claim = resolve(task.ref)
-    check = next(c for c in claim.checks if c.name == task.check)
-    evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance, mutant=task.ref.mutant,
-                         selection=task.selection, progress=progress)
+    """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON.
+
+    Never raises for anything claim code does (loading the claim included), except the user's
+    interruption and a rejected ``--instance``. What the claim code prints is captured and kept in
+    ``details["output"]``: it cannot forge lines of proofcheck's own output (annotations, --quiet).
+    """
+    start = time.perf_counter()
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            claim = resolve(task.ref)
+            check = next((c for c in claim.checks if c.name == task.check), None)
+            if check is None:
+                evidence = _error(task.check, f"claim {task.ref.id!r} has no check {task.check!r}", start)
+            else:
+                evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance,
+                                     mutant=task.ref.mutant, selection=task.selection, progress=progress)
+    except InvalidInstance:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - loading the claim failed (in a worker, or claim code at import)
+        if not interrupts.raised_by_claim_code(exc):
+            raise
+        evidence = _error(task.check, f"could not load the claim: {describe_exception(exc)}", start,
+                          {"traceback": traceback.format_exc()})
+    output = captured.getvalue()
+    if output:
+        evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])
     if evidence.reproducer and task.ref.origin != BUILTIN:  # a user claim replays only with its file or module
         evidence.reproducer = evidence.reproducer.replace(
             "proofcheck run ", f"proofcheck run --claims {shlex.quote(task.ref.origin)} ", 1)

@@ -197,7 +197,7 @@ def test_failing_atomic_writer_is_one_line_exit_2(out_dir, monkeypatch):
     def full(path, text):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(reporting, "atomic_write", full)
+    monkeypatch.setattr(reporting, "_stage", full)
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", out_dir, "--format", "json,md"])
     assert code == 2 and err.startswith("proofcheck: error: cannot write reports") and err.count("\n") == 1
     _assert_intact(out_dir, before)
@@ -294,6 +294,10 @@ def test_summary_table_on_a_terminal(tmp_path):
 
 
 INTERRUPTED = '''
+import os
+import signal
+import time
+
 import sympy as sp
 from proofcheck import Claim, Symbolic, fact
 
@@ -301,7 +305,9 @@ x = sp.Symbol("x", positive=True)
 
 
 def ctrl_c(ctx):
-    raise KeyboardInterrupt
+    os.kill({parent}, signal.SIGINT)  # the user's Ctrl-C reaches the proofcheck process
+    time.sleep(5)
+    return [fact("positive", x + 1 > 0)]
 
 
 CLAIMS = [
@@ -314,10 +320,10 @@ CLAIMS = [
 
 
 def test_ctrl_c_during_the_run_keeps_what_finished_and_marks_the_report_incomplete(tmp_path):
-    (tmp_path / "interrupted.py").write_text(INTERRUPTED)
+    (tmp_path / "interrupted.py").write_text(INTERRUPTED.replace("{parent}", str(os.getpid())))
     code, out, err = run(["run", tmp_path / "interrupted.py", "--jobs", "1", "--budget", "quick", "--out",
                           tmp_path / "r"])
-    assert "interrupted" in err and "Traceback" not in err
+    assert code == 130 and "interrupted" in err and "Traceback" not in err
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert report["complete"] is False and [c["id"] for c in report["claims"]] == ["finishes"]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import time
 
 from ..context import Context
@@ -69,9 +70,13 @@ def format_instance(instance, limit: int = 160, digits: int = 6) -> str:
 
 
 def reproducer(ctx: Context, instance) -> str:
-    """The one-line command that replays a witness of one check (DESIGN.md), mutant included."""
-    mutant = f" --mutant {ctx.mutant}" if ctx.mutant else ""
-    if instance is None:  # a universal statement (e.g. an exhaustive refutation): replay the whole check
-        return f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name}"
-    text = json.dumps(instance, sort_keys=True, separators=(",", ":"))
-    return f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name} --instance '{text}'"
+    """The one-line command that replays a witness of one check, mutant included; with ``instance`` None (a
+    universal statement, e.g. an exhaustive refutation) it replays the whole check.
+
+    Every argument is shell-quoted, so the line can be pasted into a POSIX shell whatever the id,
+    check name, mutant name or witness contains."""
+    mutant = f" --mutant {shlex.quote(ctx.mutant)}" if ctx.mutant else ""
+    line = f"python -m proofcheck run {shlex.quote(ctx.claim_id)}{mutant} --check {shlex.quote(ctx.check_name)}"
+    if instance is None:
+        return line
+    return f"{line} --instance {shlex.quote(json.dumps(instance, sort_keys=True, separators=(',', ':')))}"
