@@ -14,6 +14,7 @@ with the actual kappa of that Q (recorded per cell with kappa_bar and kappa_diag
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -22,6 +23,7 @@ import sympy as sp
 from proofcheck import Claim, Symbolic, equal, fact
 from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 
+from ._common.explicit import Chain, ExplicitBound, anti_concentration_event, dense_instance
 from ._common.init import random_init
 from ._common.quadratics import conditions, dd_ratio, nu_dd, spectrum
 from ._common.tuning import ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch
@@ -136,6 +138,86 @@ def derivation(ctx):
     ]
 
 
+# -- the explicit finite form (provenance: derived; CLAIMS.md, "Explicit finite forms") ------------------------
+
+P_EXPLICIT = 0.5  # the probability level of the explicit form (F6 with t = 2B(1-p)/d)
+EXPLICIT_CONSTANT = sp.Rational(9, 8)  # (1/4)(1+nu)^2/(1-nu) at nu = 1/2: T <= 1.125 min(kappa, 2d) log(1/eps) + 1
+TIGHTENED_DIVISOR = 16  # the mutant: beyond the measured largest quantile T/bound (see the claim's notes)
+
+
+def explicit_q(case: dict) -> np.ndarray:
+    return _explicit_q(tuple(sorted(case.items()))).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _explicit_q(items: tuple) -> np.ndarray:
+    case = dict(items)
+    """The case's nu-DD Q; one per (d, kappa), from a seed fixed by the case (not by the run seed)."""
+    from proofcheck.context import derive_seed
+
+    return make_q(dict(case, _qseed=derive_seed(0, "adam-diag-dominant/explicit", case["d"], case["kappa"])))
+
+
+def explicit_chain(constant=EXPLICIT_CONSTANT) -> Chain:
+    """cond(H_0) <= ((1+nu)^2/(1-nu)) min(kappa, d/(1-p)) on E_t; T <= (1/4) cond log(1/eps) + 1 (F1). The claimed
+    constant C = (1/4)(1+nu)^2/(1-nu) enters as the F1 constant C (1-nu)/(1+nu)^2."""
+    nu = NU
+    f1_constant = float(constant) * (1 - nu) / (1 + nu) ** 2
+
+    def cond_bound(case):
+        q = explicit_q(case)
+        ev = np.linalg.eigvalsh(q)
+        return (1 + nu) ** 2 / (1 - nu) * min(ev[-1] / ev[0], case["d"] / (1 - P_EXPLICIT))
+
+    return Chain(event_name="F6: min_j |g_0^(j)|/Q_jj >= 2B(1-p)/d", instance=dense_instance(explicit_q, B),
+                 event=anti_concentration_event(P_EXPLICIT, B), cond_bound=cond_bound,
+                 probability=lambda c: P_EXPLICIT, constant=f1_constant, eps=EPS, B=B)
+
+
+def explicit_cases(ctx) -> list:
+    from proofcheck.selection import narrow
+
+    sel = ctx.selection or {}
+    d = narrow(ctx.pick([2, 8, 32], [2, 4, 8, 16, 32, 64]), sel, "d")  # the sweep's standard d range
+    kappa = narrow(ctx.pick([10.0, 1e3], KAPPA_VALUES), sel, "kappa")
+    return [{"d": a, "kappa": b} for a in d for b in kappa]
+
+
+def explicit_derivation(constant):
+    """F2 + F5 + F6 + F1 => T <= (1/4)(1+nu)^2/(1-nu) min(kappa, d/(1-p)) log(1/eps) + 1 with probability >= p."""
+
+    def steps(ctx):
+        nu, Bs, q, t, d, p, kap, e = sp.symbols("nu B Q_jj t d p kappa epsilon", positive=True)
+        m = sp.Min(kap, d / (1 - p))
+        with sp.evaluate(False):
+            row = 2 * Bs * (q + nu * q)
+            union = d * (2 * Bs * (1 - p) / d) / (2 * Bs)
+            spread = (m / (2 * Bs)) / (1 / (2 * Bs * (1 + nu)))
+            chain = ((1 + nu) / (1 - nu)) * ((1 + nu) * m)
+            at_half = sp.Rational(1, 4) * (1 + sp.Rational(1, 2)) ** 2 / (1 - sp.Rational(1, 2))
+        return [
+            equal("|g_0^(j)| <= 2B sum_i |Q_ji| <= 2B (Q_jj + nu Q_jj) (nu-DD rows): Q_jj/r_j >= 1/(2B(1+nu)), and "
+                  "Q_jj/phi >= 1/(2B) as Q_jj >= lambda_min", row, 2 * Bs * (1 + nu) * q),
+            equal("F6 union bound at t = 2B(1-p)/d: P(min_j |g_0^(j)|/Q_jj < t) <= d t/(2B) = 1 - p", union, 1 - p),
+            equal("on that event Q_jj/r_j <= min(kappa, d/(1-p))/(2B), so cond(P_0 D) <= (1+nu) min(kappa, d/(1-p))",
+                  spread, (1 + nu) * m),
+            equal("F2 (kappa_bar <= (1+nu)/(1-nu)) and F5 (cond(H_0) <= kappa_bar cond(P_0 D)): cond(H_0) <= "
+                  "((1+nu)^2/(1-nu)) min(kappa, d/(1-p))", chain, (1 + nu) ** 2 / (1 - nu) * m),
+            equal("F1: T <= (cond/4) log(1/eps) + 1, so at nu = 1/2 the claimed constant C of T <= C min(kappa, 2d) "
+                  "log(1/eps) + 1 is (1/4)(3/2)^2/(1/2)", at_half, sp.nsimplify(constant)),
+        ]
+
+    return steps
+
+
+def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
+    return [Symbolic("explicit-derivation", explicit_derivation(constant),
+                     "derived (F2 + F5 + F6 + F1): T <= 1.125 min(kappa, 2d) log(1/eps) + 1 with probability >= 1/2"),
+            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(128, 128, 512),
+                          description=f"derived explicit form: P(T <= {float(constant):g} min(kappa, 2d) log(1/eps) + 1) "
+                                      ">= 1/2 at nu = 1/2, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
+
+
 def axes(ctx) -> dict:
     return {"d": ctx.pick([2, 8, 64], [2, 4, 8, 16, 32, 64], D_VALUES),
             "kappa": ctx.pick([10.0, 1e3], [10.0, 1e2, 1e3, 1e4], KAPPA_VALUES),
@@ -150,7 +232,8 @@ def cross_axes(ctx) -> dict:
             "method": [ADAM, GD], "nu": [NU], "eps": [EPS]}
 
 
-def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/eps)", p_claimed=1 / 3) -> Claim:
+def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/eps)", p_claimed=1 / 3,
+          constant=EXPLICIT_CONSTANT) -> Claim:
     derive = with_conditions_fields(make_q)
     measure = dense_measure(make_q, lambda c: min(c["d"] * math.sqrt(c["d"] * c["_kappa"]), c["_kappa"]))
     confirm = dense_confirm(make_q)
@@ -193,7 +276,8 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
         hypotheses=[f"Q nu-diagonally dominant, nu = {NU}; log-spaced diagonal of spread kappa", "x_0 i.i.d. Unif[-2B, 2B]",
                     "phi = 2 B lambda_min, delta = 0, beta2 = 1 and beta2 < 1 close to 1; alpha, eta tuned on the same grid",
                     f"eps = {EPS}; probability level 1/e (our choice: the constant is not stated)"],
-        checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"), sweep, crossover],
+        checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"),
+                *explicit_checks(constant), sweep, crossover],
         parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512, 724, 1024],
                     "kappa": KAPPA_VALUES + [4.0, 8.0, 16.0, 32.0, 64.0, 256.0],
                     "method": [ADAM, ADAM_B2, GD]},
@@ -205,4 +289,5 @@ CLAIM = build()
 MUTANTS = {"adam-diag-dominant": {
     "bound-constant": lambda: build(bound=constant_bound, bound_label="log(1/eps)"),
     "crossover-p-2": lambda: build(p_claimed=2.0),
+    "explicit-constant-tightened": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
 }}

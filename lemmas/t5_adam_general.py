@@ -14,15 +14,17 @@ its two terms cross), and the F5 chain behind the sqrt(d kappa_bar kappa_diag) f
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import sympy as sp
 
-from proofcheck import Claim, Symbolic, equal
+from proofcheck import Claim, Symbolic, equal, fact
 from proofcheck.checks.scaling import Plot, Ratio, Scaling, Slope
 
-from ._common.quadratics import with_conditions
+from ._common.explicit import Chain, ExplicitBound, anti_concentration_event, dense_instance
+from ._common.quadratics import conditions, with_conditions
 from ._common.tuning import ADAM, ADAM_B2, GD, GRID
 from .t4_adam_diag_dominant import (B, DELTA, EPS, PROBABILITY, confirm_cost, dense_confirm, dense_measure, is_adam,
                                     with_conditions_fields)
@@ -62,6 +64,89 @@ def derivation(ctx):
     ]
 
 
+# -- the explicit finite form along the F5/F6 chain (provenance: derived; CLAIMS.md, "Explicit finite forms") --
+
+P_EXPLICIT = 0.5
+EXPLICIT_CONSTANT = sp.Rational(1, 4)  # T <= (1/4) kb sqrt(d kb kd) min(kappa, d/(1-p)) log(1/eps) + 1 w.p. >= p
+TIGHTENED_DIVISOR = 16  # the mutant: beyond the measured largest quantile T/bound (0.23 at d = 2, kb = 2, kd = 1)
+
+
+def explicit_q(case: dict) -> np.ndarray:
+    return _explicit_q(tuple(sorted(case.items()))).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _explicit_q(items: tuple) -> np.ndarray:
+    case = dict(items)
+    from proofcheck.context import derive_seed
+
+    return make_q(dict(case, _qseed=derive_seed(0, "adam-general/explicit", case["d"], case["kappa_bar"],
+                                                case["kappa_diag"])))
+
+
+def chain_cond_bound(case: dict) -> float:
+    """What the F5/F6 chain gives with phi = 2B lambda_min: cond(H_0) <= kb sqrt(d kb kd) min(kappa, d/(1-p))."""
+    c = conditions(explicit_q(case))
+    d = case["d"]
+    return c["kappa_bar"] * math.sqrt(d * c["kappa_bar"] * c["kappa_diag"]) * min(c["kappa"], d / (1 - P_EXPLICIT))
+
+
+def explicit_chain(constant=EXPLICIT_CONSTANT) -> Chain:
+    return Chain(event_name="F6: min_j |g_0^(j)|/Q_jj >= 2B(1-p)/d", instance=dense_instance(explicit_q, B),
+                 event=anti_concentration_event(P_EXPLICIT, B), cond_bound=chain_cond_bound,
+                 probability=lambda c: P_EXPLICIT, constant=float(constant), eps=EPS, B=B)
+
+
+def explicit_cases(ctx) -> list:
+    from proofcheck.selection import narrow
+
+    sel = ctx.selection or {}
+    d = narrow(ctx.pick([2, 8], D_VALUES), sel, "d")
+    kb = narrow(ctx.pick([2.0, 100.0], KBAR_VALUES), sel, "kappa_bar")
+    kd = narrow(ctx.pick([1.0, 1e2], [1.0, 1e2, 1e4]), sel, "kappa_diag")
+    return [{"d": a, "kappa_bar": b, "kappa_diag": c} for a in d for b in kb for c in kd]
+
+
+def explicit_derivation(constant):
+    """F5 + F6 + F1 with phi = 2B lambda_min; and what that chain says about the restated d-free term kb kd."""
+
+    def steps(ctx):
+        d, kb, kd, Bs, q, p, kap, dmax = sp.symbols("d kappa_bar kappa_diag B Q_jj p kappa D_max", positive=True)
+        m = sp.Min(kap, d / (1 - p))
+        root = sp.sqrt(d * kb * kd)
+        with sp.evaluate(False):
+            column = sp.sqrt(kb * dmax * q) / q
+            lower = 1 / (2 * Bs * sp.sqrt(d) * sp.sqrt(kb * kd))
+            spread = (m / (2 * Bs)) / lower
+            second = (kb * root * kap) / (kb * kd)
+        return [
+            equal("F5: ||Q e_j|| <= sqrt(lambda_max Q_jj) <= sqrt(kb D_max Q_jj), so at Q_jj = D_max/kd "
+                  "||Q e_j||/Q_jj <= sqrt(kb kd)", column.subs(q, dmax / kd), sp.sqrt(kb * kd)),
+            equal("F6: |g_0^(j)| <= 2B sqrt(d) ||Q e_j||, so Q_jj/r_j >= 1/(2B sqrt(d kb kd)) (and Q_jj/phi >= 1/(2B))",
+                  lower, 1 / (2 * Bs * root)),
+            equal("on the F6 event (probability >= p) Q_jj/r_j <= min(kappa, d/(1-p))/(2B): cond(P_0 D) <= "
+                  "sqrt(d kb kd) min(kappa, d/(1-p)); with F5, cond(H_0) <= kb sqrt(d kb kd) min(kappa, d/(1-p))",
+                  kb * spread, kb * root * m),
+            equal("F1: T <= (cond(H_0)/4) log(1/eps) + 1; the claimed constant is the chain's 1/4",
+                  sp.Limit(1 / (2 * sp.Symbol("c") * sp.log((sp.Symbol("c") + 1) / (sp.Symbol("c") - 1))),
+                           sp.Symbol("c"), sp.oo), sp.nsimplify(constant)),
+            equal("the restated d-free term kb kd is not what this chain gives: its kappa branch over kb kd is "
+                  "kb sqrt(d kb kd) kappa/(kb kd) = sqrt(d) kappa sqrt(kb/kd), which grows like sqrt(d)", second,
+                  sp.sqrt(d) * kap * sp.sqrt(kb / kd)),
+        ]
+
+    return steps
+
+
+def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
+    return [Symbolic("explicit-derivation", explicit_derivation(constant),
+                     "derived (F5 + F6 + F1, phi = 2B lambda_min): T <= (1/4) kb sqrt(d kb kd) min(kappa, 2d) log(1/eps) "
+                     "+ 1 w.p. >= 1/2; the restated d-free term kb kd does not follow from this chain"),
+            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(128, 128, 512),
+                          description=f"derived explicit form: P(T <= {float(constant):g} kb sqrt(d kb kd) min(kappa, 2d) "
+                                      "log(1/eps) + 1) >= 1/2, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
+
+
 def axes(ctx) -> dict:
     return {"d": ctx.pick([2, 8, 32], [2, 4, 8, 16, 32, 64]),
             "kappa_bar": ctx.pick([2.0, 10.0], KBAR_VALUES),
@@ -69,7 +154,8 @@ def axes(ctx) -> dict:
             "method": ctx.pick([ADAM], [ADAM, ADAM_B2, GD]), "eps": [EPS]}
 
 
-def build(bound=claimed_bound, bound_label="min(d kb sqrt(d kb kd), kb kd) log(1/eps)", kbar_exponent=1.5) -> Claim:
+def build(bound=claimed_bound, bound_label="min(d kb sqrt(d kb kd), kb kd) log(1/eps)", kbar_exponent=1.5,
+          constant=EXPLICIT_CONSTANT) -> Claim:
     derive = with_conditions_fields(make_q)
     measure = dense_measure(make_q, lambda c: min(terms(c)))
     confirm = dense_confirm(make_q)
@@ -112,7 +198,7 @@ def build(bound=claimed_bound, bound_label="min(d kb sqrt(d kb kd), kb kd) log(1
                     "x_0 i.i.d. Unif[-2B, 2B], B = 1", "phi = 2 B lambda_min, delta = 0; beta2 = 1 and beta2 < 1 close to 1",
                     "alpha tuned per instance on the shared grid", f"eps = {EPS}; probability level 1/e (our choice)"],
         checks=[Symbolic("bound-algebra", derivation, "exponents of the bound, the crossing of its terms, the F5 factor"),
-                sweep],
+                *explicit_checks(constant), sweep],
         parameters={"d": D_VALUES, "kappa_bar": KBAR_VALUES, "kappa_diag": KDIAG_VALUES, "method": [ADAM, ADAM_B2, GD]},
         notes="Third-party restatement: a FAIL may be our reconstruction's, not the paper's.",
     )
@@ -121,4 +207,5 @@ def build(bound=claimed_bound, bound_label="min(d kb sqrt(d kb kd), kb kd) log(1
 CLAIM = build()
 MUTANTS = {"adam-general": {
     "kbar-exponent-half": lambda: build(kbar_exponent=0.5),
+    "explicit-constant-tightened": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
 }}

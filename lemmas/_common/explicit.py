@@ -78,10 +78,12 @@ class ExplicitBound(Probability):
     def _count(self, case: dict, rng: np.random.Generator, n: int) -> int:
         c = self.chain
         Q, Qb, X0, phi, diagonal = self._draw(case, rng, n)
-        bound = c.T_bound(case)
+        K = float(c.cond_bound(case))
+        bound = c.constant * K * math.log(1 / c.eps) + 1  # = Chain.T_bound(case), with K computed once
         cap = int(math.ceil(4 * bound)) + 10  # T > cap is recorded as capped: it exceeds the bound either way
-        tuned = tune_adam_linear(Qb, X0, phi=phi, delta=0.0, eps=c.eps, cap=cap, diagonal=diagonal)
-        sigma, _, _ = h0_spectrum(Qb, X0, phi, 0.0, diagonal)
+        sigma, W, pdiag = h0_spectrum(Qb, X0, phi, 0.0, diagonal)  # once: the counts and cond(H_0) share it
+        tuned = tune_adam_linear(Qb, X0, phi=phi, delta=0.0, eps=c.eps, cap=cap, diagonal=diagonal,
+                                 spectrum=(sigma, W, pdiag))
         cond = sigma.max(axis=1) / sigma.min(axis=1)
         g0 = Qb * X0 if diagonal else np.einsum("bij,bj->bi", Qb, X0)
         E = np.asarray(c.event(case, Q, X0, g0), bool)
@@ -94,8 +96,8 @@ class ExplicitBound(Probability):
         worst = int(np.argmax(score))
         self._links[_key(case)] = {
             "bound": bound, "samples": n, "events": int(ok.sum()), "in_event": int(E.sum()),
-            "cond_bound": float(c.cond_bound(case)),
-            "event_but_cond_above_bound": int((E & (cond > c.cond_bound(case) * (1 + 1e-9))).sum()),
+            "cond_bound": K,
+            "event_but_cond_above_bound": int((E & (cond > K * (1 + 1e-9))).sum()),
             "event_but_T_above_bound": int((E & ~ok).sum()), "F1_violations": int((~f1).sum()),
             "max_T_over_bound": float(np.max(np.where(np.isfinite(T), T, cap + 1)) / bound),
             "quantile_T_over_bound": float(np.quantile(np.where(np.isfinite(T), T, cap + 1), c.probability(case)) / bound),
@@ -125,7 +127,7 @@ class ExplicitBound(Probability):
             proj = U.T * y
             sig = [ev[i] for i in range(d)]
             coef = [proj[i] ** 2 for i in range(d)]
-            res = linear_count_mp(sig, coef, link["_step"], self.chain.eps, int(4 * link["bound"]) + 10, HIGH_DPS)
+            res = linear_count_mp(sig, coef, link["_step"], self.chain.eps, int(link["cap"]), HIGH_DPS)
         return {"T_high": res["T"], "dps": HIGH_DPS, "backend": "mpmath (eigsy of H_0, closed-form count)",
                 "agree": res["T"] == link["worst_T"]}
 
@@ -173,3 +175,23 @@ class ExplicitBound(Probability):
                          f"closest at {_show(worst['case'])}: interval [{lo:.3g}, {hi:.3g}] against {worst['claimed']:.3g}, "
                          f"largest p-quantile of T/bound {ev.details['max_quantile_T_over_bound']:.3g}")
         return ev
+
+
+def anti_concentration_event(p: float, B: float = 1.0):
+    """F6: E_t = {min_j |g_0^(j)| / Q_jj >= t} with t = 2B(1-p)/d, so P(E_t) >= 1 - d t/(2B) = p."""
+
+    def event(case, Q, X0, g0):
+        d = Q.shape[0]
+        return np.min(np.abs(g0) / np.diag(Q)[None, :], axis=1) >= 2 * B * (1 - p) / d
+
+    return event
+
+
+def dense_instance(make_q, B: float = 1.0):
+    """``Chain.instance`` for dense Q = make_q(case): (Q, phi = 2B lambda_min(Q), dense)."""
+
+    def instance(case):
+        q = make_q(case)
+        return q, 2 * B * float(np.linalg.eigvalsh(q)[0]), False
+
+    return instance
