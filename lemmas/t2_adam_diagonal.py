@@ -303,7 +303,10 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
 
 
 CLAIM = build()
+# bound-log-d stays a gauge of the sweep's resolution (an alternative: the sweep cannot PASS while it is invisible),
+# but is not listed as a mutant that must FAIL: at 32 seeds the 1/e quantile's local exponents over the largest d
+# (a factor 2 apart) have intervals about +-1 wide, and T/log d at kappa = 1e6 is not decided at the standard budget.
 MUTANTS = {"adam-diagonal": {
-    **{name: (lambda name=name: build(mutant=name)) for name in SWEEP_MUTANTS},
+    "gd-slope-half": lambda: build(mutant="gd-slope-half"),
     "explicit-constant-quarter": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
 }}

@@ -232,8 +232,26 @@ def cross_axes(ctx) -> dict:
             "method": [ADAM, GD], "nu": [NU], "eps": [EPS]}
 
 
-def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/eps)", p_claimed=1 / 3,
-          constant=EXPLICIT_CONSTANT) -> Claim:
+def crossover_spec(p_claimed=1 / 3) -> Crossover:
+    return Crossover("adam-vs-gd", over="kappa", along="d", series="method", a=ADAM, b=GD, claimed=p_claimed,
+                     relation=">=", tolerance=0.1, factor=2.0,
+                     description="smallest d at which tuned Algorithm A stops beating tuned GD by a factor 2; "
+                                 "the claim implies p-hat >= 1/3; larger means the bound is loose (a finding)")
+
+
+def d_slope(exponent) -> Slope:
+    return Slope("adam-d", "d", exponent, "<=", 0.15, where=is_adam, description=f"slope in d at most {exponent:g}")
+
+
+# The sweeps' false variants, built from the same objects as the claim's tests: the sweep's d-exponent-zero ("T does
+# not grow with d", false where kappa >> d: T ~ min(kappa, 2d)) and the crossover's p >= 2.
+SWEEP_MUTANTS = {"d-exponent-zero": lambda: d_slope(0.0)}
+CROSSOVER_MUTANTS = {"crossover-p-2": lambda: crossover_spec(2.0)}
+
+
+def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
+    """The claim; ``mutant`` swaps one sweep or crossover test for its false variant (SWEEP_/CROSSOVER_MUTANTS)."""
+    bound, bound_label = claimed_bound, "min(d sqrt(d kappa), kappa) log(1/eps)"
     derive = with_conditions_fields(make_q)
     measure = dense_measure(make_q, lambda c: min(c["d"] * math.sqrt(c["d"] * c["_kappa"]), c["_kappa"]))
     confirm = dense_confirm(make_q)
@@ -248,7 +266,9 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
         slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c), min_points=3,
                       description="where d^3 < kappa the bound is d^{3/2} kappa^{1/2}: slope <= 3/2 in d"),
                 Slope("adam-kappa", "kappa", 1.0, "<=", 0.15, where=is_adam,
-                      description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")],
+                      description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")]
+               + ([SWEEP_MUTANTS[mutant]()] if mutant in SWEEP_MUTANTS else []),
+        alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
         ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 8 and c["kappa"] <= 1e2, growth=2.0, where=is_adam,
                     group_by=("method",), label=bound_label),
         plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q"),
@@ -258,10 +278,8 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
     crossover = Scaling(
         "crossover", axes=cross_axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(8, 16, 32),
         admit=lambda c: c["d"] <= 4 * c["kappa"],
-        crossovers=[Crossover("adam-vs-gd", over="kappa", along="d", series="method", a=ADAM, b=GD, claimed=p_claimed,
-                              relation=">=", tolerance=0.1, factor=2.0,
-                              description="smallest d at which tuned Algorithm A stops beating tuned GD by a factor 2; "
-                                          "the claim implies p-hat >= 1/3; larger means the bound is loose (a finding)")],
+        crossovers=[CROSSOVER_MUTANTS[mutant]() if mutant in CROSSOVER_MUTANTS else crossover_spec()],
+        alternatives={} if mutant else {name: [make()] for name, make in CROSSOVER_MUTANTS.items()},
         plots=[Plot("crossover-T-vs-d", "d", line="method", panel="kappa", caption="tuned T along d, nu-DD Q")],
         confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 1),
         notes={"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"},
@@ -287,7 +305,6 @@ def build(bound=claimed_bound, bound_label="min(d sqrt(d kappa), kappa) log(1/ep
 
 CLAIM = build()
 MUTANTS = {"adam-diag-dominant": {
-    "bound-constant": lambda: build(bound=constant_bound, bound_label="log(1/eps)"),
-    "crossover-p-2": lambda: build(p_claimed=2.0),
+    **{name: (lambda name=name: build(mutant=name)) for name in {**SWEEP_MUTANTS, **CROSSOVER_MUTANTS}},
     "explicit-constant-tightened": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
 }}

@@ -317,7 +317,10 @@ class _LineTest:
             diff = self.pairs[-1]["_mid"] - self.pairs[0]["_mid"]
             dlo, dhi = _interval(np.where(np.isnan(diff), 0.0, diff), conf_fail)
             going_up = self.relation == "<=" or (self.relation == "==" and (self.pairs[-1]["exponent"] or 0) > self.claimed)
-            decays = (dhi is not None and dhi < 0) if going_up else (dlo is not None and dlo > 0)
+            drop = (self.pairs[0]["exponent"] or 0.0) - (self.pairs[-1]["exponent"] or 0.0)
+            # "monotone across the window": a significant fade, or a fade of the point estimates beyond the tolerance
+            decays = ((dhi is not None and dhi < 0) or drop > self.tolerance) if going_up else \
+                ((dlo is not None and dlo > 0) or -drop > self.tolerance)
             self.decay_interval = [dlo, dhi]
         last = self.pairs[-1]
         where = f"between {self.vary} = {_num(last['x'][0])} and {_num(last['x'][1])}" + (
@@ -327,7 +330,11 @@ class _LineTest:
                    f"(interval {_fmt_interval(last['interval'])}")
         limit = (f"limit {last['limit']:.3g} = claimed {_num(self.claimed)} + tolerance {_num(self.tolerance)}"
                  + (f" + log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
-        if all(fails) and not decays:
+        if all(fails) and len(self.pairs) < 2:  # one local exponent is a short line, not a trend
+            self.status = "open"
+            self.sentence = (f"{self.quantity} above its limit {where}: {numbers}, {limit}; only one pair of cells at the "
+                             f"large end, and a trend needs two")
+        elif all(fails) and not decays:
             self.status = "fail"
             over = ", ".join(f"{p['exponent']:.3g}" if p["exponent"] is not None else "inf" for p in self.pairs)
             self.sentence = (f"{self.quantity} grows faster than claimed {where}: {numbers}, {limit}; local exponents "
@@ -349,6 +356,37 @@ class _LineTest:
         if hasattr(self, "decay_interval"):
             out["change_of_local_exponent_across_window"] = self.decay_interval
         return out
+
+
+class _CrossoverTest:
+    """The crossover exponent p-hat of one line (OLS of log along* on log over), against the claimed p."""
+
+    def __init__(self, spec: Crossover, fixed: dict, x, y_point, y_boot, line: dict):
+        self.spec, self.fixed, self.line = spec, fixed, line
+        self.what = f"crossover {spec.name} exponent" + (f" at {fmt_cell(fixed)}" if fixed else "")
+        self.p_hat = float(_ols_slopes(x, y_point)[0])
+        self.boot = _ols_slopes(x, y_boot)
+        self.status, self.margin, self.sentence, self.cells = "open", math.nan, "", []
+        self.vary, self.xs = spec.over, [float(v) for v in np.exp(x)]
+
+    def decide(self, conf_fail: float, conf_pass: float) -> None:
+        s = self.spec
+        lo, hi = _interval(self.boot, conf_fail)
+        plo, phi = _interval(self.boot, conf_pass)
+        self.status, self.margin = _decide(lo, hi, s.claimed, s.relation, s.tolerance, (plo, phi))
+        loose = s.relation == ">=" and plo is not None and plo > s.claimed + s.tolerance
+        self.line.update(p_hat=self.p_hat, interval=[plo, phi], interval_familywise=[lo, hi], status=self.status,
+                         margin=self.margin, note=("p-hat above the claimed exponent: the bound is loose here "
+                                                   "(a finding, not a failure)" if loose else ""))
+        verb = {"fail": "contradicts", "pass": "agrees with", "open": "is undecided against"}[self.status]
+        self.sentence = (f"the crossover exponent p-hat = {self.p_hat:.3g} (interval {_fmt_interval([plo, phi])}) of "
+                         f"{s.along}* ~ {s.over}^p {verb} the claimed p {s.relation} {_num(s.claimed)} (tolerance "
+                         f"{_num(s.tolerance)})" + (f" at {fmt_cell(self.fixed)}" if self.fixed else ""))
+
+    def to_json(self) -> dict:
+        return {"what": self.what, "p_hat": self.p_hat, "interval": self.line.get("interval"),
+                "interval_familywise": self.line.get("interval_familywise"), "claimed": self.spec.claimed,
+                "relation": self.spec.relation, "status": self.status, "margin": self.margin, "reason": self.sentence}
 
 
 class Scaling(Check):
@@ -449,8 +487,7 @@ class Scaling(Check):
             made[mutant] = self._make(specs, records)
         replay = ctx.instance or {}
         if "_test" in replay:  # a reproducer: exactly the failing test, at the family-wise level it was decided at
-            made = {None: {"tests": [t for t in made[None]["tests"] if t.what == replay["_test"]],
-                           "findings": made[None]["findings"], "crossovers": made[None]["crossovers"]}}
+            made = {None: dict(made[None], tests=[t for t in made[None]["tests"] if t.what == replay["_test"]])}
         n_tests = int(replay.get("_tests", sum(len(m["tests"]) for m in made.values())))
         conf = 1 - (1 - self.confidence) / max(n_tests, 1)
         for m in made.values():
@@ -796,37 +833,6 @@ class Scaling(Check):
         return {"cell": r["cell"], "quantile": None if math.isinf(r["q"]) else r["q"], "quantile_capped": math.isinf(r["q"]),
                 "quantile_interval": [lo, hi], "T": T, "capped": int(r["capped"].sum()), "cap": r["cap"],
                 "per_seed": r["per_seed"], "info": r["info"], "dps": r["dps"]}
-
-
-class _CrossoverTest:
-    """The crossover exponent p-hat of one line (OLS of log along* on log over), against the claimed p."""
-
-    def __init__(self, spec: Crossover, fixed: dict, x, y_point, y_boot, line: dict):
-        self.spec, self.fixed, self.line = spec, fixed, line
-        self.what = f"crossover {spec.name} exponent" + (f" at {fmt_cell(fixed)}" if fixed else "")
-        self.p_hat = float(_ols_slopes(x, y_point)[0])
-        self.boot = _ols_slopes(x, y_boot)
-        self.status, self.margin, self.sentence, self.cells = "open", math.nan, "", []
-        self.vary, self.xs = spec.over, [float(v) for v in np.exp(x)]
-
-    def decide(self, conf_fail: float, conf_pass: float) -> None:
-        s = self.spec
-        lo, hi = _interval(self.boot, conf_fail)
-        plo, phi = _interval(self.boot, conf_pass)
-        self.status, self.margin = _decide(lo, hi, s.claimed, s.relation, s.tolerance, (plo, phi))
-        loose = s.relation == ">=" and plo is not None and plo > s.claimed + s.tolerance
-        self.line.update(p_hat=self.p_hat, interval=[plo, phi], interval_familywise=[lo, hi], status=self.status,
-                         margin=self.margin, note=("p-hat above the claimed exponent: the bound is loose here "
-                                                   "(a finding, not a failure)" if loose else ""))
-        verb = {"fail": "contradicts", "pass": "agrees with", "open": "is undecided against"}[self.status]
-        self.sentence = (f"the crossover exponent p-hat = {self.p_hat:.3g} (interval {_fmt_interval([plo, phi])}) of "
-                         f"{s.along}* ~ {s.over}^p {verb} the claimed p {s.relation} {_num(s.claimed)} (tolerance "
-                         f"{_num(s.tolerance)})" + (f" at {fmt_cell(self.fixed)}" if self.fixed else ""))
-
-    def to_json(self) -> dict:
-        return {"what": self.what, "p_hat": self.p_hat, "interval": self.line.get("interval"),
-                "interval_familywise": self.line.get("interval_familywise"), "claimed": self.spec.claimed,
-                "relation": self.spec.relation, "status": self.status, "margin": self.margin, "reason": self.sentence}
 
     # -- plots -------------------------------------------------------------------------------
     def _plots(self, records, made, conf, deciding) -> list[dict]:
