@@ -168,7 +168,8 @@ def explicit_chain(constant=EXPLICIT_CONSTANT) -> Chain:
     return Chain(event_name="F3: min_j |x_0^(j)| >= 2B/(d+1)",
                  instance=lambda c: (spectrum(int(c["d"]), float(c["kappa"]), c["spectrum"]), 2 * B, True),
                  event=f3_event, cond_bound=lambda c: min(c["d"] + 1, c["kappa"]),
-                 probability=lambda c: (1 - 1 / (c["d"] + 1)) ** c["d"], constant=float(constant), eps=EPS, B=B)
+                 probability=lambda c: (1 - 1 / (c["d"] + 1)) ** c["d"], constant=float(constant), eps=EPS, B=B,
+                 statement=f"T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1")
 
 
 def explicit_cases(ctx) -> list:
@@ -221,6 +222,11 @@ def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
                                       ">= (1 - 1/(d+1))^d, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
 
 
+def explicit_reference(cell: dict) -> float:
+    """The explicit bound drawn beside Algorithm A's (beta2 = 1) quantiles; nothing for the other methods."""
+    return explicit_chain().T_bound_of_cell(cell) if cell["method"] == ADAM else math.nan
+
+
 def ratio_spec(bound=claimed_bound, label="min(d+1,kappa) log(1/eps)") -> Ratio:
     return Ratio(bound=bound, fit=lambda c: c["d"] <= 32 and c["kappa"] <= 1e4, growth=2.0, where=is_adam,
                  group_by=("method", "spectrum"), label=label, logs=1, tolerance=0.15)
@@ -261,9 +267,12 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
         ratio=SWEEP_MUTANTS["bound-log-d"]() if mutant == "bound-log-d" else ratio_spec(),
         alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
         plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced spectrum)"),
+                    caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced "
+                            "spectrum); dotted: the explicit bound (min(d+1, kappa)/4) log(1/eps) + 1",
+                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1"),
                Plot("T-vs-d", "d", line="kappa", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against d for several kappa")],
+                    caption="T quantile against d for several kappa; dotted: the explicit bound",
+                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1")],
         confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 2, 3), notes=notes,
         description="sweep over d, kappa, spectra; slopes, bounded ratio T/g on held-out cells")
     crossover = Scaling(

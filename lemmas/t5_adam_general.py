@@ -94,7 +94,8 @@ def chain_cond_bound(case: dict) -> float:
 def explicit_chain(constant=EXPLICIT_CONSTANT) -> Chain:
     return Chain(event_name="F6: min_j |g_0^(j)|/Q_jj >= 2B(1-p)/d", instance=dense_instance(explicit_q, B),
                  event=anti_concentration_event(P_EXPLICIT, B), cond_bound=chain_cond_bound,
-                 probability=lambda c: P_EXPLICIT, constant=float(constant), eps=EPS, B=B)
+                 probability=lambda c: P_EXPLICIT, constant=float(constant), eps=EPS, B=B,
+                 statement=f"T <= {float(constant):g} kb sqrt(d kb kd) min(kappa, 2d) log(1/eps) + 1")
 
 
 def explicit_cases(ctx) -> list:
@@ -213,7 +214,12 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
         checks=[Symbolic("bound-algebra", derivation, "exponents of the bound, the crossing of its terms, the F5 factor"),
                 *explicit_checks(constant), sweep],
         parameters={"d": D_VALUES, "kappa_bar": KBAR_VALUES, "kappa_diag": KDIAG_VALUES, "method": [ADAM, ADAM_B2, GD]},
-        notes="Third-party restatement: a FAIL may be our reconstruction's, not the paper's.",
+        notes="Third-party restatement: a FAIL may be our reconstruction's, not the paper's. Decided through what the "
+              "F5/F6 chain really gives with phi = 2B lambda_min (provenance: derived): P(T <= (1/4) kb sqrt(d kb kd) "
+              "min(kappa, 2d) log(1/eps) + 1) >= 1/2, counted exactly for beta2 = 1. Its first branch matches the "
+              "restated d kb sqrt(d kb kd) (up to 1/(1-p)); the restated d-free term kb kd does NOT follow from this "
+              "chain (its kappa branch grows like sqrt(d)), so that term's status is open: the sweep's ratio test "
+              "against it (log factors allowed) is evidence of the shape only.",
     )
 
 

@@ -154,3 +154,24 @@ def test_a_scaling_fail_replays_exactly_and_fails_again():
     assert again.verdict is Verdict.FAIL and len(again.details["tests"]) == 1
     assert again.details["tests"][0]["what"] == ev.witness["what"]
     assert again.details["tests"][0]["local_exponents"] == ev.witness["local_exponents"]  # same numbers, same level
+
+
+def test_a_sampled_recount_that_differs_escalates_the_cell_and_records_its_precision():
+    """float64 counts 5% high on the cells n >= 32 (as beta2 < 1 runs on dense Q can be): the sampled high-precision
+    re-count differs there, so those cells are re-counted seed by seed and their precision is recorded."""
+    truth = lambda c, s: round(3.0 * c["n"] * math.exp(0.03 * np.random.default_rng(s % 2**31).standard_normal()))
+
+    def measure(cell, seeds):
+        T = [round(truth(cell, s) * (1.05 if cell["n"] >= 32 else 1.0)) for s in seeds]
+        return Measurement(T=T, capped=[False] * len(T), per_seed=[{"T": t} for t in T])
+
+    def confirm(cell, seed, record):
+        return {"T_high": truth(cell, seed), "agree": truth(cell, seed) == record["T"], "dps": 30, "backend": "exact"}
+
+    check = Scaling("s", axes=lambda ctx: {"n": [2, 4, 8, 16, 32, 64]}, measure=measure, probability=0.5,
+                    seeds=(12, 12, 12), slopes=[Slope("n", "n", 1.0, "<=", 0.1)], confirm=confirm,
+                    confirm_cells=(6, 6, 6), bootstrap=(200, 200, 200))
+    ev = run(check)
+    assert [e["cell"] for e in ev.details["escalated_cells"]] == ["n = 32", "n = 64"]
+    assert [c["dps"] for c in ev.details["per_cell"]] == [15, 15, 15, 15, 30, 30]
+    assert ev.details["per_cell"][-1]["T"] == [truth({"n": 64}, s) for s in ev.details["seeds"]]

@@ -76,3 +76,16 @@ def test_t5_derivation_reports_what_the_chain_gives():
     kb kd does not follow from it (its kappa branch grows like sqrt(d)), and the derivation says so."""
     steps = t5.explicit_derivation(t5.EXPLICIT_CONSTANT)(None)
     assert any("not what this chain gives" in s.description for s in steps)
+
+
+@pytest.mark.parametrize("name,check", [("explicit-constant-tightened", "explicit-bound"),
+                                        ("d-exponent-zero", "scaling-sweep")])
+def test_fail_reproducers_replay_through_the_cli_and_fail_again(tmp_path, name, check):
+    from proofcheck.testing import replay
+
+    result = run_claim(t4.MUTANTS["adam-diag-dominant"][name](), budget="quick", only_check=check, mutant=name)
+    ev = result.evidence[0]
+    assert ev.verdict is Verdict.FAIL and f"--mutant {name}" in ev.reproducer and "--budget quick" in ev.reproducer
+    assert "_qseed" not in ev.reason and "_kappa" not in ev.reason
+    code, verdict = replay(ev.reproducer, tmp_path, budget="quick")
+    assert code == 1 and verdict == "FAIL"

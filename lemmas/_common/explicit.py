@@ -46,9 +46,14 @@ class Chain:
     constant: float = 0.25
     eps: float = 1e-12
     B: float = 1.0
+    statement: str = "T <= C K log(1/eps) + 1"  # the explicit bound as the claim writes it (for reasons)
 
     def T_bound(self, case: dict) -> float:
         return self.constant * self.cond_bound(case) * math.log(1 / self.eps) + 1
+
+    def T_bound_of_cell(self, cell: dict) -> float:
+        """The bound at a sweep cell (its public keys), e.g. to draw beside the measured quantiles."""
+        return self.T_bound({k: v for k, v in cell.items() if not str(k).startswith("_")})
 
 
 def _key(case: dict) -> str:
@@ -118,15 +123,17 @@ class ExplicitBound(Probability):
                 [[mpmath.mpf(float(v)) for v in row] for row in Q])
             g = Qm * mpmath.matrix(x)
             p = [1 / max(abs(g[j]), mpmath.mpf(float(phi))) for j in range(d)]
-            H = mpmath.matrix(d, d)
-            for i in range(d):
-                for j in range(d):
-                    H[i, j] = mpmath.sqrt(p[i]) * Qm[i, j] * mpmath.sqrt(p[j])
-            ev, U = mpmath.eigsy(H)
-            y = mpmath.matrix([x[j] / mpmath.sqrt(p[j]) for j in range(d)])
-            proj = U.T * y
-            sig = [ev[i] for i in range(d)]
-            coef = [proj[i] ** 2 for i in range(d)]
+            y = [x[j] / mpmath.sqrt(p[j]) for j in range(d)]
+            if diagonal:  # H_0 = diag(p_j Q_jj): its spectrum is exact, no eigensolver
+                sig, coef = [p[j] * Qm[j, j] for j in range(d)], [v**2 for v in y]
+            else:
+                H = mpmath.matrix(d, d)
+                for i in range(d):
+                    for j in range(d):
+                        H[i, j] = mpmath.sqrt(p[i]) * Qm[i, j] * mpmath.sqrt(p[j])
+                ev, U = mpmath.eigsy(H)
+                proj = U.T * mpmath.matrix(y)
+                sig, coef = [ev[i] for i in range(d)], [proj[i] ** 2 for i in range(d)]
             res = linear_count_mp(sig, coef, link["_step"], self.chain.eps, int(link["cap"]), HIGH_DPS)
         return {"T_high": res["T"], "dps": HIGH_DPS, "backend": "mpmath (eigsy of H_0, closed-form count)",
                 "agree": res["T"] == link["worst_T"]}
@@ -162,16 +169,18 @@ class ExplicitBound(Probability):
             else:
                 broke = (f"the event held in only {link['in_event']} of {link['samples']} samples (the probability link "
                          f"broke)")
-            ev.reason = (f"P(T <= {link['bound']:.4g}) has interval [{lo:.3g}, {hi:.3g}] below the claimed "
+            ev.reason = (f"P({self.chain.statement}), i.e. P(T <= {link['bound']:.4g}), has interval [{lo:.3g}, {hi:.3g}] below the claimed "
                          f"{rec['claimed']:.3g} at {_show(rec['case'])}: {broke}; worst initialisation #{link['worst_sample']}"
                          f" needs T = {link['worst_T'] if link['worst_T'] is not None else 'more than ' + str(link['cap'])} "
                          f"(cond(H_0) = {link['worst_cond']:.4g}; "
                          f"{'confirmed' if high['agree'] else 'recounted as ' + str(high['T_high'])} at {HIGH_DPS} digits)")
             ev.dps, ev.backend = HIGH_DPS, ev.backend + "; worst sample recounted in mpmath (eigsy, 50 digits)"
+            if ev.reproducer and "--budget" not in ev.reproducer:  # the sample count depends on the budget
+                ev.reproducer += f" --budget {ctx.budget.name} --seed {ctx.seed}"
         elif worst is not None and "chain" in worst:
             lo, hi = worst.get("interval", [None, None])
             status = {"PASS": "above", "INCONCLUSIVE": "not clearly above"}.get(ev.verdict.value, "against")
-            ev.reason = (f"P(T <= C K log(1/eps) + 1) is {status} the claimed probability in all {len(cases)} cases; "
+            ev.reason = (f"P({self.chain.statement}) is {status} the claimed probability in all {len(cases)} cases; "
                          f"closest at {_show(worst['case'])}: interval [{lo:.3g}, {hi:.3g}] against {worst['claimed']:.3g}, "
                          f"largest p-quantile of T/bound {ev.details['max_quantile_T_over_bound']:.3g}")
         return ev

@@ -146,6 +146,8 @@ class Plot:
     panel: str | None = None
     where: Callable[[dict], bool] | None = None
     caption: str = ""
+    reference: Callable[[dict], float] | None = None  # a claimed bound drawn dotted beside each line
+    reference_label: str = "claimed bound"
 
 
 def _loglog(ax) -> None:
@@ -467,10 +469,17 @@ class Scaling(Check):
             m = self.measure(cell, seeds)
             T = np.array([math.inf if c else float(t) for t, c in zip(m.T, m.capped)], dtype=float)
             records.append({"cell": cell, "T": T, "capped": np.asarray(m.capped, bool), "cap": m.cap,
-                            "per_seed": m.per_seed, "info": m.info, "dps": m.dps})
+                            "per_seed": m.per_seed, "info": m.info, "dps": m.dps, "q": float(np.sort(T)[k - 1])})
             dps_used.add(m.dps)
             backends.add(m.backend)
             ctx.report((i + 1) / max(len(cells), 1) * 0.9, f"cell {i + 1}/{len(cells)}")
+        # A sample of high-precision re-counts (the quantile seed of the cheapest cells); a cell whose re-count
+        # differs is escalated: every seed of it re-counted at high precision, and those counts replace float64's.
+        confirmations = self._confirm(ctx, records, seeds, k)
+        escalated = [self._escalate(r, seeds) for r in records
+                     if any(c["_record"] is r and not c.get("agree", False) for c in confirmations)]
+        for c in confirmations:
+            c.pop("_record", None)
         reps = int(ctx.pick(*self.bootstrap))
         idx = ctx.rng("bootstrap").integers(0, n, size=(reps, n))
         for r in records:
@@ -494,7 +503,6 @@ class Scaling(Check):
             for t in m["tests"]:
                 t.decide(conf, self.confidence)
         tests = made[None]["tests"]
-        confirmations = self._confirm(ctx, records, seeds, k)
         fails = [t for t in tests if t.status == "fail"]
         deciding = self._confirm_deciding(ctx, fails, records, seeds, k) if fails else []
         for t in fails:  # a FAIL rests only on counts that agree at high precision
@@ -534,6 +542,7 @@ class Scaling(Check):
                              for name, m in made.items() if name is not None},
             "confirmations": confirmations,
             "deciding_counts_confirmed": deciding,
+            "escalated_cells": escalated,
             "capped_quantile_cells": capped_cells,
             **self.notes,
         }
@@ -566,7 +575,8 @@ class Scaling(Check):
                                  reason=t.sentence + prec + (f" ({len(fails)} failing tests)" if len(fails) > 1 else ""),
                                  **common)
         open_ = [t for t in tests if t.status == "open"]
-        bad_confirm = [c for c in confirmations if not c.get("agree", False)]
+        fixed = {e["cell"] for e in escalated if e["complete"]}
+        bad_confirm = [c for c in confirmations if not c.get("agree", False) and c["cell"] not in fixed]
         if open_ or bad_confirm:
             why = []
             if open_:
@@ -773,7 +783,9 @@ class Scaling(Check):
                 boot_stars.append(bstar)
                 if not math.isfinite(star):
                     censored.append(ov)
-            line = {"fixed": dict(okey), "crossover": [{spec.over: ov, spec.along + "*": s} for ov, s in stars],
+            spans = [_interval(np.where(np.isnan(b), np.inf, b), self.confidence) for b in boot_stars]
+            line = {"fixed": dict(okey), "crossover": [{spec.over: ov, spec.along + "*": s, "interval": list(iv)}
+                                                       for (ov, s), iv in zip(stars, spans)],
                     "censored": censored}
             keep = [i for i, (_, s) in enumerate(stars) if s is not None]
             if spec.along in self._restricted:  # d* on a thinned d grid is another statistic, not a restriction
@@ -801,7 +813,27 @@ class Scaling(Check):
             if taken.get(group, 0) < n_cells:
                 taken[group] = taken.get(group, 0) + 1
                 chosen.append(r)
-        return [self._confirm_one(r, seeds, k) for r in chosen]
+        return [dict(self._confirm_one(r, seeds, k), _record=r) for r in chosen]
+
+    def _escalate(self, r, seeds) -> dict:
+        """Re-count every seed of a cell at high precision (the step each seed was tuned to is kept) and replace the
+        float64 counts where a high-precision count exists; the cell's precision is recorded."""
+        replaced, missing, dps = 0, 0, set()
+        for i, seed in enumerate(seeds):
+            res = self.confirm(r["cell"], seed, r["per_seed"][i] if r["per_seed"] else None)
+            if "T_high" not in res:
+                missing += 1
+                continue
+            dps.add(res.get("dps"))
+            new = math.inf if res["T_high"] is None else float(res["T_high"])
+            if new != r["T"][i]:
+                replaced += 1
+                r["T"][i] = new
+                r["capped"][i] = math.isinf(new)
+        if not missing:
+            r["dps"] = max(d for d in dps if d)
+        return {"cell": fmt_cell(r["cell"]), "recounted": len(seeds) - missing, "changed": replaced,
+                "complete": missing == 0, "dps": sorted(d for d in dps if d)}
 
     def _confirm_one(self, r, seeds, k) -> dict:
         i = int(np.argsort(r["T"], kind="stable")[k - 1])  # the seed that realises the quantile
@@ -891,6 +923,9 @@ class Scaling(Check):
                 if cx:
                     ax.plot([float(r["cell"][spec.x]) for r in cx], [r["cap"] for r in cx], "x", color="red",
                             label="capped (T > cap)")
+                if spec.reference is not None and pts:
+                    ax.plot([float(r["cell"][spec.x]) for r in pts], [float(spec.reference(r["cell"])) for r in pts], ":",
+                            color=f"C{li % 10}", lw=1.0, label=spec.reference_label if li == 0 else None)
                 hit = [r for r in fin if any(all(_same(r["cell"].get(k), v) for k, v in c.items()) for c in marked)]
                 if hit:
                     ax.plot([float(r["cell"][spec.x]) for r in hit], [r["q"] for r in hit], "o", ms=9, mfc="none",
@@ -944,7 +979,11 @@ class Scaling(Check):
             xs, ys = zip(*pts)
             ph = line.get("p_hat")
             name = fmt_cell(line["fixed"]) or "crossover"
-            ax.plot(xs, ys, "o-", color=f"C{i}", label=name + (f" (p-hat {ph:.2f})" if ph is not None else ""))
+            ivs = [p.get("interval") or [None, None] for p in line["crossover"] if p[c["along"] + "*"] is not None]
+            lo = [max(y - (a if a is not None and math.isfinite(a) else y), 0.0) for y, (a, _) in zip(ys, ivs)]
+            hi = [(b if b is not None and math.isfinite(b) else y) - y for y, (_, b) in zip(ys, ivs)]
+            ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o-", capsize=2, color=f"C{i}",
+                        label=name + (f" (p-hat {ph:.2f})" if ph is not None else ""))
             ref = np.array([min(xs), max(xs)], dtype=float)
             ax.plot(ref, ys[0] * (ref / xs[0]) ** c["claimed"], ":", color=f"C{i}", lw=0.8)
         _loglog(ax)
