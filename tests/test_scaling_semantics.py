@@ -175,3 +175,4 @@ def test_a_sampled_recount_that_differs_escalates_the_cell_and_records_its_preci
     assert [e["cell"] for e in ev.details["escalated_cells"]] == ["n = 32", "n = 64"]
     assert [c["dps"] for c in ev.details["per_cell"]] == [15, 15, 15, 15, 30, 30]
     assert ev.details["per_cell"][-1]["T"] == [truth({"n": 64}, s) for s in ev.details["seeds"]]
+    assert ev.details["tests"][0]["counts_dps"] == {"16": 15, "32": 30, "64": 30}  # the deciding counts' precision

@@ -150,6 +150,9 @@ class ExplicitBound(Probability):
         ev.details["max_quantile_T_over_bound"] = max(ratios) if ratios else None
         ev.details["chain"] = (f"{self.chain.event_name} (probability >= p) => cond(H_0) <= K => T <= C K log(1/eps) + 1 "
                                f"with C = {self.chain.constant:g}")
+        ev.backend = ("tuned beta2 = 1 counts in closed form (F4: bisection on f_k = 1/2 sum sigma_i (1 - alpha sigma_i)^(2k) "
+                      "c_i in float64, recounted in mpmath within 1e-9 of the threshold) + Clopper-Pearson intervals")
+        ev.details["counting"] = ev.backend
         failed = [r for r in cases if r.get("status") == "fail"]
         worst = min(cases, key=lambda r: r["margin"]) if cases else None
         if ev.verdict is Verdict.FAIL and failed:

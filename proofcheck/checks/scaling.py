@@ -354,7 +354,8 @@ class _LineTest:
         out = {"spec": self.spec, "what": self.what, "vary": self.vary, "fixed": self.fixed, "cells": self.cells,
                "local_exponents": pairs, "claimed": self.claimed, "relation": self.relation,
                "tolerance": self.tolerance, "logs_allowed": self.logs, "status": self.status, "margin": self.margin,
-               "reason": self.sentence, "fitted_slope_over_line": self.ols}
+               "reason": self.sentence, "fitted_slope_over_line": self.ols,
+               "counts_dps": getattr(self, "counts_dps", {})}
         if hasattr(self, "decay_interval"):
             out["change_of_local_exponent_across_window"] = self.decay_interval
         return out
@@ -594,8 +595,10 @@ class Scaling(Check):
                 f"{', '.join(invisible)} would not FAIL on these measurements{finding}"), **common)
         note = f" ({len(capped_cells)} cell(s) with a capped quantile, used only as lower bounds)" if capped_cells else ""
         seen = f"; the false variant(s) {', '.join(self.alternatives)} FAIL on the same measurements" if self.alternatives else ""
-        return self.evidence(Verdict.PASS, reason=f"all {len(tests)} tests passed (local exponents at the large end within "
-                                                  f"their limits) over {scope}{seen}{note}{finding}", **common)
+        what = ("local exponents at the large end within their limits" if any(isinstance(t, _LineTest) for t in tests)
+                else "crossover exponents within their tolerance")
+        return self.evidence(Verdict.PASS, reason=f"all {len(tests)} tests passed ({what}) over {scope}{seen}{note}{finding}",
+                             **common)
 
     # -- pieces ------------------------------------------------------------------------------
     @staticmethod
@@ -661,11 +664,14 @@ class Scaling(Check):
         ols = None
         if len(finite) >= 2:
             ols = float(_ols_slopes(np.log([xs[i] for i in finite]), np.log([[values_point[i]] for i in finite]))[0])
-        return _LineTest(spec=spec_name, what=what, quantity=quantity, vary=vary, fixed=fixed,
+        test = _LineTest(spec=spec_name, what=what, quantity=quantity, vary=vary, fixed=fixed,
                          cells=[{k: v for k, v in r["cell"].items() if not k.startswith("_")} for r in line], xs=xs,
                          point=np.asarray(values_point, float), boot_hi=np.vstack(values_hi),
                          boot_lo=np.vstack(values_lo), claimed=claimed, relation=relation, tolerance=tolerance,
                          logs=logs, window=window, ols=ols, adjacent=self._adjacent(vary))
+        # the precision of the counts of every cell the test uses (digits: 15 = float64; more = escalated)
+        test.counts_dps = {_num(r["cell"][vary]): r["dps"] for r in line if any(_same(r["cell"][vary], x) for x in test.xs)}
+        return test
 
     def _adjacent(self, vary):
         """Whether two values of ``vary`` are neighbours on the check's own (unnarrowed) grid."""
