@@ -122,19 +122,23 @@ def constant_bound(cell: dict) -> float:
 
 
 def derivation(ctx):
-    d, k, kb, kd, nu = sp.symbols("d kappa kappa_bar kappa_diag nu", positive=True)
+    """The bound's algebra, written unevaluated (sides differ as written): where its terms cross, hence the crossover
+    exponent 1/3, and its exponents in d and kappa (local slopes of log g, as sp.Derivative)."""
+    d, k, nu, s_, t_ = sp.symbols("d kappa nu s t", positive=True)
     g1 = d * sp.sqrt(d * k)
+    with sp.evaluate(False):
+        at_cross = (k ** sp.Rational(1, 3)) * sp.sqrt(k ** sp.Rational(1, 3) * k)
+        ratio_at_cross = at_cross / k
+        dd = ((1 + nu) / (1 - nu)).subs(nu, sp.Rational(1, 2))
     return [
-        equal("crossover of the two terms: d sqrt(d kappa) = kappa at d = kappa^(1/3)", sp.solve(sp.Eq(g1, k), d)[0],
-              k ** sp.Rational(1, 3)),
+        equal("crossover of the two terms: d sqrt(d kappa) at d = kappa^(1/3) equals kappa", at_cross, k),
         equal("so Adam's bound d sqrt(d kappa) log(1/eps) is below GD's kappa log(1/eps) iff d < kappa^(1/3): p = 1/3",
-              sp.simplify((g1 / k).subs(d, k ** sp.Rational(1, 3))), 1),
-        equal("slope of log(d sqrt(d kappa)) in log d is 3/2", sp.diff(sp.log(g1).subs(d, sp.exp(sp.Symbol("s"))),
-                                                                   sp.Symbol("s")), sp.Rational(3, 2)),
-        equal("slope of log(d sqrt(d kappa)) in log kappa is 1/2", sp.diff(sp.log(g1).subs(k, sp.exp(sp.Symbol("t"))),
-                                                                       sp.Symbol("t")), sp.Rational(1, 2)),
-        fact("F2: for nu-DD Q, kappa_bar <= (1+nu)/(1-nu), finite for nu < 1 (here nu = 1/2: 3)",
-             sp.Eq(((1 + nu) / (1 - nu)).subs(nu, sp.Rational(1, 2)), 3)),
+              ratio_at_cross, 1),
+        equal("slope of log(d sqrt(d kappa)) in log d is 3/2",
+              sp.Derivative(sp.log(g1.subs(d, sp.exp(s_))), s_), sp.Rational(3, 2)),
+        equal("slope of log(d sqrt(d kappa)) in log kappa is 1/2",
+              sp.Derivative(sp.log(g1.subs(k, sp.exp(t_))), t_), sp.Rational(1, 2)),
+        equal("F2: for nu-DD Q, kappa_bar <= (1+nu)/(1-nu), finite for nu < 1 (here nu = 1/2: 3)", dd, 3),
     ]
 
 
