@@ -11,6 +11,12 @@ reported with its evidence, not tuned away.
 
 Symbolic evidence: the exponent algebra of the bound (its slopes in d, kappa_bar and kappa_diag, and where
 its two terms cross), and the F5 chain behind the sqrt(d kappa_bar kappa_diag) factor.
+
+Decision (provenance "derived"): what the F5/F6 chain really gives with phi = 2B lambda_min,
+cond(H_0) <= kb sqrt(d kb kd) min(kappa, d/(1-p)) with probability >= p, hence
+P(T <= (1/4) kb sqrt(d kb kd) min(kappa, 2d) log(1/eps) + 1) >= 1/2 (``explicit-derivation``, ``explicit-bound``).
+Its first branch is the restated d kb sqrt(d kb kd) (up to 1/(1-p)); the restated d-free term kb kd does not follow
+from this chain (its kappa branch grows like sqrt(d)): its status stays open, and the sweep is evidence of the shape.
 """
 from __future__ import annotations
 
@@ -206,7 +212,8 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
                                 "(beta2 = 1 is counted exactly in closed form on the whole grid)",
                "instances": "Q = D^1/2 M D^1/2, M a random correlation matrix of condition kappa_bar (log-spaced), D "
                             "log-spaced of spread kappa_diag; actual kappa, kappa_bar, kappa_diag per cell"},
-        description="sweep over d, kappa_bar, kappa_diag; slopes and bounded ratio on held-out cells")
+        description="sweep over d, kappa_bar, kappa_diag: local exponents of T and T/g at the large end (log factors "
+                    "allowed)")
     return Claim(
         id="adam-general",
         title="Algorithm A on general Q: T = O(min(d kb sqrt(d kb kd), kb kd) log(1/eps))",
