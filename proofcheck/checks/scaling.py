@@ -339,14 +339,23 @@ class _LineTest:
         elif all(fails) and not decays:
             self.status = "fail"
             over = ", ".join(f"{p['exponent']:.3g}" if p["exponent"] is not None else "inf" for p in self.pairs)
-            self.sentence = (f"{self.quantity} grows faster than claimed {where}: {numbers}, {limit}; local exponents "
-                             f"over the last {len(self.pairs)} pair(s) {over}, none decaying")
+            faster = (last["interval_familywise"][0] or -math.inf) > last["limit"]
+            if not faster:  # a lower bound (>=, or the lower side of ==) failed: the limit is claimed - tolerance
+                limit = (f"limit {self.claimed - self.tolerance - last['log_allowance']:.3g} = claimed "
+                         f"{_num(self.claimed)} - tolerance {_num(self.tolerance)}"
+                         + (f" - log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
+            self.sentence = (f"{self.quantity} grows {'faster' if faster else 'slower'} than claimed {where}: {numbers}, "
+                             f"{limit}; local exponents over the last {len(self.pairs)} pair(s) {over}, none "
+                             f"{'decaying' if faster else 'rising'}")
         elif all(passes):
             self.status = "pass"
             self.sentence = f"{self.quantity} {where}: {numbers}, {limit}"
         else:
             self.status = "open"
             tail = "; it decays across the largest cells (a transient, not a trend)" if all(fails) and decays else ""
+            if not tail and self.pass_limit(last) < last["limit"] and self.relation != ">=":
+                tail = (f"; a PASS needs at most {self.pass_limit(last):.3g}, halfway to the x ln x variant, which a claim "
+                        f"without log factors must exclude")
             self.sentence = f"{self.quantity} undecided {where}: {numbers}, {limit}{tail}"
 
     def to_json(self) -> dict:
@@ -364,13 +373,13 @@ class _LineTest:
 class _CrossoverTest:
     """The crossover exponent p-hat of one line (OLS of log along* on log over), against the claimed p."""
 
-    def __init__(self, spec: Crossover, fixed: dict, x, y_point, y_boot, line: dict):
+    def __init__(self, spec: Crossover, fixed: dict, x, y_point, y_boot, line: dict, overs: list):
         self.spec, self.fixed, self.line = spec, fixed, line
         self.what = f"crossover {spec.name} exponent" + (f" at {fmt_cell(fixed)}" if fixed else "")
         self.p_hat = float(_ols_slopes(x, y_point)[0])
         self.boot = _ols_slopes(x, y_boot)
         self.status, self.margin, self.sentence, self.cells = "open", math.nan, "", []
-        self.vary, self.xs = spec.over, [float(v) for v in np.exp(x)]
+        self.vary, self.xs = spec.over, list(overs)  # the grid's own values (a reproducer names them exactly)
 
     def decide(self, conf_fail: float, conf_pass: float) -> None:
         s = self.spec
@@ -568,8 +577,10 @@ class Scaling(Check):
                                                               f"cells along every tested axis{finding}", **common)
         if fails:
             t = fails[0]
-            dps_note = max((c.get("dps") or 0 for c in deciding if c["test"] == t.what), default=None)
-            prec = (f"; deciding counts confirmed at {dps_note} digits" if dps_note and dps_note > 15 else
+            mine = [c for c in deciding if c["test"] == t.what]
+            dps_note = max((c.get("dps") or 0 for c in mine), default=None)
+            share = f" ({len(mine)} of {mine[0]['of']} deciding cells, the cheapest)" if mine and len(mine) < mine[0]["of"] else ""
+            prec = (f"; deciding counts confirmed at {dps_note} digits{share}" if dps_note and dps_note > 15 else
                     f"; deciding counts as measured ({min(r['dps'] for r in records)} digits)")
             instance = {t.vary: t.xs, **{k_: v for k_, v in t.fixed.items()}, "_test": t.what, "_tests": n_tests}
             return self.evidence(Verdict.FAIL, witness=t.to_json(), reproducer=self._reproducer(ctx, instance),
@@ -767,7 +778,7 @@ class Scaling(Check):
         tests, lines = [], []
         for okey, table in by.items():
             overs = sorted(table)
-            stars, boot_stars, censored = [], [], []
+            stars, boot_stars, censored, deciding = [], [], [], []
             for ov in overs:
                 alongs = sorted(v for v, pair in table[ov].items() if repr(spec.a) in pair and repr(spec.b) in pair)
                 if not alongs:
@@ -787,6 +798,9 @@ class Scaling(Check):
                     bstar = first(ba > bb / spec.factor)
                 stars.append((ov, float(star) if math.isfinite(star) else None))
                 boot_stars.append(bstar)
+                if math.isfinite(star):  # the cells whose counts decide d*: both series at d*
+                    v = next(v for v in alongs if _same(v, star))
+                    deciding += [table[ov][v][repr(m)]["cell"] for m in (spec.a, spec.b)]
                 if not math.isfinite(star):
                     censored.append(ov)
             spans = [_interval(np.where(np.isnan(b), np.inf, b), self.confidence) for b in boot_stars]
@@ -800,7 +814,8 @@ class Scaling(Check):
             elif len(keep) >= 2:
                 test = _CrossoverTest(spec, dict(okey), np.log([float(stars[i][0]) for i in keep]),
                                       np.log([[stars[i][1]] for i in keep]), np.log(np.vstack([boot_stars[i] for i in keep])),
-                                      line)
+                                      line, overs=[stars[i][0] for i in keep])
+                test.cells = [{k: v for k, v in c.items() if not k.startswith("_")} for c in deciding]
                 tests.append(test)
             lines.append(line)
         return {"name": spec.name, "over": spec.over, "along": spec.along, "a": spec.a, "b": spec.b,
@@ -849,19 +864,24 @@ class Scaling(Check):
         return res
 
     def _confirm_deciding(self, ctx, fails, records, seeds, k) -> list[dict]:
-        """Before a FAIL: re-count the quantile seed of every cell of each failing test's window at high precision."""
+        """Before a FAIL: re-count at high precision the quantile seed of the cells that decide each failing test (its
+        window; for a crossover, both series at each d*), the cheapest first by ``cost``, at most twice the budget's
+        ``confirm_cells`` per test; a cell already re-counted in this run is not re-counted."""
         if self.confirm is None:
-            return [{"test": t.what, "agree": True, "dps": min(r["dps"] for r in records),
+            return [{"test": t.what, "agree": True, "dps": min(r["dps"] for r in records), "of": len(t.cells),
                      "backend": "the measurement's own arithmetic (no confirm hook)"} for t in fails]
-        out = []
+        cost = self.cost or (lambda cell, t: t)
+        limit, done, out = 2 * int(ctx.pick(*self.confirm_cells)), {}, []
         for t in fails:
+            rs = []
             for cell in t.cells:
                 r = next((r for r in records if all(_same(r["cell"].get(k_), v) for k_, v in cell.items())), None)
-                if r is None or not math.isfinite(r["q"]):
-                    continue
-                res = self._confirm_one(r, seeds, k)
-                res["test"] = t.what
-                out.append(res)
+                if r is not None and math.isfinite(r["q"]) and all(r is not x for x in rs):
+                    rs.append(r)
+            for r in sorted(rs, key=lambda r: cost(r["cell"], r["q"]))[:limit]:
+                if id(r) not in done:
+                    done[id(r)] = self._confirm_one(r, seeds, k)
+                out.append(dict(done[id(r)], test=t.what, of=len(rs)))
         return out
 
     @staticmethod
