@@ -219,7 +219,7 @@ def explicit_derivation(constant):
 def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
     return [Symbolic("explicit-derivation", explicit_derivation(constant),
                      "derived (F2 + F5 + F6 + F1): T <= 1.125 min(kappa, 2d) log(1/eps) + 1 with probability >= 1/2"),
-            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(128, 128, 512),
+            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(64, 64, 512),
                           description=f"derived explicit form: P(T <= {float(constant):g} min(kappa, 2d) log(1/eps) + 1) "
                                       ">= 1/2 at nu = 1/2, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
 

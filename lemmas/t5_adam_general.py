@@ -155,7 +155,7 @@ def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
     return [Symbolic("explicit-derivation", explicit_derivation(constant),
                      "derived (F5 + F6 + F1, phi = 2B lambda_min): T <= (1/4) kb sqrt(d kb kd) min(kappa, 2d) log(1/eps) "
                      "+ 1 w.p. >= 1/2; the restated d-free term kb kd does not follow from this chain"),
-            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(128, 128, 512),
+            ExplicitBound("explicit-bound", explicit_chain(constant), explicit_cases, samples=(64, 64, 512),
                           description=f"derived explicit form: P(T <= {float(constant):g} kb sqrt(d kb kd) min(kappa, 2d) "
                                       "log(1/eps) + 1) >= 1/2, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
 
