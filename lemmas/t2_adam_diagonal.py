@@ -10,10 +10,15 @@ Symbolic evidence: the bound algebra. With phi = 2 B lambda_min and beta2 = 1, H
 ((c-1)/(c+1))^2 per step, c = cond(H_0), hence T <= (c/4) log(1/eps) + 1 <= (min(d+1, kappa)/4) log(1/eps) + 1.
 The crossover algebra: min(d+1, kappa) <= kappa/C  <=>  d + 1 <= kappa/C, so d* ~ kappa^1.
 
-Numeric evidence (scaling kind): a sweep over d, kappa, spectra and methods (Algorithm A with beta2 = 1 and
-beta2 < 1, tuned; GD, tuned), the 1/e seed quantile, slopes with bootstrap intervals, the bounded ratio
-T/(min(d+1, kappa) log(1/eps)) fitted on small cells and tested on held-out large ones, and a separate
-crossover sweep for the exponent p of d* ~ kappa^p.
+Decision (the explicit finite form, provenance "derived"): ``explicit-derivation`` derives, with the claimed
+constant as input, T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event in the function-value criterion the
+counts use (f(x_k) <= eps f(x_0)), and ``explicit-bound`` checks P(T <= that) >= (1 - 1/(d+1))^d on every
+(d, kappa, spectrum) of the claim, with exact closed-form beta2 = 1 counts and Clopper-Pearson intervals.
+
+Evidence of the shape (scaling kind, log factors allowed as in the restatement): a sweep over d, kappa, spectra and
+methods (Algorithm A with beta2 = 1 and beta2 < 1, tuned; GD, tuned), the 1/e seed quantile, local exponents at the
+large end with bootstrap intervals (also of T/(min(d+1, kappa) log(1/eps)), whose constant fitted on small cells is
+reported as a finding), and a separate crossover sweep for the exponent p of d* ~ kappa^p.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import sympy as sp
 from proofcheck import Claim, Symbolic, equal, fact
 from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 
+from ._common.explicit import Chain, ExplicitBound
 from ._common.init import random_init
 from ._common.quadratics import spectrum
 from ._common.tuning import ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch
@@ -101,7 +107,7 @@ def _in(values, allowed):
 
 def axes(ctx) -> dict:
     return {
-        "d": ctx.pick([2, 8, 128], [2, 8, 32, 128, 256], [2, 4, 8, 16, 32, 64, 128, 256, 512]),
+        "d": ctx.pick([2, 8, 32, 128], [2, 8, 32, 128, 256], [2, 4, 8, 16, 32, 64, 128, 256, 512]),
         "kappa": ctx.pick([10.0, 1e3, 1e5], [10.0, 1e2, 1e4, 1e6], KAPPA_VALUES),
         "spectrum": ctx.pick(["logspaced"], SPECTRA),
         "method": ctx.pick([ADAM, GD], [ADAM, ADAM_B2, GD]),
@@ -122,37 +128,126 @@ def cross_axes(ctx) -> dict:
 is_adam = lambda c: c["method"] != GD
 
 
-def derivation(ctx):
-    """The bound algebra behind T = O(min(d+1, kappa) log(1/eps)) and the crossover exponent."""
-    lam, x, phi, lmin, Bs = sp.symbols("lambda_j a phi lambda_min B", positive=True)
-    u, c, e, d, kap, C = sp.symbols("u c epsilon d kappa C", positive=True)
-    h = lam / sp.Max(lam * x, phi)
-    T_bound = sp.log(1 / e) / (2 * sp.log((c + 1) / (c - 1)))
+def derivation(ctx, gd_exponent=1.0):
+    """The structure of H_0 behind cond(H_0) <= min(d+1, kappa), the crossover exponent and GD's slope, written
+    unevaluated (sides differ as written). F1's constant 1/4 is derived once, in ``explicit_derivation``."""
+    lam, x, lmin, Bs, w = sp.symbols("lambda_j a lambda_min B w", positive=True)
+    e, d, kap, C = sp.symbols("epsilon d kappa C", positive=True)
+    with sp.evaluate(False):
+        entry_big = lam / sp.Max(lam * x, lam * x / (1 + w))  # lambda_j |x_j| >= phi: phi = lambda_j |x_j|/(1 + w)
+        entry_small = lam / sp.Max(lam * x, lam * x * (1 + w))  # lambda_j |x_j| < phi
+        floor = sp.Min(1 / (2 * Bs), (lmin + lam) / (2 * Bs * lmin))  # |x_j| <= 2B, lambda_j = lambda_min + (>= 0)
+        cond_kappa = (kap * lmin / (2 * Bs * lmin)) / (1 / (2 * Bs))
+        crossing = sp.Eq(d + 1, kap / C)
+        gd = sp.Limit((sp.log(1 / e) / (2 * sp.log((kap + 1) / (kap - 1)))) / kap, kap, sp.oo)
+        t_gd = sp.log(1 / e) / (2 * sp.log((kap + 1) / (kap - 1)))
+        gd_slope_ = sp.Limit(kap * sp.Derivative(sp.log(t_gd), kap), kap, sp.oo)  # d log T_GD / d log kappa
     return [
-        equal("H_0 entry: lambda_j / max(lambda_j |x_j|, phi) = min(1/|x_j|, lambda_j/phi) (case lambda_j|x_j| >= phi)",
-              h.subs(phi, lam * x / 2), sp.Min(1 / x, lam / (lam * x / 2))),
-        equal("H_0 entry, case lambda_j|x_j| < phi", h.subs(x, phi / (2 * lam)), sp.Min(2 * lam / phi, lam / phi) * 1),
-        fact("with |x_j| <= 2B and phi = 2B lambda_min, every entry is >= 1/(2B): min(1/(2B), lambda_j/(2B lambda_min)) "
-             "= 1/(2B) as lambda_j >= lambda_min",
-             sp.Eq(sp.Min(1 / (2 * Bs), (lmin + lam) / (2 * Bs * lmin)), 1 / (2 * Bs))),
-        equal("so cond(H_0) <= (lambda_max/(2B lambda_min)) / (1/(2B)) = kappa", (kap * lmin / (2 * Bs * lmin)) / (1 / (2 * Bs)), kap),
-        equal("and on the event min_j|x_j| >= 2B/(d+1): cond(H_0) <= ((d+1)/(2B)) / (1/(2B)) = d + 1",
-              ((d + 1) / (2 * Bs)) / (1 / (2 * Bs)), d + 1),
-        equal("log((1+u)/(1-u)) - 2u vanishes at u = 0", (sp.log((1 + u) / (1 - u)) - 2 * u).subs(u, 0), 0),
-        fact("and is non-decreasing on (0, 1): its derivative 2u^2/(1-u^2) >= 0",
-             sp.simplify(sp.diff(sp.log((1 + u) / (1 - u)) - 2 * u, u) - 2 * u**2 / (1 - u**2)) == 0),
-        equal("with u = 1/c: log((c+1)/(c-1)) >= 2/c, so T <= log(1/eps)/(2 log((c+1)/(c-1))) + 1 <= (c/4) log(1/eps) + 1: "
-              "the bound (c/4) log(1/eps) is T_bound at the linearisation", (sp.log(1 / e) / (2 * (2 / c))), c * sp.log(1 / e) / 4),
-        equal("T_bound / (c log(1/eps)) -> 1/4 as c -> oo (the predicted constant for beta2 = 1)",
-              sp.limit(T_bound / (c * sp.log(1 / e)), c, sp.oo), sp.Rational(1, 4)),
+        equal("H_0 entry lambda_j / max(lambda_j |x_j|, phi) is 1/|x_j| when lambda_j |x_j| >= phi", entry_big, 1 / x),
+        equal("and lambda_j/phi when lambda_j |x_j| < phi", entry_small, 1 / (x * (1 + w))),
+        equal("with |x_j| <= 2B and phi = 2B lambda_min every entry is >= 1/(2B): min(1/(2B), lambda_j/(2B lambda_min)) "
+              "= 1/(2B) as lambda_j >= lambda_min", floor, 1 / (2 * Bs)),
+        equal("so cond(H_0) <= (lambda_max/(2B lambda_min)) / (1/(2B)) = kappa", cond_kappa, kap),
         equal("crossover: min(d+1, kappa) = kappa/C at d + 1 = kappa/C, i.e. d* = kappa/C - 1 ~ kappa^1",
-              sp.solve(sp.Eq(d + 1, kap / C), d)[0], kap / C - 1),
-        equal("GD: T_GD = log(1/eps)/(2 log((kappa+1)/(kappa-1))) ~ (kappa/4) log(1/eps): slope 1 in kappa (F1)",
-              sp.limit(T_bound.subs(c, kap) / kap, kap, sp.oo), sp.log(1 / e) / 4),
+              sp.solve(crossing, d)[0], kap / C - 1),
+        equal("GD: T_GD = log(1/eps)/(2 log((kappa+1)/(kappa-1))) ~ (kappa/4) log(1/eps) (F1)", gd, sp.log(1 / e) / 4),
+        equal("so GD's slope d log T_GD / d log kappa tends to the claimed exponent", gd_slope_, sp.nsimplify(gd_exponent)),
     ]
 
 
-def build(bound=claimed_bound, bound_label="min(d+1,kappa) log(1/eps)", gd_slope=1.0) -> Claim:
+# -- the explicit finite form (provenance: derived; CLAIMS.md, "Explicit finite forms") ------------------------
+
+EXPLICIT_CONSTANT = sp.Rational(1, 4)  # T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event (F1 + F3)
+TIGHTENED_DIVISOR = 4  # the mutant: constant 1/16, below the measured largest quantile T/bound (about 0.9 at 1/4)
+
+
+def f3_event(case, Q, X0, g0):
+    """F3: min_j |x_0^(j)| >= 2B/(d+1), probability (1 - 1/(d+1))^d >= 1/e."""
+    return np.min(np.abs(X0), axis=1) >= 2 * B / (case["d"] + 1)
+
+
+def explicit_chain(constant=EXPLICIT_CONSTANT) -> Chain:
+    return Chain(event_name="F3: min_j |x_0^(j)| >= 2B/(d+1)",
+                 instance=lambda c: (spectrum(int(c["d"]), float(c["kappa"]), c["spectrum"]), 2 * B, True),
+                 event=f3_event, cond_bound=lambda c: min(c["d"] + 1, c["kappa"]),
+                 probability=lambda c: (1 - 1 / (c["d"] + 1)) ** c["d"], constant=float(constant), eps=EPS, B=B,
+                 statement=f"T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1")
+
+
+def explicit_cases(ctx) -> list:
+    """Every (d, kappa, spectrum) of the claim's parameters (d <= 256 at standard), intersected with the selection."""
+    from proofcheck.selection import narrow
+
+    d = ctx.pick([2, 8, 64], D_VALUES[:-1], D_VALUES)  # standard: d <= 256, as the sweep (d = 512 doubles the cost)
+    kappa = ctx.pick([10.0, 1e4], KAPPA_VALUES)
+    spectra = ctx.pick(["logspaced"], SPECTRA)
+    sel = ctx.selection or {}
+    return [{"d": a, "kappa": b, "spectrum": c} for a in narrow(d, sel, "d") for b in narrow(kappa, sel, "kappa")
+            for c in narrow(spectra, sel, "spectrum")]
+
+
+def explicit_derivation(constant):
+    """F1 + F3 => T <= C min(d+1, kappa) log(1/eps) + 1 with the derived C = 1/4; ``constant`` is the claimed C."""
+    B_ = sp.Symbol("B", positive=True)
+
+    def steps(ctx):
+        c, e, u, k, w, d = sp.symbols("c epsilon u k w d", positive=True)
+        cw = 1 + w  # c = cond(H_0) = 1 + w > 1
+        with sp.evaluate(False):
+            contraction = sp.log(((cw - 1) / (cw + 1)) ** (2 * k))
+            need = sp.log(1 / e) / (2 * sp.log((c + 1) / (c - 1)))
+            linear = sp.log(1 / e) / (2 * (2 / c))
+            f3 = ((d + 1) / (2 * B_)) / (1 / (2 * B_))
+        return [
+            equal("F1 in the function-value criterion: log of f_k/f_0 <= rate^(2k), rate = (c-1)/(c+1), is "
+                  "-2k log((c+1)/(c-1)); so f_k <= eps f_0 once k >= log(1/eps)/(2 log((c+1)/(c-1)))",
+                  contraction, -2 * k * sp.log((cw + 1) / (cw - 1))),
+            equal("log((1+u)/(1-u)) - 2u has derivative 2u^2/(1-u^2) >= 0 on (0, 1) and vanishes at 0, so "
+                  "log((c+1)/(c-1)) >= 2/c (u = 1/c)", sp.Derivative(sp.log((1 + u) / (1 - u)) - 2 * u, u).doit(),
+                  2 * u**2 / (1 - u**2)),
+            equal("hence T <= log(1/eps)/(2 (2/c)) + 1 = (c/4) log(1/eps) + 1", linear, c * sp.log(1 / e) / 4),
+            equal("F3: on the event min_j |x_j| >= 2B/(d+1), cond(H_0) <= ((d+1)/(2B)) / (1/(2B)) = d + 1 (and always "
+                  "<= kappa)", f3, d + 1),
+            equal("the claimed explicit constant C of T <= C min(d+1, kappa) log(1/eps) + 1 is the chain's: "
+                  "lim_c T_F1/(c log(1/eps)) = C", sp.Limit(need / (c * sp.log(1 / e)), c, sp.oo), sp.nsimplify(constant)),
+        ]
+
+    return steps
+
+
+def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
+    chain = explicit_chain(constant)
+    return [Symbolic("explicit-derivation", explicit_derivation(constant),
+                     "derived (F1 + F3): T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event"),
+            ExplicitBound("explicit-bound", chain, explicit_cases, samples=(256, 384, 1024),
+                          description=f"derived explicit form: P(T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1) "
+                                      ">= (1 - 1/(d+1))^d, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
+
+
+def explicit_reference(cell: dict) -> float:
+    """The explicit bound drawn beside Algorithm A's (beta2 = 1) quantiles; nothing for the other methods."""
+    return explicit_chain().T_bound_of_cell(cell) if cell["method"] == ADAM else math.nan
+
+
+def ratio_spec(bound=claimed_bound, label="min(d+1,kappa) log(1/eps)") -> Ratio:
+    return Ratio(bound=bound, fit=lambda c: c["d"] <= 32 and c["kappa"] <= 1e4, growth=2.0, where=is_adam,
+                 group_by=("method", "spectrum"), label=label, logs=1, tolerance=0.15)
+
+
+def gd_slope(exponent=1.0) -> Slope:
+    return Slope("gd-kappa", "kappa", exponent, "==", 0.1, where=lambda c: c["method"] == GD,
+                 description="GD: T = Theta(kappa log 1/eps), slope 1 in kappa")
+
+
+# The sweep's false variants, built from the same objects as the claim's own tests (so they cannot drift): the
+# claim's sweep PASSes only where these FAIL on the same measurements.
+SWEEP_MUTANTS = {"bound-log-d": lambda: ratio_spec(log_d_bound, "log(d) log(1/eps)"),
+                 "gd-slope-half": lambda: gd_slope(0.5)}
+
+
+def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
+    """The claim; ``mutant`` swaps one sweep test for its false variant (SWEEP_MUTANTS)."""
+    gd_spec = SWEEP_MUTANTS["gd-slope-half"]() if mutant == "gd-slope-half" else gd_slope(1.0)  # also in the algebra
     notes = {"hyperparameters": {"B": B, "phi": "2 B lambda_min = 2", "delta": DELTA, "eps": EPS,
                                  "beta2": "1 for adam(beta2=1); 1 - 0.1/(min(d+1,kappa) log(1/eps)) for adam(beta2<1)",
                                  "alpha": "tuned per instance on the step grid (see tuning)"},
@@ -164,23 +259,25 @@ def build(bound=claimed_bound, bound_label="min(d+1,kappa) log(1/eps)", gd_slope
         "scaling-sweep", axes=axes, measure=measure, probability=PROBABILITY, seeds=(24, 32, 64),
         slopes=[
             Slope("adam-d-when-kappa>>d", "d", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"],
-                  description="for kappa >> d, T grows at most linearly in d"),
+                  logs=1, description="for kappa >> d, T grows at most linearly in d (up to a log factor)"),
             Slope("adam-kappa-when-kappa>>d", "kappa", 0.0, "<=", 0.15,
-                  where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"],
-                  description="for kappa >> d, T does not grow with kappa"),
+                  where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"], logs=1,
+                  description="for kappa >> d, T does not grow with kappa (up to a log factor)"),
             Slope("adam-kappa-when-d>=kappa", "kappa", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["d"] >= c["kappa"],
-                  description="for d >> kappa, T grows at most linearly in kappa"),
-            Slope("gd-kappa", "kappa", gd_slope, "==", 0.1, where=lambda c: c["method"] == GD,
-                  description="GD: T = Theta(kappa log 1/eps), slope 1 in kappa"),
+                  logs=1, description="for d >> kappa, T grows at most linearly in kappa (up to a log factor)"),
+            gd_spec,
         ],
-        ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 32 and c["kappa"] <= 1e4, growth=2.0, where=is_adam,
-                    group_by=("method", "spectrum"), label=bound_label),
+        ratio=SWEEP_MUTANTS["bound-log-d"]() if mutant == "bound-log-d" else ratio_spec(),
+        alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
         plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced spectrum)"),
+                    caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced "
+                            "spectrum); dotted: the explicit bound (min(d+1, kappa)/4) log(1/eps) + 1",
+                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1"),
                Plot("T-vs-d", "d", line="kappa", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against d for several kappa")],
+                    caption="T quantile against d for several kappa; dotted: the explicit bound",
+                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1")],
         confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 2, 3), notes=notes,
-        description="sweep over d, kappa, spectra; slopes, bounded ratio T/g on held-out cells")
+        description="sweep over d, kappa, spectra: local exponents of T and of T/g at the large end (evidence of the shape)")
     crossover = Scaling(
         "crossover", axes=cross_axes, measure=measure, probability=PROBABILITY, seeds=(8, 16, 32),
         admit=lambda c: c["d"] <= 8 * c["kappa"],
@@ -207,16 +304,22 @@ def build(bound=claimed_bound, bound_label="min(d+1,kappa) log(1/eps)", gd_slope
                     "beta2 = 1, and beta2 = 1 - 0.1/(min(d+1,kappa) log(1/eps))",
                     "alpha and eta tuned per instance on the same relative geometric grid",
                     f"eps = {EPS}; probability level 1/e (the F3 event)"],
-        checks=[Symbolic("bound-algebra", derivation, "cond(H_0) <= min(d+1, kappa) on the F3 event; contraction => "
+        checks=[Symbolic("bound-algebra", lambda ctx: derivation(ctx, gd_spec.claimed),
+                         "cond(H_0) <= min(d+1, kappa) on the F3 event; contraction => "
                                                      "T <= (c/4) log(1/eps) + 1; crossover exponent 1"),
-                scaling, crossover],
+                *explicit_checks(constant), scaling, crossover],
         parameters={"d": D_VALUES, "kappa": KAPPA_VALUES, "spectrum": SPECTRA, "method": [ADAM, ADAM_B2, GD]},
-        notes="A reconstruction-level test of an O(.) claim: constants are fitted and reported, not assumed.",
+        notes="The O(.) claim is decided through its explicit finite form (provenance: derived, F1 + F3): "
+              "P(T <= (min(d+1, kappa)/4) log(1/eps) + 1) >= (1 - 1/(d+1))^d for Algorithm A with beta2 = 1, counted "
+              "exactly; the sweeps (log factors allowed, as in the third-party restatement) are evidence of the shape.",
     )
 
 
 CLAIM = build()
+# bound-log-d stays a gauge of the sweep's resolution (an alternative: the sweep cannot PASS while it is invisible),
+# but is not listed as a mutant that must FAIL: at 32 seeds the 1/e quantile's local exponents over the largest d
+# (a factor 2 apart) have intervals about +-1 wide, and T/log d at kappa = 1e6 is not decided at the standard budget.
 MUTANTS = {"adam-diagonal": {
-    "bound-log-d": lambda: build(bound=log_d_bound, bound_label="log(d) log(1/eps)"),
-    "gd-slope-half": lambda: build(gd_slope=0.5),
+    "gd-slope-half": lambda: build(mutant="gd-slope-half"),
+    "explicit-constant-quarter": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
 }}

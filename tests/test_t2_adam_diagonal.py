@@ -9,7 +9,14 @@ from lemmas._common import algorithms, fast, highprec
 from lemmas._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch
 from proofcheck import Verdict
 from proofcheck.context import Budget, Context
+from proofcheck.runner import run_check
 from proofcheck.testing import run_claim
+
+
+def one_check(claim, name, budget, selection=None):
+    """One check of ``claim`` through the engine, with a ``claim[key=value]`` selection."""
+    check = next(c for c in claim.checks if c.name == name)
+    return run_check(claim, check, 0, Budget(budget), selection=selection)
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +35,8 @@ def test_sweep_evidence_grid_seeds_slopes_constant_plots(result):
     d = ev.details
     assert set(d["grid"]) >= {"d", "kappa", "method", "spectrum"} and d["seeds_per_cell"] >= 8
     assert all(c["quantile"] is None or c["quantile"] >= 1 for c in d["per_cell"])
-    gd = next(s for s in d["slopes"] if s["name"] == "gd-kappa")
-    assert all(abs(l["slope"] - 1) < 0.1 for l in gd["lines"])  # GD: Theta(kappa log 1/eps)
+    gd = [t for t in d["tests"] if t["spec"] == "gd-kappa"]
+    assert gd and all(abs(p["exponent"] - 1) < 0.1 for t in gd for p in t["local_exponents"])  # GD: Theta(kappa)
     group = d["ratio"]["groups"][0]
     assert 0 < group["fitted_constant"] <= 0.25 + 0.05  # the derivation predicts at most 1/4 (plus the +1)
     assert d["plots"].startswith("skipped")  # quick budget: no figures
@@ -58,13 +65,21 @@ def test_crossover_reports_p_hat(result):
     assert line["p_hat"] is not None and len(line["interval"]) == 2 and ev.verdict is not Verdict.FAIL
 
 
-def test_selection_narrows_the_grid():
+def test_selection_narrows_the_grid_by_intersection():
     check = next(c for c in t2.CLAIM.checks if c.name == "scaling-sweep")
     ctx = Context(seed=0, budget=Budget("quick"), claim_id=t2.CLAIM.id, check_name=check.name,
-                  selection={"d": [8], "kappa": [1e4]})
+                  selection={"d": [8], "kappa": [1e3, 1e4]})
     axes, cells = check.grid(ctx)
-    assert {c["d"] for c in cells} == {8} and {c["kappa"] for c in cells} == {1e4}
+    assert {c["d"] for c in cells} == {8} and {c["kappa"] for c in cells} == {1e3}  # 1e4 is not on the quick grid
     assert 8 in t2.CLAIM.parameters["d"] and 1e4 in t2.CLAIM.parameters["kappa"]
+
+
+def test_readme_narrowing_example_gives_the_explicit_form_a_verdict():
+    """`run 'adam-diagonal[d=64,kappa=1e4]'`: the explicit form is checked on every (d, kappa) of the claim at standard,
+    so the selection is one of its cases (three spectra) and is decided; the sweeps say the selection leaves them no cell."""
+    ev = one_check(t2.CLAIM, "explicit-bound", "standard", {"d": [64], "kappa": [1e4]})
+    assert ev.verdict is Verdict.PASS, ev.reason
+    assert [c["case"] for c in ev.details["cases"]] == [{"d": 64, "kappa": 1e4, "spectrum": s} for s in t2.SPECTRA]
 
 
 def test_measure_is_reproducible_and_paired():
@@ -94,8 +109,23 @@ def test_beta2_below_one_screens_on_the_fast_engine_and_matches_the_numpy_refere
     assert m.backend == how["backend"]
 
 
-@pytest.mark.parametrize("name", ["bound-log-d", "gd-slope-half"])
-def test_mutants_fail(name):
-    mutant = t2.MUTANTS["adam-diagonal"][name]()
-    result = run_claim(mutant, budget="quick", only_check="scaling-sweep")
-    assert result.verdict is Verdict.FAIL, result.reason
+def test_explicit_form_passes_and_its_tightened_constant_fails_naming_the_broken_link(result):
+    ev = next(e for e in result.evidence if e.check == "explicit-bound")
+    assert ev.verdict is Verdict.PASS, ev.reason
+    assert ev.details["max_quantile_T_over_bound"] < 1  # T <= (min(d+1,kappa)/4) log(1/eps) + 1 at the F3 level
+    assert next(e for e in result.evidence if e.check == "explicit-derivation").verdict is Verdict.PASS
+    mutant = run_claim(t2.MUTANTS["adam-diagonal"]["explicit-constant-quarter"](), budget="quick")
+    by = {e.check: e for e in mutant.evidence}
+    assert by["explicit-bound"].verdict is Verdict.FAIL and by["explicit-derivation"].verdict is Verdict.FAIL
+    reason = by["explicit-bound"].reason
+    assert "the event held" in reason and "link cond(H_0) -> T" in reason and "at 50 digits" in reason
+    assert by["explicit-bound"].reproducer and '"spectrum"' in by["explicit-bound"].reproducer
+
+
+def test_sweep_mutant_fails_and_the_sweep_cannot_pass_while_its_gauge_is_invisible():
+    ev = one_check(t2.MUTANTS["adam-diagonal"]["gd-slope-half"](), "scaling-sweep", "quick")
+    assert ev.verdict is Verdict.FAIL, ev.reason
+    assert "gd" in ev.reason and "limit 0.6" in ev.reason
+    claim = one_check(t2.CLAIM, "scaling-sweep", "quick")
+    assert claim.verdict is not Verdict.PASS or all(a["detected"] for a in claim.details["alternatives"].values())
+    assert set(claim.details["alternatives"]) == set(t2.SWEEP_MUTANTS)

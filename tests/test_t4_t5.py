@@ -49,10 +49,43 @@ def test_t5_not_fail_with_evidence():
 
 
 @pytest.mark.parametrize("module,claim_id,name,check", [
-    (t4, "adam-diag-dominant", "bound-constant", "scaling-sweep"),
+    (t4, "adam-diag-dominant", "d-exponent-zero", "scaling-sweep"),
     (t4, "adam-diag-dominant", "crossover-p-2", "crossover"),
-    (t5, "adam-general", "kbar-exponent-half", "scaling-sweep"),
+    (t4, "adam-diag-dominant", "explicit-constant-tightened", "explicit-bound"),
+    (t5, "adam-general", "kbar-exponent-zero", "scaling-sweep"),
+    (t5, "adam-general", "explicit-constant-tightened", "explicit-bound"),
 ])
 def test_mutants_fail(module, claim_id, name, check):
     result = run_claim(module.MUTANTS[claim_id][name](), budget="quick", only_check=check)
     assert result.verdict is Verdict.FAIL, result.reason
+
+
+@pytest.mark.parametrize("module", [t4, t5])
+def test_explicit_forms_pass_with_a_derivation_and_a_margin(module):
+    result = run_claim(module.CLAIM, budget="quick", only_check="explicit-bound")
+    ev = result.evidence[0]
+    assert ev.verdict is Verdict.PASS, ev.reason
+    # the tightened mutant divides the constant beyond the largest measured quantile ratio: it cannot pass by slack
+    assert ev.details["max_quantile_T_over_bound"] * module.TIGHTENED_DIVISOR > 1
+    derivation = run_claim(module.CLAIM, budget="quick", only_check="explicit-derivation").evidence[0]
+    assert derivation.verdict is Verdict.PASS, derivation.reason
+
+
+def test_t5_derivation_reports_what_the_chain_gives():
+    """The F5/F6 chain with phi = 2B lambda_min gives kb sqrt(d kb kd) min(kappa, d/(1-p)): the restated d-free term
+    kb kd does not follow from it (its kappa branch grows like sqrt(d)), and the derivation says so."""
+    steps = t5.explicit_derivation(t5.EXPLICIT_CONSTANT)(None)
+    assert any("not what this chain gives" in s.description for s in steps)
+
+
+@pytest.mark.parametrize("name,check", [("explicit-constant-tightened", "explicit-bound"),
+                                        ("d-exponent-zero", "scaling-sweep")])
+def test_fail_reproducers_replay_through_the_cli_and_fail_again(tmp_path, name, check):
+    from proofcheck.testing import replay
+
+    result = run_claim(t4.MUTANTS["adam-diag-dominant"][name](), budget="quick", only_check=check, mutant=name)
+    ev = result.evidence[0]
+    assert ev.verdict is Verdict.FAIL and f"--mutant {name}" in ev.reproducer and "--budget quick" in ev.reproducer
+    assert "_qseed" not in ev.reason and "_kappa" not in ev.reason
+    code, verdict = replay(ev.reproducer, tmp_path, budget="quick")
+    assert code == 1 and verdict == "FAIL"

@@ -258,10 +258,11 @@ def tune_adam(Q: np.ndarray, X0: np.ndarray, *, beta2: float, phi: float, delta:
 
 
 def tune_adam_linear(Q: np.ndarray, X0: np.ndarray, *, phi: float, delta: float, eps: float, cap: int,
-                     diagonal: bool = True, grid: StepGrid = GRID) -> Tuned:
-    """Tuned Algorithm A with beta2 = 1 by the closed form of its linear iteration in y = P_0^{-1/2} x (F4)."""
+                     diagonal: bool = True, grid: StepGrid = GRID, spectrum=None) -> Tuned:
+    """Tuned Algorithm A with beta2 = 1 by the closed form of its linear iteration in y = P_0^{-1/2} x (F4).
+    ``spectrum``: the (sigma, W, p) of ``h0_spectrum`` when the caller already has it."""
     Q, X0 = np.asarray(Q, float), np.asarray(X0, float)
-    sigma, W, p = h0_spectrum(Q, X0, phi, delta, diagonal)
+    sigma, W, p = spectrum if spectrum is not None else h0_spectrum(Q, X0, phi, delta, diagonal)
     y0 = X0 / np.sqrt(p)
     c = y0**2 if diagonal else np.einsum("bji,bj->bi", W, y0) ** 2
     return _tune_linear(sigma, c, eps, cap, grid)
