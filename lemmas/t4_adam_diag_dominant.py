@@ -21,7 +21,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from proofcheck import Claim, Symbolic, equal, fact
+from proofcheck import Claim, Symbolic, equal, fact, supporting
 from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 
 from ._common.explicit import Chain, ExplicitBound, anti_concentration_event, dense_instance
@@ -301,7 +301,7 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
                     "phi = 2 B lambda_min, delta = 0, beta2 = 1 and beta2 < 1 close to 1; alpha, eta tuned on the same grid",
                     f"eps = {EPS}; probability level 1/e (our choice: the constant is not stated)"],
         checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"),
-                *explicit_checks(constant), sweep, crossover],
+                *explicit_checks(constant), supporting(sweep), supporting(crossover)],
         parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512, 724, 1024],
                     "kappa": KAPPA_VALUES + [4.0, 8.0, 16.0, 32.0, 64.0, 256.0],
                     "method": [ADAM, ADAM_B2, GD]},

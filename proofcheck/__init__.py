@@ -10,7 +10,7 @@ The public API that ``lemmas/`` and user claim files use:
 - :class:`Context` (seeded randomness, budgets), :class:`InvalidInstance`
 - :func:`existence_mutant`: marks a false variant of an existence claim (detected when not PASS)
 """
-from .checks import Bound, Check, Identity, Probability, Space, Step, Symbolic, equal, fact, relative_excess
+from .checks import Bound, Check, Identity, Probability, Space, Step, Symbolic, equal, fact, relative_excess, supporting
 from .checks import Classification, Threshold
 from .checks import Crossover, Existence, Measurement, Plot, Ratio, Scaling, Slope
 from .context import Budget, Context
@@ -22,4 +22,4 @@ __version__ = "0.1.0"
 __all__ = ["Claim", "Evidence", "Verdict", "Check", "Identity", "Symbolic", "Step", "fact", "equal", "Bound", "Space",
            "relative_excess", "Probability", "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement",
            "Threshold", "Classification", "Existence", "Budget", "Context", "InvalidInstance", "UsageError",
-           "existence_mutant"]
+           "existence_mutant", "supporting"]

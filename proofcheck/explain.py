@@ -137,16 +137,22 @@ def reproducer(claim: dict, report: dict | None = None) -> str | None:
 
 def _scope(claim: dict) -> str:
     """What a PASS covers: the checks, their bases and the instances they tried."""
-    evidence = claim.get("evidence") or []
-    symbolic = sum(e.get("basis") == "symbolic" for e in evidence)
-    numeric = len(evidence) - symbolic
+    everything = claim.get("evidence") or []
+    evidence = [e for e in everything if e.get("role", "decides") != "supports"]
+    symbolic = sum("symbolic" in str(e.get("basis")) for e in evidence)
+    numeric = sum("numeric" in str(e.get("basis")) for e in evidence)
     instances = sum(int(e.get("instances") or 0) for e in evidence)
-    checks = f"{len(evidence)} check{'s' if len(evidence) != 1 else ''}"
+    checks = f"{len(evidence)} {'deciding ' if len(evidence) < len(everything) else ''}check{'s' if len(evidence) != 1 else ''}"
     where = ""
     if claim.get("selection"):
         where = f", narrowed to {format_cell({k: v[0] if len(v) == 1 else v for k, v in claim['selection'].items()})}"
+    unsettled = [e for e in everything if e.get("role") == "supports" and e.get("verdict") != "PASS"]
+    support = ""
+    if unsettled:
+        support = ("; supporting evidence not settled at this budget: "
+                   + "; ".join(f"{e['check']}: {clean_text(e.get('reason'))}" for e in unsettled))
     return (f"{checks} passed ({symbolic} symbolic, {numeric} numeric; {instances} instance"
-            f"{'s' if instances != 1 else ''} tried{where})")
+            f"{'s' if instances != 1 else ''} tried{where}){support}")
 
 
 def sentence(claim: dict) -> str:

@@ -49,6 +49,10 @@ class Evidence:
     # out of reproducibility comparisons (report.TIMING_KEYS).
     cached: bool = False
     original_seconds: float | None = None
+    # "decides" (the default) or "supports": a supporting check (a sweep showing the asymptotic shape of a claim
+    # that an explicit finite check decides) FAILs its claim like any other, but an unsettled one does not hold
+    # back a PASS; the claim's reason names it.
+    role: str = "decides"
 
     def with_basis(self, basis: str) -> "Evidence":
         """This evidence with ``basis`` replaced ("symbolic", "numeric" or "symbolic+numeric"); returns self."""
@@ -75,6 +79,7 @@ class Evidence:
             "artifacts": self.artifacts,
             "cached": self.cached,
             "original_seconds": self.original_seconds,
+            "role": self.role,
         }
 
     @classmethod
@@ -135,9 +140,11 @@ def _first_and_rest(items: list["Evidence"], noun: str) -> str:
 def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
     """A claim's verdict from its checks' evidence (docs/design.md, 'Verdicts and evidence').
 
-    FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every check PASSed and both symbolic
-    and numeric evidence exist; otherwise INCONCLUSIVE. The reason is the deciding check's own sentence,
-    prefixed with its name ("<check>: <reason>"), so the numbers that decided it travel with the verdict.
+    FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every deciding check PASSed and both
+    symbolic and numeric evidence exist among them (supporting checks must not FAIL or crash, but an unsettled one
+    does not hold back a PASS: it is named in the reason); otherwise INCONCLUSIVE. The reason is the deciding
+    check's own sentence, prefixed with its name ("<check>: <reason>"), so the numbers that decided it travel
+    with the verdict.
     """
     if not evidence:
         return Verdict.INCONCLUSIVE, "no checks ran"
@@ -147,12 +154,18 @@ def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
     errors = [e for e in evidence if e.verdict is Verdict.ERROR]
     if errors:
         return Verdict.ERROR, _first_and_rest(errors, "check(s) with errors")
-    open_ = [e for e in evidence if e.verdict is not Verdict.PASS]
+    deciding = [e for e in evidence if e.role != "supports"]
+    open_ = [e for e in deciding if e.verdict is not Verdict.PASS]
     if open_:
         return Verdict.INCONCLUSIVE, _first_and_rest(open_, "unsettled check(s)")
-    bases = set().union(*(evidence_bases(e) for e in evidence))
+    if not deciding:
+        return Verdict.INCONCLUSIVE, "only supporting checks ran: nothing decides this claim"
+    bases = set().union(*(evidence_bases(e) for e in deciding))
     missing = [b for b in BASES if b not in bases]
     if missing:
         return Verdict.INCONCLUSIVE, ("every check passed, but there is no " + " and no ".join(missing)
                                       + " evidence (PASS needs both)")
-    return Verdict.PASS, f"all {len(evidence)} checks passed, with symbolic and numeric evidence"
+    unsettled = [e for e in evidence if e.role == "supports" and e.verdict is not Verdict.PASS]
+    note = ("; supporting evidence not settled at this budget: " + "; ".join(f"{e.check}: {e.reason}" for e in unsettled)
+            if unsettled else "")
+    return Verdict.PASS, f"all {len(deciding)} deciding checks passed, with symbolic and numeric evidence{note}"

@@ -118,3 +118,17 @@ def test_seeds_are_derived_independently_of_order():
 def test_same_seed_same_evidence():
     a, b = run_claim(toy(1.0), seed=7), run_claim(toy(1.0), seed=7)
     assert without_timing(a) == without_timing(b)
+
+
+def test_supporting_checks_fail_a_claim_but_do_not_hold_back_its_pass():
+    """A supporting check (a sweep beside an explicit finite form) FAILs its claim like any other; unsettled, it is
+    named in the PASS reason instead of turning the claim INCONCLUSIVE."""
+    sym = Evidence(check="derivation", kind="symbolic", basis="symbolic", verdict=Verdict.PASS)
+    num = Evidence(check="explicit", kind="probability", basis="numeric", verdict=Verdict.PASS)
+    sweep = lambda v: Evidence(check="sweep", kind="scaling", basis="numeric", verdict=v, reason="3 tests undecided",
+                               role="supports")
+    verdict, reason = combine([sym, num, sweep(Verdict.INCONCLUSIVE)])
+    assert verdict is Verdict.PASS and "sweep: 3 tests undecided" in reason
+    assert combine([sym, num, sweep(Verdict.FAIL)])[0] is Verdict.FAIL
+    assert combine([sym, num, sweep(Verdict.ERROR)])[0] is Verdict.ERROR
+    assert combine([sym, sweep(Verdict.PASS)])[0] is Verdict.INCONCLUSIVE  # supporting evidence cannot stand in

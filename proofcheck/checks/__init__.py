@@ -1,5 +1,5 @@
 """Check kinds: verification strategies that lemma modules instantiate (DESIGN.md, 'Check kinds')."""
-from .base import Check, reproducer
+from .base import Check, reproducer, supporting
 from .bound import Bound, Space, relative_excess
 from .probability import Probability
 from .symbolic import Identity, Step, Symbolic, equal, fact
@@ -7,6 +7,6 @@ from .threshold import Classification, Threshold, boundary_plot
 from .scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 from .existence import Existence
 
-__all__ = ["Check", "reproducer", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
+__all__ = ["Check", "reproducer", "supporting", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
            "equal", "fact", "Threshold", "Classification", "boundary_plot",
            "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement", "Existence"]

@@ -19,6 +19,8 @@ class Check:
     kind = "base"
     basis = "numeric"
 
+    supporting = False  # see :func:`supporting`
+
     def __init__(self, name: str, description: str = "") -> None:
         self.name = name
         self.description = description
@@ -36,7 +38,16 @@ class Check:
         return evidence
 
     def evidence(self, verdict: Verdict, **kw) -> Evidence:
+        kw.setdefault("role", "supports" if self.supporting else "decides")
         return Evidence(check=self.name, kind=self.kind, basis=self.basis, verdict=verdict, **kw)
+
+
+def supporting(check: Check) -> Check:
+    """Mark ``check`` as supporting evidence: its FAIL still FAILs the claim, but an INCONCLUSIVE one does not hold
+    back the PASS that the claim's deciding checks earn (a sweep over the asymptotic shape of an O(.) claim whose
+    explicit finite form another check decides). The claim's reason names every unsettled supporting check."""
+    check.supporting = True
+    return check
 
 
 def format_value(v, digits: int = 6) -> str:
