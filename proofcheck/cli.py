@@ -390,8 +390,14 @@ def cmd_run(args, out, err) -> int:
                                                 "cache": None if cache is None else {"dir": str(cache.directory),
                                                                                      "hits": cache.hits,
                                                                                      "read": cache.read}}})
+    render_failed = False
     try:
         paths = reporting.write_reports(rep, str(out_dir), formats)
+    except reporting.RenderError as exc:  # a renderer bug: the record and the other formats are written
+        paths = exc.paths
+        for failure in exc.failures:
+            print(f"proofcheck: error: {failure}", file=err)
+        render_failed = True
     except OSError as exc:  # disk full, permissions changed mid-run...: the old reports are left untouched
         raise UsageError(f"cannot write reports to {str(out_dir)!r}: {exc.strerror or exc}") from None
     verdicts = {r.verdict for r in claim_results}
@@ -400,6 +406,8 @@ def cmd_run(args, out, err) -> int:
     else:
         # A FAIL outranks an ERROR: exit 1 whenever a claim is false, whatever else happened.
         code = EXIT_FAIL if Verdict.FAIL in verdicts else EXIT_ERROR if Verdict.ERROR in verdicts else EXIT_OK
+        if code == EXIT_OK and render_failed:
+            code = EXIT_ERROR
     try:
         from .progress import summary
 

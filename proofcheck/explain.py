@@ -39,7 +39,12 @@ def format_value(value) -> str:
 
 
 def format_cell(cell: dict) -> str:
-    """``{'d': 64, 'kappa_bar': 100.0, '_qseed': 7}`` -> ``'d = 64, kappa_bar = 100'`` (internal keys dropped)."""
+    """``{'d': 64, 'kappa_bar': 100.0, '_qseed': 7}`` -> ``'d = 64, kappa_bar = 100'`` (internal keys dropped);
+    a cell already formatted as text is returned as it is."""
+    if isinstance(cell, str):
+        return cell
+    if not isinstance(cell, dict):
+        return format_value(cell)
     return ", ".join(f"{key} = {format_value(value)}" for key, value in cell.items()
                      if not str(key).startswith("_"))
 

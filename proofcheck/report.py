@@ -282,11 +282,16 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
     light, side = detach(without_data(report))  # per-cell measurements go to report.cells.json
     if side is not None and "json" in formats:
         files.append((partial_name(SIDECAR) if partial else SIDECAR, side))
-    rendered = []
+    rendered, failures = [], []
     for fmt in formats:
         filename, render = WRITERS[fmt]
         name = partial_name(filename) if partial else filename
-        rendered.append((Path(out_dir) / name, render(report if fmt in EMBEDDING else light)))
+        try:
+            rendered.append((Path(out_dir) / name, render(report if fmt in EMBEDDING else light)))
+        except Exception as exc:  # noqa: BLE001 - a renderer bug must not lose the run: the record is still written
+            if fmt == "json":
+                raise
+            failures.append(f"cannot render {filename}: {type(exc).__name__}: {exc}")
     write_set([(Path(out_dir) / rel, data) for rel, data in files] + rendered)
     if report.get("complete") is not False:
         for filename in [name for name, _ in WRITERS.values()] + [SIDECAR]:  # a stale partial set would contradict
@@ -297,7 +302,25 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
                 except OSError:
                     pass
         shutil.rmtree(Path(out_dir) / f"plots.{PARTIAL}", ignore_errors=True)
+    if failures:  # the failed formats' files from an earlier run would be stale beside this set: remove them
+        for fmt in formats:
+            filename = WRITERS[fmt][0]
+            path = Path(out_dir) / (partial_name(filename) if partial else filename)
+            if all(path != p for p, _ in rendered) and path.is_file():
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+        raise RenderError([p for p, _ in rendered], failures)
     return [p for p, _ in rendered]
+
+
+class RenderError(Exception):
+    """Some formats could not be rendered; the others (report.json always) were written as a set."""
+
+    def __init__(self, paths: list, failures: list[str]):
+        super().__init__("; ".join(failures))
+        self.paths, self.failures = paths, failures
 
 
 EMBEDDING = {"html"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .explain import format_cell, format_value
+from .explain import clean_text, format_cell, format_value
 
 NOT_SETTLED = ("fail", "open", "outside", "undecided", "inconclusive")
 
@@ -60,47 +60,46 @@ def _status_decides(status, verdict: str) -> bool:
 
 
 def scaling_tables(e: dict) -> list[Table]:
+    """Every test of a scaling sweep at the large end of its line (the local exponents that decide it), the fitted
+    constants (findings only), and the crossovers."""
     details, verdict = e.get("details") or {}, e.get("verdict", "")
     tables = []
-    slopes = Table("Slopes (log-log, with confidence intervals)",
-                   ["slope", "line", "claimed", "estimate", "interval", "familywise interval", "status"])
-    for s in details.get("slopes") or []:
-        claimed = f"{s.get('relation', '')} {format_value(s.get('claimed'))} ± {format_value(s.get('tolerance'))}"
-        for line in s.get("lines", []):
-            slopes.add([f"{s.get('name')} in {s.get('vary', '?')}", format_cell(line.get("fixed") or {}), claimed,
-                        line.get("slope"), _interval(line.get("interval")), _interval(line.get("interval_familywise")),
-                        str(line.get("status", ""))], deciding=_status_decides(line.get("status"), verdict))
-    if slopes.rows:
-        tables.append(slopes)
+    tests = Table("Tests: local exponents at the large end of each line",
+                  ["test", "cells (last pair)", "local exponent", "interval", "familywise interval", "limit", "status"])
+    for t in details.get("tests") or []:
+        if "local_exponents" in t:
+            last = (t.get("local_exponents") or [{}])[-1]
+            pair = last.get("x") or []
+            cells = f"{t.get('vary', '')} = {format_value(pair[0])} to {format_value(pair[1])}" if len(pair) == 2 else "—"
+            tests.add([clean_text(str(t.get("what", ""))), cells, last.get("exponent"), _interval(last.get("interval")),
+                       _interval(last.get("interval_familywise")), last.get("limit"), str(t.get("status", ""))],
+                      deciding=_status_decides(t.get("status"), verdict))
+        else:  # a crossover exponent
+            tests.add([clean_text(str(t.get("what", ""))), "—", t.get("p_hat"), _interval(t.get("interval")),
+                       _interval(t.get("interval_familywise")),
+                       f"{t.get('relation', '')} {format_value(t.get('claimed'))}", str(t.get("status", ""))],
+                      deciding=_status_decides(t.get("status"), verdict))
+    if tests.rows:
+        tables.append(tests)
     ratio = details.get("ratio")
-    if ratio:
+    if isinstance(ratio, dict) and ratio.get("groups"):
         label = ratio.get("label", "g")
-        groups = Table(f"Bounded ratio T / {label}: constant fitted on small cells",
-                       ["group", "fitted C", "interval", "fit cells", "held out", "held-out failures"])
-        held = Table(f"Held-out cells: growth of T / {label} over the fitted C (limit {format_value(ratio.get('growth'))})",
-                     ["group", "cell", "T / g", "growth over C", "growth interval", "limit", "status"])
-        for g in ratio.get("groups", []):
+        groups = Table(f"T / {label}: constant fitted on small cells (a finding, never a verdict)",
+                       ["group", "fitted C", "interval", "fit cells", "held out", "largest growth over C"])
+        for g in ratio["groups"]:
             outs = g.get("held_out") or []
+            growth = max((o.get("growth_over_C") for o in outs if isinstance(o.get("growth_over_C"), (int, float))),
+                         default=None)
             groups.add([format_cell(g.get("group") or {}), g.get("fitted_constant"), _interval(g.get("constant_interval")),
-                        str(len(g.get("fit_cells") or [])), str(len(outs)),
-                        str(sum(t.get("status") == "fail" for t in outs))],
-                       deciding=any(_status_decides(t.get("status"), verdict) for t in outs))
-            for t in outs:
-                held.add([format_cell(g.get("group") or {}), format_cell(t.get("cell") or {}), t.get("ratio"),
-                          t.get("growth_over_C"), _interval(t.get("growth_interval")), t.get("limit"),
-                          str(t.get("status", ""))], deciding=_status_decides(t.get("status"), verdict))
+                        str(len(g.get("fit_cells") or [])), str(len(outs)), growth])
         tables.append(groups)
-        if held.rows:
-            if verdict == "PASS" and not held.deciding:  # the closest call: the largest growth
-                worst = max(range(len(held.rows)), key=lambda i: _as_float(held.rows[i][3]))
-                held.deciding.add(worst)
-            tables.append(held)
     for c in details.get("crossovers") or []:
         table = Table(f"Crossover {c.get('name')}: d* ~ {c.get('over', 'x')}^p, claimed p {c.get('relation', '')} "
                       f"{format_value(c.get('claimed'))} ± {format_value(c.get('tolerance'))}",
                       ["line", "crossover points", "p-hat", "interval", "status", "note"])
         for line in c.get("lines", []):
-            points = "; ".join(", ".join(f"{k} = {format_value(v)}" for k, v in p.items()) for p in line.get("crossover") or [])
+            points = "; ".join(", ".join(f"{k} = {format_value(v)}" for k, v in p.items() if k != "interval")
+                               for p in line.get("crossover") or [])
             table.add([format_cell(line.get("fixed") or {}), points or "—", line.get("p_hat"), _interval(line.get("interval")),
                        str(line.get("status", "")), str(line.get("note", ""))],
                       deciding=_status_decides(line.get("status"), verdict))

@@ -115,7 +115,7 @@ BAD_INPUTS = [
     ("instance-nan", [*REPLAY, '{"Q": [[NaN]], "x": [1.0]}'], ["--instance", "non-finite", "nan"]),
     ("unknown-mutant", ["run", "gd-rate", "--mutant", "nope"], ["'nope'", "valid mutants:", "rate-1-minus-2-over-kappa"]),
     ("unknown-check", ["run", "gd-rate", "--check", "nope", "--instance", "{}"], ["'nope'", "valid checks:", "minimax-step"]),
-    ("check-without-instance", ["run", "gd-rate", "--check", "minimax-step"], ["--check", "--instance"]),
+    ("instance-without-check", ["run", "gd-rate", "--instance", '{"x": 1}'], ["--instance", "--check"]),
     ("unwritable-out-dir", ["run", "gd-rate", "--out", "{files}/a_file/sub"], ["a_file/sub", "not writable"]),
     ("unknown-command", ["frobnicate"], ["'frobnicate'", "invalid choice"]),
     ("selftest-unknown-claim", ["selftest", "no-such-claim"], ["'no-such-claim'", "valid claims:"]),
@@ -203,18 +203,22 @@ def test_failing_atomic_writer_is_one_line_exit_2(out_dir, monkeypatch):
     _assert_intact(out_dir, before)
 
 
-def test_a_renderer_that_raises_writes_nothing(out_dir, monkeypatch):
-    before = snapshot(out_dir)
+def test_a_renderer_that_raises_loses_no_record_and_leaves_no_stale_file(out_dir, monkeypatch):
+    """A renderer bug costs only its own format: the run's record (report.json) and the other formats land as a set,
+    and the broken format's file from an earlier run is removed rather than left stale beside the new set."""
+    (out_dir / "report.boom").write_text("an earlier run's report")
 
     def boom(report):
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setitem(reporting.WRITERS, "boom", ("report.boom", boom))
-    report = {"schema_version": 1, "seed": 0, "budget": "quick", "complete": True, "versions": {}, "git_revision": None,
+    report = {"schema_version": 2, "seed": 0, "budget": "quick", "complete": True, "versions": {}, "git_revision": None,
               "git_dirty": None, "command": [], "claims": []}
-    with pytest.raises(RuntimeError, match="renderer crashed"):
+    with pytest.raises(reporting.RenderError, match="renderer crashed"):
         reporting.write_reports(report, str(out_dir), ["json", "md", "boom"])
-    _assert_intact(out_dir, before)
+    assert json.loads((out_dir / "report.json").read_text())["budget"] == "quick"
+    assert (out_dir / "report.md").is_file() and not (out_dir / "report.boom").exists()
+    assert not [p for p in out_dir.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
 class _HalfThenInterrupt(io.StringIO):

@@ -670,7 +670,8 @@ def test_builtin_claims_load_from_any_working_directory(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     listed = subprocess.run([sys.executable, "-m", "proofcheck", "list"], capture_output=True, text=True,
                             cwd=tmp_path, timeout=120, env=env)
-    assert listed.returncode == 0 and listed.stdout.split()[0] == "gd-rate", listed.stdout + listed.stderr
+    rows = listed.stdout.splitlines()[1:]  # after the header: label, id, ...
+    assert listed.returncode == 0 and rows[0].split()[1] == "gd-rate", listed.stdout + listed.stderr
     ran = subprocess.run([sys.executable, "-m", "proofcheck", "run", "gd-rate", "--budget", "quick", "--jobs", "2",
                           "--no-cache", "--out", str(tmp_path / "r"), "--format", "json"], capture_output=True,
                          text=True, cwd=tmp_path, timeout=300, env=env)

@@ -30,16 +30,22 @@ SCALING_FAIL = {
                 "growth_interval": [2.1198, 3.2212], "limit": 2.0, "status": "fail"},
     "reproducer": None, "certified": False,
     "reason": f"1 test(s) failed; first: ratio T/g on held-out cell {CELL!r}",
-    "details": {"slopes": [{"name": "adam-d", "vary": "d", "claimed": 1.5, "relation": "<=", "tolerance": 0.15,
-                            "lines": [{"fixed": {"kappa_bar": 2.0, "_qseed": 1}, "slope": 0.5, "interval": [0.4, 0.6],
-                                       "status": "pass"}]}],
-                "ratio": {"label": "g", "growth": 2.0, "groups": [{
+    "details": {"tests": [
+                    {"what": "T/g at kappa_bar = 2", "vary": "d", "fixed": {"kappa_bar": 2.0, "_qseed": 1},
+                     "local_exponents": [{"x": [16, 32], "exponent": 0.02, "interval": [-0.1, 0.2],
+                                          "interval_familywise": [-0.2, 0.3], "limit": 0.56}],
+                     "status": "pass", "reason": "fine"},
+                    {"what": f"T/g at {CELL!r}", "vary": "d", "fixed": CELL,
+                     "local_exponents": [{"x": [32, 64], "exponent": 0.8, "interval": [0.6, 1.0],
+                                          "interval_familywise": [0.7, 0.95], "limit": 0.56}],
+                     "status": "fail", "reason": "grows faster"}],
+                "ratio": {"label": "g", "reference_growth": 2.0, "groups": [{
                     "group": {"method": "adam(beta2=1)"}, "fitted_constant": 0.37, "constant_interval": [0.3, 0.45],
-                    "fit_cells": [{}], "held_out": [
-                        {"cell": {"d": 2, "kappa_bar": 2.0}, "ratio": 0.1, "growth_over_C": 0.5,
-                         "growth_interval": [0.4, 0.6], "limit": 2.0, "status": "pass"},
-                        {"cell": CELL, "ratio": 1.11, "growth_over_C": 3.0108, "growth_interval": [2.1198, 3.2212],
-                         "limit": 2.0, "status": "fail"}]}]},
+                    "fit_cells": ["d = 2"], "held_out": [
+                        {"cell": "d = 2, kappa_bar = 2", "ratio": 0.1, "growth_over_C": 0.5,
+                         "growth_interval": [0.4, 0.6], "reference_growth": 2.0},
+                        {"cell": "d = 64, kappa_bar = 100", "ratio": 1.11, "growth_over_C": 3.0108,
+                         "growth_interval": [2.1198, 3.2212], "reference_growth": 2.0}]}]},
                 "crossovers": [], "per_cell": [{"cell": CELL, "T": list(range(50))}] * 3},
     "artifacts": [], "cached": False,
 }
@@ -123,7 +129,7 @@ def test_markdown_opens_with_counts_and_failures_and_marks_the_deciding_row():
     assert "## Needs attention" in head and "[bad-claim](#bad-claim)" in head
     assert md.index("## Needs attention") < md.index("## Claims") < md.index("## ok-claim")
     row = next(x for x in md.splitlines() if "d = 64, kappa_bar = 100" in x and x.startswith("| ▶"))
-    assert "**3.0108**" in row and "**[2.1198, 3.2212]**" in row  # the deciding held-out cell, marked
+    assert "**0.8**" in row and "**[0.6, 1]**" in row  # the deciding test (its local exponent), marked
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert r"$`T \le C \frac{d}{\kappa} \lt b\gt `$" in md  # math for GitHub; no raw HTML inside
     assert "_qseed" not in md and "{'" not in md
@@ -138,7 +144,7 @@ def test_html_renders_math_as_mathml_and_opens_the_deciding_check():
     bad = page.split('id="claim-bad-claim"')[1]
     assert "<details open><summary><b>scaling-sweep</b>" in bad
     assert "<details><summary>1 passing check</summary>" in bad
-    assert '<tr class=deciding><td>method = adam(beta2=1)</td><td>d = 64, kappa_bar = 100' in bad
+    assert '<tr class=deciding><td>T/g at d = 64, kappa_bar = 100' in bad
     assert page.index("Needs attention") < page.index("<h2>Claims</h2>")
 
 
@@ -265,3 +271,24 @@ def test_no_raw_dicts_or_internal_keys_in_the_outputs_of_the_reference_run():
     summary(report["claims"], screen, rich=False, report=report)
     for text in (screen.getvalue(), to_markdown(report), junit_report.render(report)):
         assert "{'" not in text and "_qseed" not in text and "_kappa" not in text
+
+
+def test_a_renderer_that_raises_loses_nothing(tiny_run, tmp_path, monkeypatch):
+    """A bug in one format's renderer costs that format only: report.json and the other formats are written, the
+    error is one line, and the exit status is not 0 (nor does a FAIL's 1 get hidden)."""
+    from proofcheck import report as reporting
+
+    _, d, _ = tiny_run
+    filename, _ = reporting.WRITERS["md"]
+
+    def broken(report):
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setitem(reporting.WRITERS, "md", (filename, broken))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["run", str(d / "tiny.py"), "--budget", "quick", "--out", str(tmp_path), "--format", "json,md,junit"],
+                out, err)
+    assert code in (1, 3) and (tmp_path / "report.json").is_file() and (tmp_path / "report.junit.xml").is_file()
+    assert not (tmp_path / "report.md").exists()
+    assert [line for line in err.getvalue().splitlines() if "renderer bug" in line] == [
+        "proofcheck: error: cannot render report.md: RuntimeError: renderer bug"]
