@@ -1,6 +1,6 @@
 """The claims of "Towards Quantifying the Preconditioning Effect of Adam" (arXiv 2402.07114).
 
-One module per lemma or theorem; ids and statements follow shared/CLAIMS.md.
+One module per lemma or theorem; ids and statements follow docs/claims.md.
 ``CATALOGUE`` fixes the order in which claims are listed and run.
 """
 import importlib.util as _util

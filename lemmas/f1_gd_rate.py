@@ -1,4 +1,4 @@
-"""F1 `gd-rate`: the classical GD baseline (shared/CLAIMS.md, provenance: seed).
+"""F1 `gd-rate`: the classical GD baseline (docs/claims.md, provenance: seed).
 
 For GD with eta = 2/(lambda_min + lambda_max): ||x_{k+1}|| <= ((kappa-1)/(kappa+1)) ||x_k||, with
 equality on an extreme eigenvector; with eta = 1/lambda_max the factor is 1 - 1/kappa. Hence
@@ -136,7 +136,7 @@ def build(rate=optimal_rate) -> Claim:
     return Claim(
         id="gd-rate",
         title="GD with eta = 2/(lambda_min + lambda_max) contracts by (kappa-1)/(kappa+1), tightly",
-        source="classical; CLAIMS.md F1",
+        source="classical; docs/claims.md F1",
         provenance="seed",
         statement=r"\|x_{k+1}\| \le \frac{\kappa-1}{\kappa+1}\|x_k\|\ \text{for}\ \eta=\tfrac{2}{\lambda_{\min}+\lambda_{\max}};"
                   r"\ T_{GD}(\varepsilon)=\Theta(\kappa\log(1/\varepsilon))",

@@ -1,11 +1,11 @@
-"""F2 `jacobi-dd`: Jacobi preconditioning of a nu-diagonally-dominant matrix (shared/CLAIMS.md, provenance: seed).
+"""F2 `jacobi-dd`: Jacobi preconditioning of a nu-diagonally-dominant matrix (docs/claims.md, provenance: seed).
 
 If Q is nu-DD (sum_{j != i} |Q_ij| <= nu Q_ii for every row, 0 <= nu < 1), the eigenvalues of the
 Jacobi-preconditioned Hessian M = D^{-1/2} Q D^{-1/2} lie in [1 - nu, 1 + nu], so
 kappa_bar = cond(M) <= (1 + nu)/(1 - nu). The bound is tight (d = 2, Q = [[1, nu], [nu, 1]]).
 Also kappa <= kappa_bar * kappa_diag.
 
-The valid argument (CLAIMS.md F2, Symbolic): M = D^{1/2} (D^{-1} Q) D^{-1/2} is similar to D^{-1} Q,
+The valid argument (docs/claims.md F2, Symbolic): M = D^{1/2} (D^{-1} Q) D^{-1/2} is similar to D^{-1} Q,
 whose Gershgorin discs have centre 1 and radius sum_{j != i} |Q_ij| / Q_ii <= nu.
 
 **The trap.** Gershgorin applied to the symmetric M itself does not work: the off-diagonal row sums
@@ -386,7 +386,7 @@ def build(bound=kbar_bound, radius=eig_radius, product=kbar_kdiag) -> Claim:
     return Claim(
         id="jacobi-dd",
         title="For nu-DD Q, eig(D^-1/2 Q D^-1/2) lies in [1-nu, 1+nu]: kappa_bar <= (1+nu)/(1-nu), tightly",
-        source="paper summary (seed); CLAIMS.md F2",
+        source="paper summary (seed); docs/claims.md F2",
         provenance="seed",
         statement=r"Q\ \nu\text{-DD} \Rightarrow \lambda(D^{-1/2}QD^{-1/2}) \subset [1-\nu, 1+\nu],\ "
                   r"\bar\kappa \le \frac{1+\nu}{1-\nu}\ \text{(tight at } d=2);\ \kappa \le \bar\kappa\,\kappa_{diag}",

@@ -1,4 +1,4 @@
-"""F3 `init-spread`: the constant-probability step behind Theorem 2 (shared/CLAIMS.md, provenance: reconstruction).
+"""F3 `init-spread`: the constant-probability step behind Theorem 2 (docs/claims.md, provenance: reconstruction).
 
 Q = diag(lambda) symmetric positive definite, phi = 2 B lambda_min, x_0 with i.i.d. Unif[-2B, 2B]
 coordinates (x* = 0), g_0 = Q x_0, r_j = max(|g_0^(j)|, phi), P = diag(1/r). Claim: the frozen
@@ -6,7 +6,7 @@ preconditioned Hessian H_0 = P^{1/2} Q P^{1/2} satisfies
 
     P( cond(H_0) <= min(d + 1, kappa) ) >= (1 - 1/(d+1))^d >= 1/e.
 
-The argument (CLAIMS.md F3, Symbolic): H_0 = diag(h) with h_j = lambda_j / max(lambda_j |x_j|, phi)
+The argument (docs/claims.md F3, Symbolic): H_0 = diag(h) with h_j = lambda_j / max(lambda_j |x_j|, phi)
 = min(1/|x_j|, lambda_j/phi). Since |x_j| <= 2B and lambda_j >= lambda_min, every h_j >= 1/(2B); and
 h_j <= lambda_j/phi <= kappa/(2B), so cond(H_0) <= kappa always. On the event
 E' = {min_j |x_j| >= 2B/(d+1)}, h_j <= 1/|x_j| <= (d+1)/(2B), so cond(H_0) <= d + 1. Hence the event
@@ -89,7 +89,7 @@ def validate_case(case) -> None:
 
 
 def case_spectrum(case) -> np.ndarray:
-    """The diagonal of Q: a spectrum kind of CLAIMS.md (or "one-low": 1, kappa, ..., kappa) times lambda_min."""
+    """The diagonal of Q: a spectrum kind of docs/claims.md (or "one-low": 1, kappa, ..., kappa) times lambda_min."""
     validate_case(case)
     d, kappa, kind = int(case["d"]), float(case["kappa"]), case["spectrum"]
     if kind == "one-low":
@@ -237,7 +237,7 @@ def _log_aux(t):
 
 
 def derivation(ctx, claimed=claimed_bound, form=exact_form):
-    """Steps of CLAIMS.md F3 (Symbolic), plus the exact form of P(E).
+    """Steps of docs/claims.md F3 (Symbolic), plus the exact form of P(E).
 
     ``claimed`` (the bound (1 - 1/(d+1))^d) and ``form`` (the exact form (1 - 1/c)^N) are the claim's own
     formulas: the steps compare them with P(E'), with its limit 1/e, with the exact P(E) of the worst spectrum,
@@ -422,7 +422,7 @@ def build(claimed=claimed_bound, form=exact_form) -> Claim:
     return Claim(
         id="init-spread",
         title="With phi = 2B lambda_min, cond(H_0) <= min(d+1, kappa) with probability >= (1 - 1/(d+1))^d >= 1/e",
-        source="reconstruction of the constant-probability step behind Theorem 2; CLAIMS.md F3",
+        source="reconstruction of the constant-probability step behind Theorem 2; docs/claims.md F3",
         provenance="reconstruction",
         statement=r"Q=\mathrm{diag}(\lambda),\ \phi=2B\lambda_{\min},\ x_0\sim\mathrm{Unif}[-2B,2B]^d:\ "
                   r"\Pr\big(\mathrm{cond}(P^{1/2}QP^{1/2})\le\min(d+1,\kappa)\big)\ge(1-\tfrac{1}{d+1})^d\ge 1/e,\ "

@@ -1,4 +1,4 @@
-"""F4 `pseudo-linear`: Algorithm A is a pseudo-linear iteration (shared/CLAIMS.md F4, provenance: seed).
+"""F4 `pseudo-linear`: Algorithm A is a pseudo-linear iteration (docs/claims.md F4, provenance: seed).
 
 Algorithm A's step is x_{k+1} = (I - alpha P_k Q) x_k with P_k = diag(1/(sqrt(v_k) + delta_k)).
 In the basis y_k = P_k^{-1/2} x_k it reads
@@ -386,7 +386,7 @@ def build(basis=basis_factor, formula=norm_formula) -> Claim:
     return Claim(
         id="pseudo-linear",
         title="Algorithm A is a pseudo-linear iteration with an SPD preconditioned Hessian",
-        source="CLAIMS.md F4 (paper summary)",
+        source="docs/claims.md F4 (paper summary)",
         provenance="seed",
         statement=r"x_{k+1}=(I-\alpha P_kQ)x_k,\ y_k=P_k^{-1/2}x_k:\ y_{k+1}=P_{k+1}^{-1/2}P_k^{1/2}(I-\alpha H_k)y_k,\ "
                   r"H_k=P_k^{1/2}QP_k^{1/2}\succ0,\ "

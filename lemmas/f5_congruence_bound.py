@@ -1,4 +1,4 @@
-"""F5 `congruence-bound`: eigenvalues under a diagonal congruence (shared/CLAIMS.md F5, provenance: reconstruction).
+"""F5 `congruence-bound`: eigenvalues under a diagonal congruence (docs/claims.md F5, provenance: reconstruction).
 
 For a diagonal S > 0 and a symmetric positive definite M:
 
@@ -54,7 +54,7 @@ def _sym3(e):
 
 
 def derivation(ctx, bound=congruence_cond_bound, column_rhs=None):
-    """The steps of CLAIMS.md F5 'Symbolic: the Rayleigh-quotient argument', each decided by sympy.
+    """The steps of docs/claims.md F5 'Symbolic: the Rayleigh-quotient argument', each decided by sympy.
 
     ``bound`` (cond(M) cond(S^2)) and ``column_rhs`` (sqrt(kappa_bar kappa_diag)) are the claim's own formulas:
     the Courant-Fischer steps compare the Rayleigh ranges with ``bound`` (and its attainment), the last step
@@ -367,7 +367,7 @@ def column_ratio_sides(rhs):
 
 
 def catalogue_column_rhs(kbar, kdiag, lmax_m, n):
-    """CLAIMS.md F5 as written: sqrt(kappa_bar kappa_diag)."""
+    """docs/claims.md F5 as written: sqrt(kappa_bar kappa_diag)."""
     return n.sqrt(kbar * kdiag)
 
 
@@ -462,7 +462,7 @@ def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim
     return Claim(
         id="congruence-bound",
         title="A diagonal congruence moves the spectrum by at most the spread of S^2",
-        source="CLAIMS.md F5 (reconstruction of the singular-value bounds behind the general case)",
+        source="docs/claims.md F5 (reconstruction of the singular-value bounds behind the general case)",
         provenance="reconstruction",
         statement=r"\lambda_{\min}(M)\min_i s_i^2\le\lambda(SMS)\le\lambda_{\max}(M)\max_i s_i^2,\ "
                   r"\operatorname{cond}(SMS)\le\operatorname{cond}(M)\operatorname{cond}(S^2),\ "
@@ -497,7 +497,7 @@ def build(bound=congruence_cond_bound, column_rhs=catalogue_column_rhs) -> Claim
             Bound("column-norm", ColumnSpace(), column_norm_sides,
                   "||Q e_j||_2 <= sqrt(lambda_max(Q) Q_jj) for every column j", **small),
             Bound("column-ratio", ColumnSpace(), column_ratio_sides(column_rhs),
-                  "as in CLAIMS.md: max_j ||Q e_j||_2 / Q_jj <= sqrt(kappa_bar kappa_diag)", **small),
+                  "as in docs/claims.md: max_j ||Q e_j||_2 / Q_jj <= sqrt(kappa_bar kappa_diag)", **small),
             Bound("column-ratio-sharp", ColumnSpace(), column_ratio_sides(sharp_column_rhs),
                   "sharper form (ours, labelled): max_j ||Q e_j||_2 / Q_jj <= sqrt(lambda_max(M) kappa_diag)", **small),
         ],

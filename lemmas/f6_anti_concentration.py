@@ -1,4 +1,4 @@
-"""F6 `anti-concentration`: the initial gradient rarely has small coordinates (shared/CLAIMS.md F6, reconstruction).
+"""F6 `anti-concentration`: the initial gradient rarely has small coordinates (docs/claims.md F6, reconstruction).
 
 With the random initialisation x_0 ~ Unif[-2B, 2B]^d (x* = 0) and any Q with positive diagonal,
 g_0 = Q x_0 satisfies, for every j and t > 0,
@@ -259,7 +259,7 @@ def cs_sides(inst, n):
 # Symbolic evidence.
 # ---------------------------------------------------------------------------------------------
 def derivation(ctx, claimed=rate):
-    """The convolution argument of CLAIMS.md F6; ``claimed(t, B)`` is the claim's per-coordinate bound t/(2B), which
+    """The convolution argument of docs/claims.md F6; ``claimed(t, B)`` is the claim's per-coordinate bound t/(2B), which
     the integration step and the union-bound steps (d * claimed) are compared with."""
     B, t, z, c, s = sp.symbols("B t z c s", positive=True)
     xs = sp.symbols("x1:4", real=True)
@@ -314,7 +314,7 @@ def build(claimed=rate) -> Claim:
     return Claim(
         id="anti-concentration",
         title="Coordinates of the initial gradient are anti-concentrated at scale 2B Q_jj",
-        source="CLAIMS.md F6 (reconstruction)",
+        source="docs/claims.md F6 (reconstruction)",
         provenance="reconstruction",
         statement=r"P\big(|g_0^{(j)}|/Q_{jj}<t\big)\le\frac{t}{2B},\ P\big(\min_j|g_0^{(j)}|/Q_{jj}<t\big)\le\frac{dt}{2B},\ "
                   r"|g_0^{(j)}|\le 2B\sqrt d\,\|Qe_j\|_2",

@@ -1,4 +1,4 @@
-"""N1 `adam-worse-than-gd`: a negative result (shared/CLAIMS.md N1; abstract).
+"""N1 `adam-worse-than-gd`: a negative result (docs/claims.md N1; abstract).
 
 There exist sufficiently non-diagonal Q with d << kappa^{1/3} on which Algorithm A, even tuned, needs more
 iterations than tuned GD.
@@ -11,7 +11,7 @@ on the same relative grid). The search draws random rotations, then hill-climbs 
 min_i log(T_A / T_GD) by small rotations (the spectrum, hence kappa, is kept).
 
 Counting: with beta2 = 1 Algorithm A is the linear iteration y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x
-with f = y^T H_0 y / 2 (CLAIMS.md F4; the symbolic check below), so both counts have the closed form of
+with f = y^T H_0 y / 2 (docs/claims.md F4; the symbolic check below), so both counts have the closed form of
 lemmas._common.tuning.linear_counts. Certification at high precision: mpmath (eigsy) at 50 and 100 digits,
 and in ball arithmetic (python-flint matrix powers, ``ball_certificate``) on the stored witness.
 Tuned GD is at most T_GD(eta_best) (computed at high precision), and *every* grid step of Algorithm A is shown
@@ -279,7 +279,7 @@ def build(structure: str = "rotated", basis_power=sp.Rational(-1, 2)) -> Claim:
     return Claim(
         id="adam-worse-than-gd",
         title="There are non-diagonal Q with d << kappa^{1/3} on which tuned Algorithm A needs more iterations than tuned GD",
-        source="arXiv 2402.07114 (abstract); CLAIMS.md N1",
+        source="arXiv 2402.07114 (abstract); docs/claims.md N1",
         provenance="abstract",
         statement=r"\exists Q \succ 0,\ d \ll \kappa^{1/3}:\ T_A^{\mathrm{tuned}}(\varepsilon) > T_{GD}^{\mathrm{tuned}}(\varepsilon)",
         sympy_statement="Exists(Q, T_A_tuned(Q) > T_GD_tuned(Q))",

@@ -1,4 +1,4 @@
-"""S5 `per-coordinate-pl` (shared/CLAIMS.md S5; abstract and seed; our WEAKEST reconstruction).
+"""S5 `per-coordinate-pl` (docs/claims.md S5; abstract and seed; our WEAKEST reconstruction).
 
 Hypotheses, for f with minimum value f*:
   (H1) per-coordinate smoothness: f(y) <= f(x) + <grad f(x), y - x> + 1/2 sum_j L_j (y_j - x_j)^2 for all x, y;
@@ -268,7 +268,7 @@ def build(rate_fn=rate, mu_of=pl_constant) -> Claim:
     return Claim(
         id="per-coordinate-pl",
         title="Per-coordinate smoothness + modified PL: Algorithm A converges linearly (reconstructed rate)",
-        source="arXiv 2402.07114, abstract and the paper summary; CLAIMS.md S5",
+        source="arXiv 2402.07114, abstract and the paper summary; docs/claims.md S5",
         provenance="reconstruction",
         statement=r"f_k-f^*\le\Big(1-\alpha\mu_L\min_j\frac{L_j}{G_j+\delta r_j}\Big)^k(f_0-f^*),\quad "
                   r"\alpha\le\delta\min_j\frac{r_j}{L_j},\ G_j=\max\big(r_j,\sqrt{2L_j(f_0-f^*)}\big)",

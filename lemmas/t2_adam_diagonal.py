@@ -1,11 +1,11 @@
-"""T2 `adam-diagonal`: Algorithm A on diagonal quadratics (the paper's Theorem 2; shared/CLAIMS.md T2; abstract).
+"""T2 `adam-diagonal`: Algorithm A on diagonal quadratics (the paper's Theorem 2; docs/claims.md T2; abstract).
 
 For diagonal Q, with constant probability over the random initialisation, Algorithm A's iteration
 complexity is O(min(d, kappa) log(1/eps)) (a third-party restatement: min(d + 1, kappa), up to log factors);
 GD's is Theta(kappa log(1/eps)).
 
 Symbolic evidence: the bound algebra. With phi = 2 B lambda_min and beta2 = 1, H_0 = diag(min(1/|x_j|, lambda_j/phi))
-(CLAIMS.md F3), so cond(H_0) <= kappa always and <= d + 1 on the event min_j |x_j| >= 2B/(d+1) (probability
+(docs/claims.md F3), so cond(H_0) <= kappa always and <= d + 1 on the event min_j |x_j| >= 2B/(d+1) (probability
 >= 1/e, F3). The pseudo-linear iteration (F4) with alpha = 2/(sigma_min + sigma_max) contracts f by
 ((c-1)/(c+1))^2 per step, c = cond(H_0), hence T <= (c/4) log(1/eps) + 1 <= (min(d+1, kappa)/4) log(1/eps) + 1.
 The crossover algebra: min(d+1, kappa) <= kappa/C  <=>  d + 1 <= kappa/C, so d* ~ kappa^1.
@@ -155,7 +155,7 @@ def derivation(ctx, gd_exponent=1.0):
     ]
 
 
-# -- the explicit finite form (provenance: derived; CLAIMS.md, "Explicit finite forms") ------------------------
+# -- the explicit finite form (provenance: derived; docs/claims.md, "Finite forms of the headline theorems") ------------------------
 
 EXPLICIT_CONSTANT = sp.Rational(1, 4)  # T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event (F1 + F3)
 TIGHTENED_DIVISOR = 4  # the mutant: constant 1/16, below the measured largest quantile T/bound (about 0.9 at 1/4)
@@ -294,7 +294,7 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
     return Claim(
         id="adam-diagonal",
         title="Algorithm A on diagonal Q: T = O(min(d, kappa) log(1/eps)) w.p. >= const; GD: Theta(kappa log(1/eps))",
-        source="arXiv 2402.07114, Theorem 2 (abstract); CLAIMS.md T2",
+        source="arXiv 2402.07114, Theorem 2 (abstract); docs/claims.md T2",
         provenance="abstract",
         statement=r"P\big(T_A(\varepsilon) \le C \min(d+1,\kappa)\log(1/\varepsilon)\big) \ge 1/e\ \text{for diagonal}\ Q;"
                   r"\ T_{GD}(\varepsilon)=\Theta(\kappa\log(1/\varepsilon))",

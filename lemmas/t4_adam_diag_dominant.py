@@ -1,4 +1,4 @@
-"""T4 `adam-diag-dominant`: Algorithm A on nu-diagonally-dominant quadratics (shared/CLAIMS.md T4; abstract).
+"""T4 `adam-diag-dominant`: Algorithm A on nu-diagonally-dominant quadratics (docs/claims.md T4; abstract).
 
 For nu-DD Q, Algorithm A needs O(min(d sqrt(d kappa), kappa)) log(1/eps) iterations (with constant probability
 over the random initialisation), so Adam can beat GD when d < O(kappa^{1/3}).
@@ -143,7 +143,7 @@ def derivation(ctx):
     ]
 
 
-# -- the explicit finite form (provenance: derived; CLAIMS.md, "Explicit finite forms") ------------------------
+# -- the explicit finite form (provenance: derived; docs/claims.md, "Finite forms of the headline theorems") ------------------------
 
 P_EXPLICIT = 0.5  # the probability level of the explicit form (F6 with t = 2B(1-p)/d)
 EXPLICIT_CONSTANT = sp.Rational(9, 8)  # (1/4)(1+nu)^2/(1-nu) at nu = 1/2: T <= 1.125 min(kappa, 2d) log(1/eps) + 1
@@ -293,7 +293,7 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
     return Claim(
         id="adam-diag-dominant",
         title="Algorithm A on nu-DD Q: T = O(min(d sqrt(d kappa), kappa) log(1/eps)); Adam can beat GD when d < O(kappa^{1/3})",
-        source="arXiv 2402.07114 (abstract); CLAIMS.md T4",
+        source="arXiv 2402.07114 (abstract); docs/claims.md T4",
         provenance="abstract",
         statement=r"P\big(T_A(\varepsilon) \le C\min(d\sqrt{d\kappa},\kappa)\log(1/\varepsilon)\big) \ge p_0\ \text{for}\ \nu\text{-DD}\ Q",
         sympy_statement="T_A <= C*Min(d*sqrt(d*kappa), kappa)*log(1/epsilon)",

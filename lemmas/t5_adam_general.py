@@ -1,4 +1,4 @@
-"""T5 `adam-general`: Algorithm A on general quadratics (shared/CLAIMS.md T5; third-party restatement, medium confidence).
+"""T5 `adam-general`: Algorithm A on general quadratics (docs/claims.md T5; third-party restatement, medium confidence).
 
 For general Q: T = O(min(d kappa_bar sqrt(d kappa_bar kappa_diag), kappa_bar kappa_diag)) log(1/eps), with
 kappa_bar = cond(D^{-1/2} Q D^{-1/2}) and kappa_diag = max Q_ii / min Q_ii.
@@ -76,7 +76,7 @@ def derivation(ctx, kbar_exponent=1.5):
     ]
 
 
-# -- the explicit finite form along the F5/F6 chain (provenance: derived; CLAIMS.md, "Explicit finite forms") --
+# -- the explicit finite form along the F5/F6 chain (provenance: derived; docs/claims.md, "Finite forms of the headline theorems") --
 
 P_EXPLICIT = 0.5
 EXPLICIT_CONSTANT = sp.Rational(1, 4)  # T <= (1/4) kb sqrt(d kb kd) min(kappa, d/(1-p)) log(1/eps) + 1 w.p. >= p
@@ -217,7 +217,7 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
     return Claim(
         id="adam-general",
         title="Algorithm A on general Q: T = O(min(d kb sqrt(d kb kd), kb kd) log(1/eps))",
-        source="arXiv 2402.07114 via a third-party restatement (medium confidence); CLAIMS.md T5",
+        source="arXiv 2402.07114 via a third-party restatement (medium confidence); docs/claims.md T5",
         provenance="reconstruction",
         statement=r"P\big(T_A(\varepsilon) \le C\min(d\bar\kappa\sqrt{d\bar\kappa\kappa_{diag}},\ \bar\kappa\kappa_{diag})"
                   r"\log(1/\varepsilon)\big) \ge p_0",

@@ -1,4 +1,4 @@
-"""T6 `fixed-point`: Algorithm A with delta_k -> delta != 0 (shared/CLAIMS.md T6; the paper's Section 4.2).
+"""T6 `fixed-point`: Algorithm A with delta_k -> delta != 0 (docs/claims.md T6; the paper's Section 4.2).
 
 (a) Sufficiency. If delta > kappa alpha / (2 r), with r = min_j max(|g_0^(j)|, phi) and lambda_min = 1,
     Algorithm A converges to the global minimum. For diagonal Q each coordinate contracts at every step
@@ -677,7 +677,7 @@ def build(threshold=threshold_formula, amplitude=orbit_amplitude, region=stabili
     return Claim(
         id="fixed-point",
         title="Adam with delta != 0: convergence above kappa alpha/(2r), a period-2 orbit below it",
-        source="arXiv 2402.07114, Section 4.2; CLAIMS.md T6",
+        source="arXiv 2402.07114, Section 4.2; docs/claims.md T6",
         provenance="seed",
         statement=r"(a)\ \delta>\frac{\kappa\alpha}{2r}\Rightarrow x_k\to x^*;\quad (b)\ \beta_2<1,\ \delta r_j<\frac{\alpha\lambda_j}{2}"
                   r"\Rightarrow |x^{(j)}|=\frac{\alpha}{2}-\frac{\delta r_j}{\lambda_j}\ \text{(period 2)};\quad"

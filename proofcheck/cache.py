@@ -1,4 +1,4 @@
-"""The result cache: completed checks are kept, keyed by everything their result depends on (DESIGN.md).
+"""The result cache: completed checks are kept, keyed by everything their result depends on (docs/design.md).
 
 A cache key is the SHA-256 of a canonical JSON record of:
 
@@ -13,7 +13,7 @@ A cache key is the SHA-256 of a canonical JSON record of:
 * **the library versions**: Python, and each numeric library whose presence or version can change a
   number or a backend (numpy, scipy, sympy, mpmath, hypothesis, numba, gmpy2, python-flint).
 
-Only PASS evidence is stored: FAIL and ERROR are never cached (DESIGN.md), and neither is
+Only PASS evidence is stored: FAIL and ERROR are never cached (docs/design.md), and neither is
 INCONCLUSIVE, which may come from a missing optional dependency or an undecided comparison and
 deserves a fresh attempt. An entry is one JSON file, written atomically as soon as its check
 finishes, so an interrupted run keeps what it finished and a rerun resumes from there.

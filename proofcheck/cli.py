@@ -1,6 +1,6 @@
 """Command line: ``python -m proofcheck all | list | run CLAIM... | show CLAIM | explain CLAIM | report FILE``.
 
-Exit codes (DESIGN.md): 0 no FAIL and no ERROR; 1 at least one FAIL (even beside ERRORs); 2 usage or
+Exit codes (docs/design.md): 0 no FAIL and no ERROR; 1 at least one FAIL (even beside ERRORs); 2 usage or
 input error (one line naming the bad value and the valid choices, never a traceback); 3 an ERROR in
 claim code (raised, exited, timed out, killed its worker) and no FAIL; 130 interrupted by Ctrl-C (143
 by SIGTERM): what finished is written as a partial report and the report is marked incomplete.

@@ -1,4 +1,4 @@
-"""Budgets, seeds and the context a check runs in (DESIGN.md, 'Budgets, seeds, execution')."""
+"""Budgets, seeds and the context a check runs in (docs/design.md, 'Budgets, seeds and execution')."""
 from __future__ import annotations
 
 import hashlib

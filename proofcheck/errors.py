@@ -1,4 +1,4 @@
-"""Exceptions that the command line turns into exit codes (see DESIGN.md, Interfaces)."""
+"""Exceptions that the command line turns into exit codes (see docs/design.md, Interfaces)."""
 
 
 class UsageError(Exception):

@@ -1,4 +1,4 @@
-"""The claim model: claims, evidence and verdicts (DESIGN.md, 'Verdicts and evidence')."""
+"""The claim model: claims, evidence and verdicts (docs/design.md, 'Verdicts and evidence')."""
 from __future__ import annotations
 
 import enum

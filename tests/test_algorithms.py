@@ -1,4 +1,4 @@
-"""Algorithm A and GD: the float64 batched and mpmath implementations agree (CLAIMS.md, Setting)."""
+"""Algorithm A and GD: the float64 batched and mpmath implementations agree (docs/claims.md, Setting)."""
 import mpmath
 import numpy as np
 from hypothesis import given

@@ -1,4 +1,4 @@
-"""F2 `jacobi-dd` (CLAIMS.md F2): the true claim passes with certified evidence, the trap instance is real,
+"""F2 `jacobi-dd` (docs/claims.md F2): the true claim passes with certified evidence, the trap instance is real,
 the (1 + nu) mutant fails with a confirmed shrunk witness, and runs are deterministic."""
 from fractions import Fraction
 

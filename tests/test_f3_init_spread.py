@@ -1,4 +1,4 @@
-"""F3 `init-spread` (CLAIMS.md F3): the true claim passes with symbolic and numeric evidence, the exact form
+"""F3 `init-spread` (docs/claims.md F3): the true claim passes with symbolic and numeric evidence, the exact form
 of P(E) is right on hand-computed cases, near-ties are decided exactly, the raised-probability mutant fails
 with a shrunk witness and reproducer, and runs are deterministic."""
 from fractions import Fraction
@@ -64,7 +64,7 @@ def test_near_ties_are_decided_exactly():
     sampler = f3.EventSampler("cond")
     h = f3.h0_float(lam, x, 1.0)
     exact = sampler._exact_cond(lam, x, 1.0, h, f3.threshold(lam))
-    assert exact.tolist() == [True, True, True]  # cond <= kappa always (CLAIMS.md F3)
+    assert exact.tolist() == [True, True, True]  # cond <= kappa always (docs/claims.md F3)
     lam = np.array([1.0, 100.0])  # c = 3; x_2 = 0.01 gives cond = 50 > 3
     h = f3.h0_float(lam, x[:1] * [1, 0.1], 1.0)
     assert sampler._exact_cond(lam, x[:1] * [1, 0.1], 1.0, h, f3.threshold(lam)).tolist() == [False]

@@ -1,4 +1,4 @@
-"""F4 pseudo-linear (CLAIMS.md F4): PASS with symbolic identities and 50-digit trajectory replays;
+"""F4 pseudo-linear (docs/claims.md F4): PASS with symbolic identities and 50-digit trajectory replays;
 both mutants FAIL with confirmed, shrunk witnesses whose reproducers replay through the CLI."""
 
 import mpmath

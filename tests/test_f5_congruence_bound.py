@@ -1,4 +1,4 @@
-"""F5 congruence-bound (CLAIMS.md F5): PASS with both kinds of evidence, tightness and a certificate;
+"""F5 congruence-bound (docs/claims.md F5): PASS with both kinds of evidence, tightness and a certificate;
 each mutant FAILs with a confirmed, shrunk witness whose reproducer replays through the CLI."""
 
 import numpy as np

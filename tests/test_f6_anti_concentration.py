@@ -1,4 +1,4 @@
-"""F6 anti-concentration (CLAIMS.md F6): PASS with the bound attained exactly on diagonal / DD rows;
+"""F6 anti-concentration (docs/claims.md F6): PASS with the bound attained exactly on diagonal / DD rows;
 the exact box-spline probabilities agree with Monte Carlo; the t/(4B) mutant FAILs on a shrunk case."""
 
 import mpmath

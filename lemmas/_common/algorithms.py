@@ -1,4 +1,4 @@
-"""Algorithm A (Adam without momentum, beta1 = 0) and gradient descent, as in shared/CLAIMS.md.
+"""Algorithm A (Adam without momentum, beta1 = 0) and gradient descent, as in docs/claims.md.
 
 Algorithm A, elementwise, with g_k = Q x_k (x* = 0):
     r_j = max(|g_0^(j)|, phi),  v_0 = r * r,

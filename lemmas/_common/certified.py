@@ -1,4 +1,4 @@
-"""Certified enclosures with ball arithmetic (python-flint ``arb``/``acb``), DESIGN.md 'Numerical policy'.
+"""Certified enclosures with ball arithmetic (python-flint ``arb``/``acb``), docs/design.md 'Numerical policy'.
 
 Matrix entries are taken exactly from their float64 values, so an enclosure is a proof about the
 instance as stored in the report (not about a rounded copy of it).
@@ -229,7 +229,7 @@ def certify_linear_count(Q, x0, *, step, eps, T: int, precond: str = "none", phi
 
     ``precond="none"`` is GD (P = I); ``precond="adam"`` is Algorithm A with beta2 = 1, whose
     preconditioner is frozen at P_0 = diag(1 / ((1 + delta) r)), r_j = max(|(Q x_0)_j|, phi)
-    (CLAIMS.md, Setting; F4). Long dense runs cannot be certified step by step: the balls of the
+    (docs/claims.md, Setting; F4). Long dense runs cannot be certified step by step: the balls of the
     iterates grow like |I - step P Q|^k (the wrapping effect), which exceeds 1 even when the
     iteration contracts. Powers by repeated squaring only meet (I - step P Q)^k, whose entries
     shrink, so O(log k) ball products decide f(x_k) = x_0^T (M^k)^T Q M^k x_0 / 2 against eps f(x_0).

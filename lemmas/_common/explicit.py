@@ -1,7 +1,7 @@
 """Explicit finite forms of the headline theorems (T2, T4, T5), decided as probability claims.
 
 An O(.) statement cannot be decided by a finite sweep; the explicit statement its derivation gives can
-(CLAIMS.md, "Explicit finite forms"; provenance "derived"). Each has the shape of a chain
+(docs/claims.md, "Finite forms of the headline theorems"; provenance "derived"). Each has the shape of a chain
 
     event E (probability >= p, F3 or F6)  =>  cond(H_0) <= K(case)  (F3 / F2 + F5)
                                            =>  T(eps) <= C K log(1/eps) + 1     (F1, C = 1/4),

@@ -1,4 +1,4 @@
-"""The random initialisation: the coordinates of x_0 - x* are i.i.d. Unif[-2B, 2B] (CLAIMS.md)."""
+"""The random initialisation: the coordinates of x_0 - x* are i.i.d. Unif[-2B, 2B] (docs/claims.md)."""
 from __future__ import annotations
 
 import numpy as np

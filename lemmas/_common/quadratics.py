@@ -1,4 +1,4 @@
-"""Quadratic instances f(x) = 1/2 x^T Q x (x* = 0), as in shared/CLAIMS.md 'Setting and notation'.
+"""Quadratic instances f(x) = 1/2 x^T Q x (x* = 0), as in docs/claims.md 'Setting and notation'.
 
 Normalisation: lambda_min = 1 unless stated otherwise, so lambda_max = kappa.
 All generators take a numpy Generator and return float64 arrays.

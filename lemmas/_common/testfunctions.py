@@ -1,4 +1,4 @@
-"""Non-quadratic test functions for S5 (CLAIMS.md S5), and Algorithm A for a gradient callback.
+"""Non-quadratic test functions for S5 (docs/claims.md S5), and Algorithm A for a gradient callback.
 
 Each :class:`Objective` is built from a JSON-ready spec and evaluates f, its gradient, the
 per-coordinate smoothness constants L_j and a modified-PL constant mu_L, all in mpmath at the working
@@ -168,7 +168,7 @@ def random_spec(family: str, d: int, rng: np.random.Generator) -> dict:
 
 def adam_general_mp(grad_fn: Callable, x0, alpha, beta2=1, phi=0, delta=0, iters=100, dps: int = HIGH_DPS,
                     value_fn: Callable | None = None):
-    """Algorithm A (CLAIMS.md) for a gradient callback ``grad_fn(x) -> list``, at ``dps`` digits.
+    """Algorithm A (docs/claims.md) for a gradient callback ``grad_fn(x) -> list``, at ``dps`` digits.
 
     The update is the one of ``algorithms.adam_mp`` with g_k = grad f(x_k): r = max(|g_0|, phi),
     v_0 = r^2, v_k = beta2 v_{k-1} + (1 - beta2) g_k^2 (k >= 1), x_{k+1} = x_k - alpha g_k / (sqrt(v_k) + delta r).

@@ -1,9 +1,9 @@
-"""Step-size tuning: one recorded procedure, the same care for Algorithm A and GD (CLAIMS.md, 'Iteration complexity').
+"""Step-size tuning: one recorded procedure, the same care for Algorithm A and GD (docs/claims.md, 'Iteration complexity').
 
 "Tuned" means: the best step on a fixed geometric grid, per instance, with T(eps) capped.
 The grid is relative to each method's natural step 2/(lambda_min + lambda_max) of the matrix its
 iteration is governed by: Q for GD; the initial preconditioned Hessian H_0 = P_0^{1/2} Q P_0^{1/2}
-for Algorithm A (CLAIMS.md F4), where P_0 = diag(1/((1 + delta) r)). Both methods get the *same*
+for Algorithm A (docs/claims.md F4), where P_0 = diag(1/((1 + delta) r)). Both methods get the *same*
 multipliers (ratio 2^{-1/4}, from 1 down to 1/4): multipliers above 1 put the step beyond 2/lambda_max
 for any kappa > 2^{1/4} and make the linear iteration diverge, for both methods alike.
 
@@ -55,7 +55,7 @@ GRID = StepGrid()
 # -- preconditioned Hessian ------------------------------------------------------------------
 
 def initial_preconditioner(Q: np.ndarray, X0: np.ndarray, phi: float, delta: float, diagonal: bool) -> np.ndarray:
-    """diag(P_0) per instance: 1/((1 + delta) r), r_j = max(|g_0^(j)|, phi) (CLAIMS.md Algorithm A)."""
+    """diag(P_0) per instance: 1/((1 + delta) r), r_j = max(|g_0^(j)|, phi) (docs/claims.md Algorithm A)."""
     g0 = Q * X0 if diagonal else np.einsum("bij,bj->bi", Q, X0)
     return 1.0 / ((1.0 + delta) * np.maximum(np.abs(g0), phi))
 

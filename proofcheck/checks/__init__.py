@@ -1,4 +1,4 @@
-"""Check kinds: verification strategies that lemma modules instantiate (DESIGN.md, 'Check kinds')."""
+"""Check kinds: verification strategies that lemma modules instantiate (docs/design.md, 'Check kinds')."""
 from .base import Check, reproducer, supporting
 from .bound import Bound, Space, relative_excess
 from .probability import Probability

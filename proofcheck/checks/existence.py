@@ -1,4 +1,4 @@
-"""The ``existence`` check kind: there is an instance with property P (DESIGN.md, 'Check kinds').
+"""The ``existence`` check kind: there is an instance with property P (docs/design.md, 'Check kinds').
 
 Search (float64 screening): random samples from a :class:`Space`, scored in batches by ``score``
 (positive = a candidate witness), then hill climbing from the best starts (each step scores a batch of

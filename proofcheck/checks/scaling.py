@@ -1,4 +1,4 @@
-"""The ``scaling`` check kind: T = O(g(params)) (or Theta) over a parameter grid (DESIGN.md, 'Check kinds').
+"""The ``scaling`` check kind: T = O(g(params)) (or Theta) over a parameter grid (docs/design.md, 'Check kinds').
 
 What a scaling verdict means (README, "What a scaling verdict means"). An O(.) statement hides a constant and,
 when the claim says so, logarithmic factors; a finite sweep can neither prove it nor refute it by extrapolating a

@@ -1,6 +1,6 @@
 """Symbolic check kinds: ``identity`` (A = B) and ``symbolic`` (a derivation of sympy steps).
 
-Steps are evidence only when they could have failed (docs/design.md, 'Symbolic steps'):
+Steps are evidence only when they could have failed (docs/design.md, 'Verdicts and evidence'):
 
 - a step records its two sides **as written**, before any simplification. Write them unevaluated
   (``sp.Limit``, ``sp.Derivative``, ``sp.Integral``, ``sp.Subs``, ``sp.UnevaluatedExpr``, or build them under
