@@ -33,6 +33,10 @@ class NumberContext:
     def num(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # min and max compare in the context's own numbers (float or mpf): Python's are right for both.
+    min = staticmethod(min)
+    max = staticmethod(max)
+
     def __repr__(self) -> str:
         return f"<{self.backend}>"
 
@@ -54,14 +58,6 @@ class Float64Context(NumberContext):
         if isinstance(x, Fraction):
             return x.numerator / x.denominator
         return float(x)
-
-    @staticmethod
-    def min(*a):
-        return min(*a)
-
-    @staticmethod
-    def max(*a):
-        return max(*a)
 
 
 class MpContext(NumberContext):
@@ -92,14 +88,6 @@ class MpContext(NumberContext):
     @property
     def e(self):
         return +mpmath.e
-
-    @staticmethod
-    def min(*a):
-        return min(*a)
-
-    @staticmethod
-    def max(*a):
-        return max(*a)
 
 
 fp = Float64Context()

@@ -341,16 +341,12 @@ def _wrap(run: Run, backend: str, v: np.ndarray | None = None) -> FastRun:
                    nonfinite=run.nonfinite, trajectory=run.trajectory, overflow=overflow, backend=backend)
 
 
-def adam_fast(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float | None = None,
-              diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None,
-              record: bool = False) -> FastRun:
-    """Algorithm A in float64 on a batch, compiled; drop-in for :func:`algorithms.adam_f64`."""
-    if not HAVE_NUMBA or record:
-        run = ref.adam_f64(Q, x0, alpha, beta2, phi, delta, iters, eps, diagonal, delta_schedule, record)
-        return _wrap(run, "numpy" if HAVE_NUMBA else BACKEND)
+def _adam_start(Q, x0, alpha, beta2, phi, delta, iters, diagonal, delta_schedule):
+    """The state Algorithm A starts from (docs/claims.md, as in ``algorithms.adam_f64``): Q and x_0 as float
+    arrays, per-instance hyperparameters, r = max(|g_0|, phi), v_0 = r * r, f_0, and the delta schedule."""
     Q = np.asarray(Q, dtype=float)
     x = np.array(x0, dtype=float, copy=True, order="C")
-    b, d = x.shape
+    b = x.shape[0]
     alpha, beta2, phi, delta = (_per_instance(p, b) for p in (alpha, beta2, phi, delta))
     with np.errstate(all="ignore"):
         g = ref._grad(Q, x, diagonal)
@@ -359,6 +355,18 @@ def adam_fast(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: floa
         f0 = ref._f(Q, x, diagonal)
     dsched = np.ones(max(iters, 1)) if delta_schedule is None else np.array(
         [float(delta_schedule(k)) for k in range(max(iters, 1))], dtype=float)
+    return Q, x, alpha, beta2, phi, delta, r, v, f0, dsched
+
+
+def adam_fast(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float | None = None,
+              diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None,
+              record: bool = False) -> FastRun:
+    """Algorithm A in float64 on a batch, compiled; drop-in for :func:`algorithms.adam_f64`."""
+    if not HAVE_NUMBA or record:
+        run = ref.adam_f64(Q, x0, alpha, beta2, phi, delta, iters, eps, diagonal, delta_schedule, record)
+        return _wrap(run, "numpy" if HAVE_NUMBA else BACKEND)
+    Q, x, alpha, beta2, phi, delta, r, v, f0, dsched = _adam_start(Q, x0, alpha, beta2, phi, delta, iters, diagonal,
+                                                                    delta_schedule)
     started_nonzero = x != 0
     T, k, underflow, nonfinite = _drive(_adam_kernel, _as_3d(Q, diagonal), diagonal, x,
                                         (v, r, alpha, beta2, delta, dsched, delta_schedule is None), f0, eps, iters,
@@ -428,17 +436,9 @@ def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps:
     """
     if not HAVE_NUMBA:  # pragma: no cover - exercised only where numba is missing
         raise RuntimeError("adam_unbounded needs numba")
-    Q = np.asarray(Q, dtype=float)
-    x = np.array(x0, dtype=float, copy=True, order="C")
-    b, d = x.shape
-    alpha, beta2, phi, delta = (_per_instance(p, b) for p in (alpha, beta2, phi, delta))
-    with np.errstate(all="ignore"):
-        g = ref._grad(Q, x, diagonal)
-        r = np.ascontiguousarray(np.maximum(np.abs(g), phi[:, None]))
-        v = r * r
-        f0 = ref._f(Q, x, diagonal)
-    dsched = np.ones(max(iters, 1)) if delta_schedule is None else np.array(
-        [float(delta_schedule(k)) for k in range(max(iters, 1))], dtype=float)
+    Q, x, alpha, beta2, phi, delta, r, v, f0, dsched = _adam_start(Q, x0, alpha, beta2, phi, delta, iters, diagonal,
+                                                                    delta_schedule)
+    b = x.shape[0]
     if scale_exponent and np.any(delta != 0):
         raise ValueError("scale_exponent needs delta = 0 (then r enters only as 0 * r)")
     s = int(scale_exponent)
