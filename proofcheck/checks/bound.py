@@ -91,7 +91,8 @@ class Bound(Check):
                  random: tuple = (300, 3000, 30000), climbs: tuple = (4, 8, 32), climb_steps: tuple = (40, 150, 600),
                  hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL,
                  screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance: float = 0.0,
-                 escalations: tuple = (2000, 20000, 200000), screen_dps: int | None = None):
+                 escalations: tuple = (2000, 20000, 200000), near_escalations: tuple = (50, 200, 2000),
+                 screen_dps: int | None = None):
         if not (tolerance >= 0 and math.isfinite(tolerance)):
             raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
         if tolerance:
@@ -101,7 +102,7 @@ class Bound(Check):
         self.screening = screening if screen_dps is None else f"mpmath {screen_dps} digits"
         self.space, self.sides, self.certify = space, sides, certify
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "hypothesis": hypothesis_examples,
-                       "escalations": escalations}
+                       "escalations": escalations, "near_escalations": near_escalations}
         self.near, self.tolerance = near, float(tolerance)
         self.schedule = schedule_of(precision)
 
@@ -233,6 +234,14 @@ class Bound(Check):
         near = [p for p in ranked if not math.isnan(p[0]) and -self.near < p[0] <= 0]
         return positive, near, ranked
 
+    @staticmethod
+    def _spread(items: list, n: int) -> list:
+        """At most ``n`` of ``items``, the first (largest margin) always, the rest evenly spread over the list."""
+        if len(items) <= n:
+            return items
+        stride = len(items) / n
+        return [items[int(i * stride)] for i in range(n)]
+
     def evaluate(self, ctx: Context):
         if ctx.instance is not None:
             self.space.validate(ctx.instance)  # InvalidInstance propagates: the user gets the reason
@@ -243,7 +252,10 @@ class Bound(Check):
         if ctx.instance is not None:  # a replay decides the given instance whatever its screening margin
             positive, near = [(seen[0][0], ctx.instance)], []
         budget = int(ctx.pick(*self.effort["escalations"]))
-        queue = positive + near
+        # Every positive screening margin must be decided (or the verdict is INCONCLUSIVE); near-boundary ones (margin
+        # in (-near, 0]) are where float64 may have rounded a violation away, and a sample spread over them is decided.
+        near_sample = self._spread(near, int(ctx.pick(*self.effort["near_escalations"])))
+        queue = positive + near_sample
         decided: list[tuple[float, dict, SignDecision]] = []
         counts = {"positive": 0, "negative": 0, "zero": 0, "undecided": 0}
         nonfinite = sum(1 for m, _ in seen if not math.isfinite(m))
@@ -259,7 +271,7 @@ class Bound(Check):
         left_positive = max(0, len(positive) - budget)
         details = {"screening": self.screening, "precision_schedule": list(self.schedule), "tolerance": self.tolerance,
                    "distinct_instances": len(ranked), "positive_screen_margins": len(positive),
-                   "near_boundary": {"threshold": self.near, "count": len(near)},
+                   "near_boundary": {"threshold": self.near, "count": len(near), "decided": len(near_sample)},
                    "escalation_budget": budget, "decided": counts, "left_unexamined_positive": left_positive,
                    "nonfinite_screen_values": nonfinite,
                    "search": {k: ctx.pick(*v) for k, v in self.effort.items()}}
