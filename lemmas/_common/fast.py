@@ -416,7 +416,7 @@ def gd_fast(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = T
                    overflow=overflow, backend=BACKEND)
 
 
-UNBOUNDED_BACKEND = "numba float64 with an unbounded exponent (exact power-of-two rescaling)"
+UNBOUNDED_BACKEND = "numba float64 with an unbounded exponent (each value carries its own power of two; exact)"
 
 
 def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float = 1e-6, diagonal: bool = True,
