@@ -187,19 +187,36 @@ if HAVE_NUMBA:
         mm, ee = math.frexp(m)
         return mm, (e + ee if mm != 0.0 else 0)
 
+    # Products, quotients and square roots of normalised m's land in [1/4, 1), (1/2, 2) and [1/sqrt(2), sqrt(2)),
+    # never at the ends (the roundings cannot reach 1 or 2), so one exact doubling or halving renormalises them.
     @njit(**_serial)
     def _xmul(am, ae, bm, be):
-        return _xn(am * bm, ae + be)
+        m = am * bm
+        if m == 0.0:
+            return 0.0, 0
+        if abs(m) < 0.5:
+            return 2.0 * m, ae + be - 1
+        return m, ae + be
 
     @njit(**_serial)
     def _xdiv(am, ae, bm, be):
-        return _xn(am / bm, ae - be)
+        m = am / bm
+        if m == 0.0:
+            return 0.0, 0
+        if abs(m) >= 1.0:  # also inf (b = 0) and nan pass through unnormalised: the run is reported non-finite
+            return 0.5 * m, ae - be + 1
+        return m, ae - be
 
     @njit(**_serial)
     def _xsqrt(am, ae):
+        if am == 0.0:
+            return 0.0, 0
         if ae % 2 != 0:
             am, ae = 2.0 * am, ae - 1
-        return _xn(math.sqrt(am), ae // 2)
+        m = math.sqrt(am)
+        if m >= 1.0:
+            return 0.5 * m, ae // 2 + 1
+        return m, ae // 2
 
     @njit(**_serial)
     def _xadd(am, ae, bm, be):
@@ -212,7 +229,13 @@ if HAVE_NUMBA:
         shift = be - ae
         if shift < -60:  # |b| < 2^-61 |a|-ish: below a quarter ulp of a, so fl(a + b) = a
             return am, ae
-        return _xn(am + math.ldexp(bm, shift), ae)
+        m = am + (bm if shift == 0 else math.ldexp(bm, shift))
+        size = abs(m)
+        if size >= 1.0:  # |m| < 2: one exact halving renormalises
+            return 0.5 * m, ae + 1
+        if size >= 0.5:
+            return m, ae
+        return _xn(m, ae)  # cancellation (or 0)
 
     @njit(**_serial)
     def _xle(am, ae, bm, be):
@@ -275,8 +298,10 @@ if HAVE_NUMBA:
             scale = dl * dsched[k]
             for j in range(d):  # x = x - (a * g) / (sqrt(v) + scale * r)
                 sm, se = _xsqrt(vm[j], ve[j])
-                om, oe = _xn(scale * ri[j], 0)  # an ordinary float64 product of normal numbers, as in _adam_one
-                dm, de = _xadd(sm, se, om, oe)
+                dm, de = sm, se
+                if scale != 0.0:
+                    om, oe = _xn(scale * ri[j], 0)  # an ordinary float64 product of normal numbers, as in _adam_one
+                    dm, de = _xadd(sm, se, om, oe)
                 nm, ne = _xmul(am, ae, gm[j], ge[j])
                 qm, qe = _xdiv(nm, ne, dm, de)
                 xm[j], xe[j] = _xadd(xm[j], xe[j], -qm, qe)
@@ -399,7 +424,7 @@ def gd_fast(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = T
                    overflow=overflow, backend=BACKEND)
 
 
-UNBOUNDED_BACKEND = "numba float64 with an unbounded exponent (exact power-of-two rescaling)"
+UNBOUNDED_BACKEND = "numba float64 with an unbounded exponent (each value carries its own power of two; exact)"
 
 
 def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float = 1e-6, diagonal: bool = True,
@@ -422,6 +447,7 @@ def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps:
         fl(a + b) = a (also when a is a power of two and b has the other sign: the midpoint below a is a - 2^(ea-55));
         otherwise 2^ea fl(ma + mb 2^(eb-ea)), where mb 2^(eb-ea) >= 2^-62 is exact and the sum is 0 or >= 2^-115;
       * a <= b is the sign of fl(a - b), which in this arithmetic is the sign of the exact difference.
+    Renormalising a result (m, e) -> (2 m, e - 1), (m / 2, e + 1) or frexp's form changes no value: it is exact.
     So each result is the pair of fl(exact result) in float64-without-exponent-limits, and by induction the whole
     run is: the sequence of operations is the compiled kernel's (``_adam_one``: same order, same groupings, the
     same four-lane summation of f), so where that kernel stays in the normal range the two agree to the last bit.
