@@ -122,19 +122,20 @@ def constant_bound(cell: dict) -> float:
     return math.log(1 / cell.get("eps", EPS))
 
 
-def derivation(ctx):
-    """The bound's algebra, written unevaluated (sides differ as written): where its terms cross, hence the crossover
-    exponent 1/3, and its exponents in d and kappa (local slopes of log g, as sp.Derivative)."""
+def derivation(ctx, p_claimed=sp.Rational(1, 3)):
+    """The bound's algebra, written unevaluated (sides differ as written): where its terms cross, at the claimed
+    crossover exponent (the claim's own p, so its mutant is disproved here), and its exponents in d and kappa (local
+    slopes of log g, as sp.Derivative)."""
     d, k, nu, s_, t_ = sp.symbols("d kappa nu s t", positive=True)
     g1 = d * sp.sqrt(d * k)
+    p = sp.nsimplify(p_claimed)
     with sp.evaluate(False):
-        at_cross = (k ** sp.Rational(1, 3)) * sp.sqrt(k ** sp.Rational(1, 3) * k)
-        ratio_at_cross = at_cross / k
         dd = ((1 + nu) / (1 - nu)).subs(nu, sp.Rational(1, 2))
     return [
-        equal("crossover of the two terms: d sqrt(d kappa) at d = kappa^(1/3) equals kappa", at_cross, k),
-        equal("so Adam's bound d sqrt(d kappa) log(1/eps) is below GD's kappa log(1/eps) iff d < kappa^(1/3): p = 1/3",
-              ratio_at_cross, 1),
+        equal(f"the two terms cross at the claimed exponent: d sqrt(d kappa) at d = kappa^p, p = {p}, equals kappa",
+              sp.Subs(g1, d, k**p), k),
+        equal("so Adam's bound d sqrt(d kappa) log(1/eps) is below GD's kappa log(1/eps) iff d < kappa^p",
+              sp.Subs(g1 / k, d, k**p), 1),
         equal("slope of log(d sqrt(d kappa)) in log d is 3/2",
               sp.Derivative(sp.log(g1.subs(d, sp.exp(s_))), s_), sp.Rational(3, 2)),
         equal("slope of log(d sqrt(d kappa)) in log kappa is 1/2",
@@ -255,6 +256,11 @@ SWEEP_MUTANTS = {"d-exponent-zero": lambda: d_slope(0.0)}
 CROSSOVER_MUTANTS = {"crossover-p-2": lambda: crossover_spec(2.0)}
 
 
+def crossovers_claimed_p(mutant: str | None):
+    """The crossover exponent the claim (or its mutant) states, for the derivation."""
+    return (CROSSOVER_MUTANTS[mutant]() if mutant in CROSSOVER_MUTANTS else crossover_spec()).claimed
+
+
 def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
     """The claim; ``mutant`` swaps one sweep or crossover test for its false variant (SWEEP_/CROSSOVER_MUTANTS)."""
     bound, bound_label = claimed_bound, "min(d sqrt(d kappa), kappa) log(1/eps)"
@@ -300,7 +306,8 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
         hypotheses=[f"Q nu-diagonally dominant, nu = {NU}; log-spaced diagonal of spread kappa", "x_0 i.i.d. Unif[-2B, 2B]",
                     "phi = 2 B lambda_min, delta = 0, beta2 = 1 and beta2 < 1 close to 1; alpha, eta tuned on the same grid",
                     f"eps = {EPS}; probability level 1/e (our choice: the constant is not stated)"],
-        checks=[Symbolic("bound-algebra", derivation, "crossover exponent 1/3 and the bound's slopes"),
+        checks=[Symbolic("bound-algebra", lambda ctx: derivation(ctx, crossovers_claimed_p(mutant)),
+                         "the terms of the bound cross at the claimed exponent 1/3; the bound's slopes"),
                 *explicit_checks(constant), supporting(sweep), supporting(crossover)],
         parameters={"d": D_VALUES + [3, 6, 11, 23, 45, 91, 181, 256, 362, 512, 724, 1024],
                     "kappa": KAPPA_VALUES + [4.0, 8.0, 16.0, 32.0, 64.0, 256.0],

@@ -391,7 +391,8 @@ class Identity(Check):
                    "assumptions": _assumptions(self._diff),
                    "spot_checks": [{"point": p, "decision": d.json()} for p, d in decisions],
                    "precision_schedule": list(self.schedule)}
-        basis = "numeric" if (ctx.instance is not None or proved is not True) else "symbolic+numeric"
+        # sympy's verdict (proved or disproved) is symbolic evidence; spot checks at points are numeric evidence
+        basis = "numeric" if (ctx.instance is not None or proved is None) else "symbolic+numeric"
         common = dict(instances=len(points), worst_margin=worst_d.float_value(),
                       margin_meaning="largest relative residual |lhs - rhs| / max(|lhs|, 1) at the spot checks; "
                                      "0 (to within rounding) for an identity",
