@@ -517,6 +517,28 @@ def check_scheduler_address(address) -> None:
         raise UsageError(f"malformed Dask scheduler address {text!r} (expected e.g. tcp://host:8786)")
 
 
+# How long a check of each kind usually takes, relative to the others: sweeps and bisections run many full
+# iterations, derivations only sympy. Used only to order submissions when no timing of an earlier run is known.
+KIND_WEIGHT = {"scaling": 100, "threshold": 50, "existence": 10, "probability": 5, "bound": 5, "identity": 2,
+               "symbolic": 1}
+
+
+def likely_longest_first(tasks: list[CheckTask]) -> list[CheckTask]:
+    """``tasks`` with the kinds that usually take longest first (ties keep their order), so that a pool does not start
+    a long sweep last while the other workers idle. The order changes no result: every task has its own seed."""
+    from .registry import resolve
+
+    def weight(task):
+        try:
+            check = next(c for c in resolve(task.ref).checks if c.name == task.check)
+            return KIND_WEIGHT.get(getattr(check, "kind", ""), 5)
+        except Exception:  # noqa: BLE001 - a claim that cannot load is run (and reported) like any other
+            return 5
+
+    weights = {task: weight(task) for task in tasks}
+    return sorted(tasks, key=lambda t: -weights[t])
+
+
 def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int | None = None, scheduler=None,
               cache=None, on_done: Callable[[CheckTask, dict], None] | None = None,
               progress_for: Callable[[CheckTask], Callable | None] | None = None,
@@ -557,6 +579,8 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
     in_process = scheduler is None and jobs <= 1 and not isolate
     hints = TimingHints(cache.directory) if cache is not None and cache.write else None
     order = hints.order(pending) if hints is not None and not in_process else None
+    if order is None and not in_process and jobs > 1:
+        order = likely_longest_first(pending)
     if hints is not None:
         user_done = on_done
 

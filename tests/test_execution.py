@@ -236,3 +236,19 @@ class RunsNumba(Check):
 CLAIMS = [Claim(id=f"numba-{i}", title="t", source="t", provenance="user", statement="s", hypotheses=[],
                 checks=[RunsNumba("run")]) for i in range(2)]
 '''
+
+
+def test_without_timings_the_kinds_that_usually_take_longest_are_submitted_first():
+    """With no timing of an earlier run (``--no-cache``, a first run), a pool starts sweeps and bisections first, so a
+    long check is not left to the end while the other workers idle; ties keep their catalogue order."""
+    from proofcheck.context import Budget
+    from proofcheck.execution import likely_longest_first
+    from proofcheck.registry import Registry
+    from proofcheck.runner import tasks_for
+
+    reg = Registry.builtin()
+    refs = [reg.ref(cid) for cid in ("gd-rate", "adam-diagonal", "fixed-point")]
+    claims = {r.id: reg.claims[r.id] for r in refs}
+    ordered = likely_longest_first(tasks_for(refs, claims, 0, Budget("quick")))
+    kinds = [next(c.kind for c in claims[t.ref.id].checks if c.name == t.check) for t in ordered]
+    assert kinds[:3] == ["scaling", "scaling", "threshold"] and kinds[-1] == "symbolic"
