@@ -4,6 +4,7 @@ restriction, and FAILs that replay."""
 import json
 import math
 import shlex
+import zlib
 
 import numpy as np
 
@@ -16,7 +17,8 @@ def exact(T_of_cell, noise=0.03):
     """A synthetic measurement: T(cell) times a small seed- and cell-dependent log-normal noise (exact arithmetic)."""
 
     def measure(cell, seeds):
-        key = abs(hash(tuple(sorted((k, str(v)) for k, v in cell.items())))) % 2**31
+        # a stable key (Python's str hash changes with every process, which made these numbers change between runs)
+        key = zlib.crc32(repr(sorted((k, str(v)) for k, v in cell.items())).encode())
         T = [T_of_cell(cell) * math.exp(noise * np.random.default_rng([s % 2**31, key]).standard_normal()) for s in seeds]
         return Measurement(T=T, capped=[False] * len(T), dps=50, backend="exact (synthetic)")
 
