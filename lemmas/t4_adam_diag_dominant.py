@@ -217,6 +217,17 @@ def explicit_derivation(constant):
     return steps
 
 
+def explicit_reference(cell: dict) -> float:
+    """The explicit bound C min(kappa, d/(1-p)) log(1/eps) + 1 at the cell's own kappa, drawn beside Algorithm A's
+    (beta2 = 1) quantiles; nothing for the other methods."""
+    if cell["method"] != ADAM:
+        return math.nan
+    return float(EXPLICIT_CONSTANT) * min(cell["_kappa"], cell["d"] / (1 - P_EXPLICIT)) * math.log(1 / cell.get("eps", EPS)) + 1
+
+
+REFERENCE_LABEL = "1.125 min(kappa, 2d) log(1/eps) + 1 (explicit form)"
+
+
 def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
     return [Symbolic("explicit-derivation", explicit_derivation(constant),
                      "derived (F2 + F5 + F6 + F1): T <= 1.125 min(kappa, 2d) log(1/eps) + 1 with probability >= 1/2"),
@@ -283,8 +294,10 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
         alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
         ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 8 and c["kappa"] <= 1e2, growth=2.0, where=is_adam,
                     group_by=("method",), label=bound_label),
-        plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q"),
-               Plot("T-vs-d", "d", line="kappa", panel="method", caption="T quantile against d, nu-DD Q")],
+        plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q",
+                    reference=explicit_reference, reference_label=REFERENCE_LABEL),
+               Plot("T-vs-d", "d", line="kappa", panel="method", caption="T quantile against d, nu-DD Q",
+                    reference=explicit_reference, reference_label=REFERENCE_LABEL)],
         confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2), notes=notes,
         description="sweep over d and kappa for nu-DD Q: local exponents of T and T/g at the large end")
     crossover = Scaling(

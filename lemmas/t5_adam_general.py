@@ -151,6 +151,19 @@ def explicit_derivation(constant):
     return steps
 
 
+def explicit_reference(cell: dict) -> float:
+    """What the chain gives, (1/4) kb sqrt(d kb kd) min(kappa, d/(1-p)) log(1/eps) + 1 at the cell's own kappa_bar,
+    kappa_diag and kappa, drawn beside Algorithm A's (beta2 = 1) quantiles; nothing for the other methods."""
+    if cell["method"] != ADAM:
+        return math.nan
+    d, kb, kd = cell["d"], cell["_kappa_bar"], cell["_kappa_diag"]
+    cond = kb * math.sqrt(d * kb * kd) * min(cell["_kappa"], d / (1 - P_EXPLICIT))
+    return float(EXPLICIT_CONSTANT) * cond * math.log(1 / cell.get("eps", EPS)) + 1
+
+
+REFERENCE_LABEL = "what the F5/F6 chain gives (explicit form)"
+
+
 def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
     return [Symbolic("explicit-derivation", explicit_derivation(constant),
                      "derived (F5 + F6 + F1, phi = 2B lambda_min): T <= (1/4) kb sqrt(d kb kd) min(kappa, 2d) log(1/eps) "
@@ -200,9 +213,11 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
                     growth=2.0, where=is_adam, group_by=("method",), label=bound_label, logs=1, tolerance=0.15),
         alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
         plots=[Plot("T-vs-d", "d", line="kappa_bar", panel="kappa_diag", where=lambda c: c["method"] == ADAM,
-                    caption="Algorithm A (beta2 = 1): T quantile against d, one panel per kappa_diag"),
+                    caption="Algorithm A (beta2 = 1): T quantile against d, one panel per kappa_diag",
+                    reference=explicit_reference, reference_label=REFERENCE_LABEL),
                Plot("T-vs-kappa-diag", "kappa_diag", line="d", panel="method", where=lambda c: c["kappa_bar"] == 10.0,
-                    caption="T quantile against kappa_diag at kappa_bar = 10, Algorithm A and GD")],
+                    caption="T quantile against kappa_diag at kappa_bar = 10, Algorithm A and GD",
+                    reference=explicit_reference, reference_label=REFERENCE_LABEL)],
         confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2),
         notes={"hyperparameters": {"B": B, "phi": "2 B lambda_min(Q)", "delta": DELTA, "eps": EPS,
                                    "beta2": "1, and 1 - 0.1/(min(d+1,kappa) log(1/eps))"},

@@ -1,4 +1,5 @@
 """T4 `adam-diag-dominant` and T5 `adam-general` at the quick budget, and their mutants."""
+import math
 import pytest
 
 from lemmas import t4_adam_diag_dominant as t4
@@ -89,3 +90,18 @@ def test_fail_reproducers_replay_through_the_cli_and_fail_again(tmp_path, name, 
     assert "_qseed" not in ev.reason and "_kappa" not in ev.reason
     code, verdict = replay(ev.reproducer, tmp_path, budget="quick")
     assert code == 1 and verdict == "FAIL"
+
+
+def test_sweep_plots_draw_the_explicit_bound_beside_the_measurements():
+    """T4's and T5's sweep plots draw the explicit finite form (at each cell's own kappa, kappa_bar, kappa_diag) beside
+    Algorithm A's quantiles, so a reader sees the measured T under the bound that decides the claim."""
+    from lemmas import t4_adam_diag_dominant as t4m, t5_adam_general as t5m
+
+    for module in (t4m, t5m):
+        sweep = next(c for c in module.CLAIM.checks if c.name == "scaling-sweep")
+        assert all(p.reference is module.explicit_reference for p in sweep.plots)
+        cell = {"d": 8, "method": "adam(beta2=1)", "eps": 1e-12, "_kappa": 100.0, "_kappa_bar": 2.0, "_kappa_diag": 1.0}
+        assert module.explicit_reference(cell) > 0 and module.explicit_reference(dict(cell, method="gd")) != \
+            module.explicit_reference(dict(cell, method="gd"))  # NaN: no bound drawn for GD
+    cell = {"d": 8, "method": "adam(beta2=1)", "eps": 1e-12, "_kappa": 100.0}
+    assert t4m.explicit_reference(cell) == 1.125 * 16 * math.log(1e12) + 1
