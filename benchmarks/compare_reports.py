@@ -85,7 +85,10 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
-    reference, new = (json.loads(Path(p).read_text()) for p in argv[:2])
+    from proofcheck.sidecar import attach
+
+    # per-cell measurements live in the report.cells.json beside each report.json
+    reference, new = (attach(json.loads(Path(p).read_text()), Path(p).parent) for p in argv[:2])
     found = differences(reference, new, argv[2:] or None)
     for line in found:
         print(line)
