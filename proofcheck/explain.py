@@ -23,30 +23,39 @@ from dataclasses import dataclass
 NON_PASS_ORDER = ("FAIL", "ERROR", "INCONCLUSIVE")  # which evidence decides a claim, first match wins
 
 
-def format_value(value) -> str:
-    """A number as a reader writes it: 6 significant digits, ``100`` rather than ``100.0``."""
+def format_value(value, digits: int = 6, max_items: int | None = None) -> str:
+    """A number as a reader writes it: ``digits`` significant digits, ``100`` rather than ``100.0``; lists shortened
+    to ``max_items`` entries when given (long witnesses inside a sentence)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.{digits}g}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"
+        items = list(value) if max_items is None else list(value)[:max_items]
+        more = ", ..." if max_items is not None and len(value) > max_items else ""
+        return "[" + ", ".join(format_value(v, digits, max_items) for v in items) + more + "]"
     if isinstance(value, dict):
-        return format_cell(value)
+        return "{" + format_cell(value, digits=digits, max_items=max_items) + "}" if max_items else format_cell(value)
+    if type(value).__name__ == "mpf":  # an mpmath number (not imported here: reports do not need mpmath)
+        import mpmath
+
+        return mpmath.nstr(value, digits)
     return str(value)
 
 
-def format_cell(cell: dict) -> str:
+def format_cell(cell: dict, limit: int | None = None, digits: int = 6, max_items: int | None = None) -> str:
     """``{'d': 64, 'kappa_bar': 100.0, '_qseed': 7}`` -> ``'d = 64, kappa_bar = 100'`` (internal keys dropped);
-    a cell already formatted as text is returned as it is."""
+    a cell already formatted as text is returned as it is; ``limit`` cuts long text."""
     if isinstance(cell, str):
-        return cell
-    if not isinstance(cell, dict):
-        return format_value(cell)
-    return ", ".join(f"{key} = {format_value(value)}" for key, value in cell.items()
-                     if not str(key).startswith("_"))
+        text = cell
+    elif not isinstance(cell, dict):
+        text = format_value(cell, digits, max_items)
+    else:
+        text = ", ".join(f"{key} = {format_value(value, digits, max_items)}" for key, value in cell.items()
+                         if not str(key).startswith("_"))
+    return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
 
 
 # A Python dict repr as older check reasons embed them: "{'d': 64, ...}" (no nested braces).

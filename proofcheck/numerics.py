@@ -158,13 +158,6 @@ def decide_sign(fn: Callable[[int], object], schedule: Sequence[int] = DEFAULT_S
                         f"no two consecutive precisions of {list(schedule)} agree")
 
 
-def confirm_positive(fn: Callable[[int], "mpmath.mpf"], dps: int = HIGH_DPS) -> tuple[bool | None, "mpmath.mpf"]:
-    """Compatibility wrapper: (True, value) if ``fn`` is decided positive along (dps, 2 dps, 4 dps), (False, value)
-    if negative or zero, (None, value) if undecided."""
-    d = decide_sign(fn, (dps, 2 * dps, 4 * dps))
-    return {"positive": True, "negative": False, "zero": False}.get(d.status), d.value
-
-
 def clopper_pearson(successes: int, trials: int, confidence: float) -> tuple[float, float]:
     """Exact (Clopper-Pearson) two-sided binomial interval, via scipy."""
     from scipy.stats import binomtest

@@ -26,10 +26,10 @@ import mpmath
 import numpy as np
 
 from proofcheck import Probability, Verdict
+from proofcheck.numerics import HIGH_DPS
 
 from .tuning import h0_spectrum, linear_count_mp, tune_adam_linear
 
-HIGH_DPS = 50
 
 
 @dataclass
@@ -177,7 +177,7 @@ class ExplicitBound(Probability):
                          f" needs T = {link['worst_T'] if link['worst_T'] is not None else 'more than ' + str(link['cap'])} "
                          f"(cond(H_0) = {link['worst_cond']:.4g}; "
                          f"{'confirmed' if high['agree'] else 'recounted as ' + str(high['T_high'])} at {HIGH_DPS} digits)")
-            ev.dps, ev.backend = HIGH_DPS, ev.backend + "; worst sample recounted in mpmath (eigsy, 50 digits)"
+            ev.dps, ev.backend = HIGH_DPS, ev.backend + f"; worst sample recounted in mpmath (eigsy, {HIGH_DPS} digits)"
             if ev.reproducer and "--budget" not in ev.reproducer:  # the sample count depends on the budget
                 ev.reproducer += f" --budget {ctx.budget.name} --seed {ctx.seed}"
         elif worst is not None and "chain" in worst:

@@ -6,6 +6,7 @@ import shlex
 import time
 
 from ..context import Context
+from ..explain import format_cell, format_value  # noqa: F401 (format_value: re-exported for the kinds)
 from ..model import Evidence, Verdict
 
 
@@ -50,34 +51,10 @@ def supporting(check: Check) -> Check:
     return check
 
 
-def format_value(v, digits: int = 6) -> str:
-    """A number or short structure for a sentence: 6 significant digits, lists shortened."""
-    if isinstance(v, bool) or v is None:
-        return str(v)
-    if isinstance(v, float):
-        return f"{v:.{digits}g}"
-    if isinstance(v, (list, tuple)):
-        inner = ", ".join(format_value(x, digits) for x in list(v)[:4])
-        return f"[{inner}{', ...' if len(v) > 4 else ''}]"
-    if isinstance(v, dict):
-        return "{" + format_instance(v, digits=digits) + "}"
-    try:
-        import mpmath
-
-        if isinstance(v, mpmath.mpf):
-            return mpmath.nstr(v, digits)
-    except ImportError:  # pragma: no cover
-        pass
-    return str(v)
-
-
 def format_instance(instance, limit: int = 160, digits: int = 6) -> str:
-    """``key = value, ...`` for a sentence; keys starting with ``_`` (internal) are left out, long text is cut."""
-    if not isinstance(instance, dict):
-        text = format_value(instance, digits)
-    else:
-        text = ", ".join(f"{k} = {format_value(v, digits)}" for k, v in instance.items() if not str(k).startswith("_"))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """An instance inside a sentence: ``key = value, ...``, internal ``_`` keys left out, lists shortened, cut at
+    ``limit`` characters (the same formatting as every report: :func:`proofcheck.explain.format_cell`)."""
+    return format_cell(instance, limit=limit, digits=digits, max_items=4)
 
 
 def reproducer(ctx: Context, instance) -> str:

@@ -131,11 +131,6 @@ class Bound(Check):
         """The sign of the margin along the precision schedule."""
         return decide_sign(lambda dps: self.margin_mp(instance, dps), self.schedule)
 
-    def confirm(self, instance: dict):
-        """(True/False/None, value): violated at high precision / not / undecided (kept for callers of the old API)."""
-        d = self.decide(instance)
-        return {"positive": True, "negative": False, "zero": False}.get(d.status), d.value
-
     # -- search ----------------------------------------------------------------
     def _admissible(self, instance: dict) -> bool:
         try:
@@ -266,7 +261,7 @@ class Bound(Check):
             if i % 200 == 0:
                 ctx.report(0.9 + 0.1 * i / max(len(queue), 1), f"deciding {i + 1}/{len(queue)} candidates")
             if d.positive:
-                m, inst, d = self._largest_violation(positive, (m, inst, d), counts)
+                m, inst, d = self._largest_violation(queue[i + 1:len(positive)], (m, inst, d), counts)
                 return self._fail(ctx, seen, m, inst, d, counts, len(positive), len(near))
         left_positive = max(0, len(positive) - budget)
         details = {"screening": self.screening, "precision_schedule": list(self.schedule), "tolerance": self.tolerance,
@@ -320,21 +315,16 @@ class Bound(Check):
         except (ArithmeticError, ValueError, TypeError):
             return best[0], best[1], None
 
-    def _largest_violation(self, positive, first, counts, more: int = 200):
-        """After a first confirmed violation, decide up to ``more`` further positive candidates, spread evenly over the
-        ranking (float64 may rank noise above the real violations), and keep the largest decided excess: the witness
-        a reader can check by hand is the clearest one, not the first one found."""
+    def _largest_violation(self, rest, first, counts, more: int = 200):
+        """After a first confirmed violation, decide up to ``more`` of the ``rest`` of the positive candidates, spread
+        evenly over the ranking (float64 may rank noise above the real violations), and keep the largest decided excess:
+        the witness a reader can check by hand is the clearest one, not the first one found."""
         best = first
-        start = positive.index((first[0], first[1])) + 1 if (first[0], first[1]) in positive else len(positive)
-        rest = positive[start:]
-        stride = max(1, len(rest) // more)
-        for m, inst in rest[::stride][:more]:
+        for m, inst in self._spread(rest, more):
             d = self.decide(inst)
             counts[d.status] += 1
-            if d.positive:
-                with mpmath.workdps(max(self.schedule)):
-                    if d.value > best[2].value:
-                        best = (m, inst, d)
+            if d.positive and d.float_value() > best[2].float_value():
+                best = (m, inst, d)
         return best
 
     def _fail(self, ctx, seen, m, inst, d, counts, n_positive, n_near):

@@ -43,11 +43,18 @@ class Probability(Check):
         sign = 1.0 if self.direction == ">=" else -1.0
         record = {"case": case, "claimed": claimed}
         if self.exact is not None:
-            with mpmath.workdps(self.schedule[0]):
-                probe = self.exact(case, self.schedule[0])
+            values = {}  # the exact value at each precision, computed once
+
+            def exact_at(dps):
+                if dps not in values:
+                    with mpmath.workdps(dps):
+                        values[dps] = self.exact(case, dps)
+                return values[dps]
+
+            probe = exact_at(self.schedule[0])
             if probe is not None:
                 # sign of (exact - claimed), turned so that positive is good, decided along the precision schedule
-                d = decide_sign(lambda dps: sign * (exact_or_mpf(self.exact(case, dps), dps, "the exact probability")
+                d = decide_sign(lambda dps: sign * (exact_or_mpf(exact_at(dps), dps, "the exact probability")
                                                     - mpmath.mpf(self.claimed(case))),  # the claim's own number, exact
                                 self.schedule)
                 record.update(exact=float(probe), margin=d.float_value() if d.float_value() is not None else float("nan"),

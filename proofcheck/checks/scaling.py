@@ -54,6 +54,7 @@ import numpy as np
 
 from ..context import Context
 from ..model import Verdict
+from ..explain import format_cell, format_value
 from .base import Check
 
 RELATIONS = ("<=", ">=", "==")
@@ -175,13 +176,8 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _num(v) -> str:
-    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
-
-
-def fmt_cell(cell: dict) -> str:
-    """'d = 64, kappa_bar = 100, kappa_diag = 1': the public keys of a cell (no underscore-prefixed internals)."""
-    return ", ".join(f"{k} = {_num(v)}" for k, v in cell.items() if not str(k).startswith("_"))
+_num = format_value  # a number in a sentence: 6 significant digits, 100 rather than 100.0
+fmt_cell = format_cell  # 'd = 64, kappa_bar = 100': the public keys of a cell, as every report writes them
 
 
 def _fmt_interval(iv) -> str:
