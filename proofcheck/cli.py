@@ -386,6 +386,7 @@ def cmd_run(args, out, err) -> int:
     rep = reporting.build_report(claim_results, seed=args.seed, budget=args.budget, command=["proofcheck", *args.argv],
                                  seconds=time.perf_counter() - started, complete=complete, out_dir=str(out_dir),
                                  extra={"run": {"jobs": executed.get("jobs"), "execution": executed.get("mode"),
+                                                "parts": executed.get("parts"),
                                                 "scheduler": args.scheduler,
                                                 "cache": None if cache is None else {"dir": str(cache.directory),
                                                                                      "hits": cache.hits,

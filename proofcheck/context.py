@@ -50,6 +50,7 @@ class Context:
     progress: Callable[[float, str], None] | None = None
     options: dict = field(default_factory=dict)  # engine options (jobs, cache...) that checks may read
     mutant: str | None = None  # name of the false variant being run, if any (for reproducers)
+    parts: list | None = None  # a split check's part outputs, in part order (Check.run_part), when they ran apart
 
     def rng(self, *labels: Any) -> np.random.Generator:
         return np.random.default_rng(derive_seed(self.seed, self.claim_id, self.check_name, *labels))

@@ -18,6 +18,11 @@ run (Ctrl-C or SIGTERM, told apart from claim code raising KeyboardInterrupt by
 finished, so the caller can write an incomplete report; with a cache, each finished result was
 already stored.
 
+Checks that split their work (``Check.splits_into_parts``: a scaling sweep's cells) run, with more than
+one worker, as parts on all workers; when every part is back, the check's own task reduces them to its
+evidence (:class:`_Schedule`). A cell's measurement depends only on the cell and the seeds, so the evidence
+is the one a single job computes (``tests/test_split_sweeps.py``).
+
 Threads: a pool of N processes on C cores gives each worker max(1, C // N) threads for compiled
 kernels (numba, OpenMP), so that they do not oversubscribe the machine. Workers are forked from this
 process only while it runs no other thread; otherwise they start from a clean ``forkserver``
@@ -38,7 +43,7 @@ from . import interrupts
 from .errors import InvalidInstance
 from .cache import TimingHints
 from .model import Evidence, Verdict
-from .runner import CheckTask, execute_task
+from .runner import CheckTask, PartTask, execute_task, whole
 from .threads import limit_worker_threads, limited_threads
 
 THREAD_VARIABLES = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -121,6 +126,78 @@ class _InOrder:
             done = self.order[self.next]
             self.next += 1
             self.on_done(done, self.ready.pop(done))
+
+
+# A check that splits into parts (a sweep's cells) is cut into this many parts per worker: many more parts than
+# workers, so that parts of unequal cost even out across the workers and the other checks (a part costs one task
+# dispatch and one enumeration of the grid). The count changes no result.
+PARTS_PER_WORKER = 8
+
+
+class _Schedule:
+    """What runs next, and what a finished task or part means.
+
+    Tasks go out in ``order``. A check in ``split`` goes out as its parts (:class:`~proofcheck.runner.PartTask`);
+    when every part is back, the check's own task goes to the front of the queue with their outputs, to reduce them
+    to its evidence. A part that ends in ERROR (claim code raised, its worker died or ran past the time limit) makes
+    the check an ERROR with that reason (the lowest-numbered such part, so that the reason does not depend on which
+    worker finished first). A check's ``seconds`` are its parts' and its own.
+    """
+
+    def __init__(self, order: list[CheckTask], split: dict[CheckTask, int], results, cache, on_done):
+        self.queue: deque = deque()
+        self.results, self.cache, self.on_done = results, cache, on_done
+        self.back: dict[CheckTask, dict] = {}  # split check -> {part index: what the part returned}
+        self.inputs: dict[CheckTask, list] = {}  # split check ready to reduce -> its parts' outputs, in order
+        self.parts = 0  # parts handed out in all
+        for task in order:
+            if split.get(task, 0) > 1:
+                self.back[task] = {}
+                self.parts += split[task]
+                self.queue.extend(PartTask(task, i, split[task]) for i in range(split[task]))
+            else:
+                self.queue.append(task)
+
+    def __bool__(self) -> bool:
+        return bool(self.queue)
+
+    def __len__(self) -> int:
+        return len(self.queue)
+
+    def next(self) -> tuple:
+        """(task or part, the parts' outputs for a check that reduces them, else None)."""
+        task = self.queue.popleft()
+        return task, self.inputs.pop(task, None)
+
+    def fraction(self, task, fraction: float) -> float:
+        """How far ``task``'s check has come when ``task`` is ``fraction`` done (a part: with its finished parts)."""
+        if not isinstance(task, PartTask):
+            return fraction
+        return (len(self.back.get(task.task, ())) + fraction) / task.of
+
+    def finish(self, task, payload: dict, parts: list | None = None) -> None:
+        """Record what ``task`` (a check, or a part of one) returned; ``parts``: the outputs it reduced."""
+        if not isinstance(task, PartTask):
+            if parts:
+                payload = dict(payload, seconds=round((payload.get("seconds") or 0.0)
+                                                      + sum(p.get("seconds") or 0.0 for p in parts), 4))
+            _finish(task, payload, self.results, self.cache, self.on_done)
+            return
+        back = self.back.get(task.task)
+        if back is None:  # its check has finished already
+            return
+        back[task.index] = payload
+        if len(back) < task.of:
+            return
+        del self.back[task.task]
+        outputs = [back[i] for i in range(task.of)]
+        failed = [p for p in outputs if "part" not in p]  # ERROR evidence instead of a part's output
+        if failed:
+            details = dict(failed[0].get("details") or {}, part=f"{outputs.index(failed[0]) + 1} of {task.of}")
+            self.finish(task.task, dict(failed[0], details=details), [p for p in outputs if "part" in p])
+        else:
+            self.inputs[task.task] = outputs
+            self.queue.appendleft(task.task)
 
 
 def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_done=None, progress_for=None) -> None:
@@ -257,13 +334,14 @@ def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
 
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if message is None:
             return
+        task, parts = message
         try:
-            evidence = execute_task(task, progress=progress)
+            evidence = execute_task(task, progress=progress, parts=parts)
         except InvalidInstance as exc:  # the user's --instance was rejected: the parent makes it an input error
             conn.send(("invalid", str(exc)))
             continue
@@ -286,16 +364,17 @@ class _Worker:
                                        name="proofcheck-worker")
         self.process.start()
         child.close()
-        self.task: CheckTask | None = None
+        self.task: CheckTask | PartTask | None = None
+        self.parts: list | None = None  # the part outputs the task reduces, if any
         self.started = 0.0
         self.deadline: float | None = None
 
-    def give(self, task: CheckTask, limit: float | None) -> None:
+    def give(self, task: CheckTask | PartTask, limit: float | None, parts: list | None = None) -> None:
         try:
-            self.conn.send(task)
+            self.conn.send((task, parts))
         except (OSError, ValueError):  # the worker died already: its sentinel makes this task's ERROR
             pass
-        self.task, self.started = task, time.monotonic()
+        self.task, self.parts, self.started = task, parts, time.monotonic()
         self.deadline = None if limit is None else self.started + limit
 
     def kill(self) -> None:
@@ -315,10 +394,10 @@ class _Worker:
         self.kill()
 
 
-def _drain(worker: _Worker, busy: list, idle: list, results, cache, on_done, progress_for) -> None:
+def _drain(worker: _Worker, busy: list, idle: list, schedule: _Schedule, progress_for) -> None:
     """Read what ``worker`` sent: progress goes to the display, a result finishes its task; a worker
     that died without a result makes its task an ERROR naming the exit status."""
-    task = worker.task
+    task, parts = worker.task, worker.parts
     while True:
         try:
             if not worker.conn.poll():
@@ -329,25 +408,26 @@ def _drain(worker: _Worker, busy: list, idle: list, results, cache, on_done, pro
         if kind == "progress":
             report = progress_for(task) if progress_for is not None else None
             if report is not None:
-                report(*payload)
+                report(schedule.fraction(task, payload[0]), *payload[1:])
         elif kind == "invalid":
             raise InvalidInstance(payload[0])
         elif kind == "done":
             busy.remove(worker)
             idle.append(worker)
-            worker.task = None
-            _finish(task, payload[0], results, cache, on_done)
+            worker.task = worker.parts = None
+            schedule.finish(task, payload[0], parts)
             return
     if not worker.process.is_alive():
         busy.remove(worker)
         worker.kill()
-        _finish(task, died_evidence(task, worker.process.exitcode, time.monotonic() - worker.started),
-                results, cache, on_done)
+        schedule.finish(task, died_evidence(task, worker.process.exitcode, time.monotonic() - worker.started), parts)
 
 
 def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_done=None,
-             submit_order: list[CheckTask] | None = None, progress_for=None, limits: dict | None = None) -> None:
-    """Run ``tasks`` on ``jobs`` worker processes, handing them out in ``submit_order`` (default: as given).
+             submit_order: list[CheckTask] | None = None, progress_for=None, limits: dict | None = None,
+             split: Iterable[CheckTask] = (), info: dict | None = None) -> None:
+    """Run ``tasks`` on ``jobs`` worker processes, handing them out in ``submit_order`` (default: as given);
+    the checks in ``split`` run as ``PARTS_PER_WORKER * jobs`` parts (:class:`_Schedule`).
 
     Each worker runs one check at a time, so the parent knows which check each worker runs:
     a check past its time limit (``limits[task]`` seconds) is stopped by killing its worker, and a
@@ -358,7 +438,9 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
     on_done = _InOrder(tasks, on_done)
     limits = limits or {}
     context = _pool_context()
-    queue = deque(submit_order or tasks)
+    queue = _Schedule(submit_order or tasks, dict.fromkeys(split, PARTS_PER_WORKER * jobs), results, cache, on_done)
+    if info is not None:
+        info["parts"] = queue.parts
     idle: list[_Worker] = []
     busy: list[_Worker] = []
     everyone: list[_Worker] = []  # every worker started, so that none outlives the run whatever happens
@@ -370,9 +452,9 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
                 else:
                     worker = _Worker(context, threads)
                     everyone.append(worker)
-                task = queue.popleft()
+                task, parts = queue.next()
                 busy.append(worker)
-                worker.give(task, limits.get(task))
+                worker.give(task, limits.get(whole(task)), parts)
             now = time.monotonic()
             deadlines = [w.deadline for w in busy if w.deadline is not None]
             wait_for = max(0.0, min(deadlines) - now) if deadlines else None
@@ -380,13 +462,12 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
                                            timeout=wait_for))
             for worker in list(busy):
                 if worker.conn in ready or worker.process.sentinel in ready:
-                    _drain(worker, busy, idle, results, cache, on_done, progress_for)
+                    _drain(worker, busy, idle, queue, progress_for)
                 if worker in busy and worker.deadline is not None and time.monotonic() >= worker.deadline:
                     busy.remove(worker)
                     worker.kill()
-                    _finish(worker.task, timed_out_evidence(worker.task, limits[worker.task],
-                                                            time.monotonic() - worker.started),
-                            results, cache, on_done)
+                    queue.finish(worker.task, timed_out_evidence(worker.task, limits[whole(worker.task)],
+                                                                 time.monotonic() - worker.started), worker.parts)
         for worker in idle:
             worker.stop()
     finally:
@@ -408,8 +489,10 @@ DASK_NO_WORKER_WAIT = 60.0
 def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done=None,
              connect_timeout: float = 10.0, submit_order: list[CheckTask] | None = None,
              limits: dict | None = None, log: Callable[[str], None] | None = None,
-             no_worker_wait: float = DASK_NO_WORKER_WAIT, info: dict | None = None) -> None:
-    """Run ``tasks`` on an existing Dask distributed scheduler (an address, or a Client).
+             no_worker_wait: float = DASK_NO_WORKER_WAIT, info: dict | None = None,
+             split: Iterable[CheckTask] = ()) -> None:
+    """Run ``tasks`` on an existing Dask distributed scheduler (an address, or a Client); the checks in
+    ``split`` run as ``PARTS_PER_WORKER`` parts per worker present at the start (:class:`_Schedule`).
 
     The workers must be able to import the engine, the built-in claims and any user claim file
     (by the same path); they run :func:`execute_task` exactly as a local worker would. At most as
@@ -433,8 +516,11 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
         client = Client(address, set_as_default=False, timeout=connect_timeout) if own_client else address
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise UsageError(f"cannot connect to the Dask scheduler {address!r}: {exc}") from None
-    queue = deque(submit_order or tasks)
-    running: dict = {}  # future -> (task, started)
+    queue = _Schedule(submit_order or tasks, dict.fromkeys(split, PARTS_PER_WORKER * max(2, _dask_workers(client))),
+                      results, cache, on_done)
+    if info is not None:
+        info["parts"] = queue.parts
+    running: dict = {}  # future -> (task, started, the parts' outputs it reduces)
     most_workers, alone_since, said = 0, None, False
     try:
         try:
@@ -449,28 +535,30 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                         said = True
                     if time.monotonic() - alone_since >= no_worker_wait:
                         reason = f"no Dask worker was alive for {no_worker_wait:g} s (the cluster lost its workers)"
-                        for future, (task, started) in list(running.items()):
+                        for future, (task, started, parts) in list(running.items()):
                             future.cancel()
-                            _finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"),
-                                    results, cache, on_done)
+                            queue.finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"),
+                                         parts)
                         running.clear()
                         while queue:
-                            task = queue.popleft()
-                            _finish(task, _failed_evidence(task, reason, 0.0, "dask"), results, cache, on_done)
+                            task, parts = queue.next()
+                            queue.finish(task, _failed_evidence(task, reason, 0.0, "dask"), parts)
                         break
                 else:
                     alone_since, said = None, False
                 while queue and len(running) < max(1, workers):
-                    task = queue.popleft()
+                    task, parts = queue.next()
                     key = f"proofcheck-{task.ref.id}-{task.check}-{os.getpid()}-{time.time_ns()}"
-                    running[client.submit(execute_task, task, pure=False, key=key)] = (task, time.monotonic())
+                    future = client.submit(execute_task, task, parts=parts, pure=False, key=key)
+                    running[future] = (task, time.monotonic(), parts)
                 with client.as_current():
                     try:
                         done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
                     except TimeoutError:
                         done = set()
                 for future in list(running):
-                    task, started = running[future]
+                    task, started, parts = running[future]
+                    limit = limits.get(whole(task))
                     if future in done:
                         del running[future]
                         try:
@@ -479,12 +567,11 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                             raise
                         except Exception as exc:  # noqa: BLE001 - a worker lost (KilledWorker) and the like
                             evidence = crashed_evidence(task, exc, time.monotonic() - started)
-                        _finish(task, evidence, results, cache, on_done)
-                    elif limits.get(task) is not None and time.monotonic() - started >= limits[task]:
+                        queue.finish(task, evidence, parts)
+                    elif limit is not None and time.monotonic() - started >= limit:
                         del running[future]
                         future.cancel()
-                        _finish(task, timed_out_evidence(task, limits[task], time.monotonic() - started),
-                                results, cache, on_done)
+                        queue.finish(task, timed_out_evidence(task, limit, time.monotonic() - started), parts)
         except BaseException:
             client.cancel(list(running))
             raise
@@ -539,6 +626,11 @@ def likely_longest_first(tasks: list[CheckTask]) -> list[CheckTask]:
     return sorted(tasks, key=lambda t: -weights[t])
 
 
+def _splits(task: CheckTask) -> bool:
+    """Whether ``task``'s check spreads its work over parts (``Check.splits_into_parts``: a sweep's cells)."""
+    return bool(getattr(_check_of(task), "splits_into_parts", False))
+
+
 def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int | None = None, scheduler=None,
               cache=None, on_done: Callable[[CheckTask, dict], None] | None = None,
               progress_for: Callable[[CheckTask], Callable | None] | None = None,
@@ -555,7 +647,10 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
     library use). ``progress_for(task)`` gives live per-check progress (forwarded from workers). With a cache, every run records how long each check took, and
     the longest checks are started first (:class:`~proofcheck.cache.TimingHints`); ``on_done``
     still follows the order of ``tasks``. ``info`` receives how the run was executed
-    (``jobs``: worker processes actually used, or Dask workers seen; ``mode``).
+    (``jobs``: worker processes actually used, or Dask workers seen; ``mode``; ``parts``: how many parts the
+    checks that split their work ran as, 0 when none did).
+    With more than one worker (or on Dask), a check that splits its work (``Check.splits_into_parts``: a sweep's
+    cells) runs as parts on all workers, then reduces them (:class:`_Schedule`); the evidence is the same.
     The user's Ctrl-C (or SIGTERM) propagates as KeyboardInterrupt after the workers are stopped;
     ``results`` then holds what finished. Anything claim code does is its check's ERROR.
     """
@@ -570,11 +665,12 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
                 on_done(task, hit)
         else:
             pending.append(task)
-    info.update(jobs=0, mode="cache")
+    info.update(jobs=0, mode="cache", parts=0)
     if not pending:
         return results
     jobs = default_jobs() if jobs is None else jobs
-    jobs = min(jobs, len(pending))
+    split = [task for task in pending if _splits(task)] if scheduler is not None or jobs > 1 else []
+    jobs = jobs if split else min(jobs, len(pending))  # a split check alone can keep every worker busy
     limits = {task: time_limit_for(task, timeout) for task in pending}
     in_process = scheduler is None and jobs <= 1 and not isolate
     hints = TimingHints(cache.directory) if cache is not None and cache.write else None
@@ -596,11 +692,11 @@ def run_tasks(tasks: list[CheckTask], results: dict | None = None, *, jobs: int 
             elif scheduler is not None:
                 info.update(mode="dask")
                 run_dask(pending, scheduler, results, cache, on_done, submit_order=order, limits=limits, log=log,
-                         info=info)
+                         info=info, split=split)
             else:
                 info.update(jobs=jobs, mode="processes")
                 run_pool(pending, jobs, results, cache, on_done, submit_order=order, progress_for=progress_for,
-                         limits=limits)
+                         limits=limits, split=split, info=info)
     finally:
         if hints is not None:
             hints.save()

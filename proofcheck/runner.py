@@ -40,6 +40,30 @@ class CheckTask:
         return {} if self.selection_json is None else json.loads(self.selection_json)
 
 
+@dataclass(frozen=True)
+class PartTask:
+    """Part ``index`` of ``of`` of a check that splits its work (:attr:`Check.splits_into_parts`, e.g. the cells
+    ``index::of`` of a scaling sweep), run on any worker like a task. What it returns is not evidence but input to the
+    check's own task, which runs once every part is back (:mod:`proofcheck.execution`). The split changes no result:
+    each unit of work depends only on (seed, claim, check) and itself."""
+
+    task: CheckTask
+    index: int
+    of: int
+
+    # read like the task's, so that progress, time limits and ERROR evidence treat a part as its check
+    ref = property(lambda self: self.task.ref)
+    check = property(lambda self: self.task.check)
+    budget = property(lambda self: self.task.budget)
+    instance = property(lambda self: self.task.instance)
+    selection = property(lambda self: self.task.selection)
+
+
+def whole(task: "CheckTask | PartTask") -> CheckTask:
+    """The check task a task or part belongs to."""
+    return task.task if isinstance(task, PartTask) else task
+
+
 @dataclass
 class ClaimResult:
     claim: Claim
@@ -104,8 +128,13 @@ INSTANCE_MISFITS = (TypeError, ValueError, IndexError, KeyError, AttributeError,
 
 def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | None = None,
               progress: Callable[[float, str], None] | None = None, options: dict | None = None,
-              mutant: str | None = None, selection: dict | None = None) -> Evidence:
+              mutant: str | None = None, selection: dict | None = None, part: tuple[int, int] | None = None,
+              parts: list | None = None) -> Evidence | dict:
     """Run one check; whatever claim code does becomes that check's Evidence, never the end of the run.
+
+    ``part=(index, of)`` runs only that part of a check that splits its work and returns
+    ``{"part": index, "of": of, "output": ..., "seconds": ...}`` (or ERROR evidence); ``parts`` hands the
+    outputs of all its parts, in order, to the check's own evaluation (``ctx.parts``).
 
     Any exception, including BaseExceptions (``sys.exit`` in a check, a KeyboardInterrupt or a
     GeneratorExit raised by the code itself), and malformed return values become an ERROR evidence
@@ -114,9 +143,14 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
     (``--instance``: an input error); an InvalidInstance during the check's own search is an ERROR.
     """
     ctx = Context(seed=seed, budget=budget, claim_id=claim.id, check_name=check.name, instance=instance,
-                  progress=progress, options=dict(options or {}), mutant=mutant, selection=dict(selection or {}))
+                  progress=progress, options=dict(options or {}), mutant=mutant, selection=dict(selection or {}),
+                  parts=parts)
     start = time.perf_counter()
     try:
+        if part is not None:
+            output = check.run_part(ctx, *part)
+            return {"part": part[0], "of": part[1], "output": output,
+                    "seconds": round(time.perf_counter() - start, 4)}
         if getattr(type(check), "run", None) is Check.run:  # the usual run(): evaluate and time it here, so
             evidence = check.evaluate(ctx)                  # that a malformed return value is named as such
             if isinstance(evidence, Evidence):
@@ -145,13 +179,18 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
 OUTPUT_LIMIT = 20_000  # characters of claim output kept in the evidence
 
 
-def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None = None) -> dict:
+def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], None] | None = None,
+                 parts: list | None = None) -> dict:
     """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON.
 
+    A :class:`PartTask` returns its part's output instead (see :func:`run_check`), or ERROR evidence;
+    ``parts`` are the outputs of a split check's parts, for the check's own task.
     Never raises for anything claim code does (loading the claim included), except the user's
     interruption and a rejected ``--instance``. What the claim code prints is captured and kept in
     ``details["output"]``: it cannot forge lines of proofcheck's own output (annotations, --quiet).
     """
+    part = (task.index, task.of) if isinstance(task, PartTask) else None
+    task = whole(task)
     start = time.perf_counter()
     captured = io.StringIO()
     try:
@@ -162,7 +201,8 @@ def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None 
                 evidence = _error(task.check, f"claim {task.ref.id!r} has no check {task.check!r}", start)
             else:
                 evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance,
-                                     mutant=task.ref.mutant, selection=task.selection, progress=progress)
+                                     mutant=task.ref.mutant, selection=task.selection, progress=progress,
+                                     part=part, parts=[p["output"] for p in parts] if parts is not None else None)
     except InvalidInstance:
         raise
     except BaseException as exc:  # noqa: BLE001 - loading the claim failed (in a worker, or claim code at import)
@@ -170,6 +210,8 @@ def execute_task(task: CheckTask, progress: Callable[[float, str], None] | None 
             raise
         evidence = _error(task.check, f"could not load the claim: {describe_exception(exc)}", start,
                           {"traceback": traceback.format_exc()})
+    if isinstance(evidence, dict):  # a part's output (what its cells print travels with them: Scaling.run_part)
+        return evidence
     output = captured.getvalue()
     if output:
         evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])

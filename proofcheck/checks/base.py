@@ -32,6 +32,16 @@ class Check:
     def evaluate(self, ctx: Context) -> Evidence:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # A check whose work splits into independent parts (the cells of a sweep) sets this; the executor then runs
+    # ``run_part(ctx, i, n)`` for i < n on any workers and hands their outputs, in order, to ``evaluate`` as
+    # ``ctx.parts``. ``evaluate`` must give the same evidence with or without ``ctx.parts`` (without: it does all
+    # the work itself, as with one job), so that no result depends on how the work was spread.
+    splits_into_parts = False
+
+    def run_part(self, ctx: Context, index: int, of: int):
+        """The output of part ``index`` of ``of`` (picklable); only for checks that split into parts."""
+        raise NotImplementedError(f"check {self.name!r} does not split into parts")
+
     def run(self, ctx: Context) -> Evidence:
         start = time.perf_counter()
         evidence = self.evaluate(ctx)

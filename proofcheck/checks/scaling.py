@@ -44,9 +44,12 @@ Evidence.details; plots (matplotlib SVG) into Evidence.artifacts.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 import json
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -236,6 +239,11 @@ def _ols_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def log_allowance(logs: int, x_mid: float) -> float:
     """The local exponent of a factor (ln x)^logs at x: logs / ln x (ln x floored at 1 near x = 1)."""
     return logs / max(math.log(x_mid), 1.0) if logs else 0.0
+
+
+def _cell_text(cell: dict) -> str:
+    """A cell as canonical text, to compare cells that went through pickling (derived fields may be arrays)."""
+    return json.dumps(cell, sort_keys=True, default=str)
 
 
 def _safe_log(a) -> np.ndarray:
@@ -458,11 +466,15 @@ class Scaling(Check):
             cells = [self.derive(dict(c), ctx) for c in cells]
         return axes, cells
 
+    def _seeds(self, ctx: Context) -> list[int]:
+        """The seeds every cell is measured with (the same for all cells: the bootstrap resamples them jointly)."""
+        return [ctx.subseed("seed", i) for i in range(int(ctx.pick(*self.seeds)))]
+
     # -- evaluation --------------------------------------------------------------------------
     def evaluate(self, ctx: Context):
         axes, cells = self.grid(ctx)
-        n = int(ctx.pick(*self.seeds))
-        seeds = [ctx.subseed("seed", i) for i in range(n)]
+        seeds = self._seeds(ctx)
+        n = len(seeds)
         k = max(1, math.ceil(self.probability * n - 1e-12))  # order statistic T_(k), 1-based
         scope = self._scope(axes, n, ctx)
         if not cells:
@@ -471,8 +483,9 @@ class Scaling(Check):
                                  reason=f"the selection {'; '.join(empty)} leaves no cell of this check's grid at the "
                                         f"{ctx.budget.name} budget ({self._ranges(self.axes(ctx))})")
         records, dps_used, backends = [], set(), set()
+        measured = self._measured_apart(ctx, cells)
         for i, cell in enumerate(cells):
-            m = self.measure(cell, seeds)
+            m = measured[i] if measured is not None else self.measure(cell, seeds)
             T = np.array([math.inf if c else float(t) for t, c in zip(m.T, m.capped)], dtype=float)
             records.append({"cell": cell, "T": T, "capped": np.asarray(m.capped, bool), "cap": m.cap,
                             "per_seed": m.per_seed, "info": m.info, "dps": m.dps, "q": float(np.sort(T)[k - 1])})
@@ -606,6 +619,53 @@ class Scaling(Check):
                 else "crossover exponents within their tolerance")
         return self.evidence(Verdict.PASS, reason=f"all {len(tests)} tests passed ({what}) over {scope}{seen}{note}{finding}",
                              **common)
+
+    # -- cells measured apart (Check.splits_into_parts) ---------------------------------------
+    @property
+    def splits_into_parts(self) -> bool:
+        """Cells are measured in parts on any workers unless a subclass evaluates in its own way."""
+        return type(self).evaluate is Scaling.evaluate and type(self).run is Check.run
+
+    def run_part(self, ctx: Context, index: int, of: int) -> list:
+        """Measure part ``index`` of ``of`` of this sweep's cells: [(cell number, cell, Measurement, what measuring
+        it printed), ...]. A cell's
+        measurement depends only on the cell and the seeds (drawn from seed, claim and check), so it is the same
+        whichever part, worker or process measures it.
+
+        The cells are dealt to the parts in a fixed shuffled order: in grid order, one axis (the method, say) would
+        put all the costly cells into the same few parts."""
+        _, cells = self.grid(ctx)
+        seeds = self._seeds(ctx)
+        dealt = np.random.default_rng(len(cells)).permutation(len(cells))
+        mine = sorted(int(i) for i in dealt[index::of])
+        out = []
+        for j, i in enumerate(mine):
+            printed = io.StringIO()  # what measuring the cell prints, replayed in cell order by evaluate
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                m = self.measure(cells[i], seeds)
+            out.append((i, cells[i], m, printed.getvalue()))
+            ctx.report((j + 1) / max(len(mine), 1), f"part {index + 1}/{of}: cell {j + 1}/{len(mine)}")
+        return out
+
+    @staticmethod
+    def _measured_apart(ctx: Context, cells: list) -> dict | None:
+        """{cell number: Measurement} from the parts that measured this grid apart (None: measure here). Every
+        cell must come back exactly once and be the cell this evaluation enumerates, or nothing is used. What the
+        cells printed is printed again here, in cell order, as if they had been measured here."""
+        if ctx.parts is None:
+            return None
+        measured, printed = {}, {}
+        for part in ctx.parts:
+            for i, cell, m, text in part:
+                if i in measured or not 0 <= i < len(cells) or _cell_text(cell) != _cell_text(cells[i]):
+                    raise RuntimeError(f"the cells measured apart do not match this sweep's grid (cell {i})")
+                measured[i], printed[i] = m, text
+        if len(measured) != len(cells):
+            raise RuntimeError(f"the parts measured {len(measured)} of this sweep's {len(cells)} cells")
+        for i in sorted(printed):
+            if printed[i]:
+                sys.stdout.write(printed[i])
+        return measured
 
     # -- pieces ------------------------------------------------------------------------------
     @staticmethod
