@@ -169,7 +169,7 @@ SELECTION_HELP = """selecting claims:
   path/to/my_claims.py          every claim of a file (or a module name); --claims FILE adds them by id
 """
 RUN_EPILOG = """
-defaults: --budget standard, --seed 0, --format json,md, --out reports/, --jobs = all cores;
+defaults: --budget standard, --seed 0, --format json,md, --out reports/, --jobs = all cores, --plots auto;
           checks that PASSed are cached (.proofcheck-cache/, or $PROOFCHECK_CACHE_DIR)
 """ + EXIT_CODES_HELP
 HELP_EPILOG = """examples:
@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--out", default="reports", help="report directory (default reports/)")
     run_opts.add_argument("--format", type=_formats, default=None,
                           help="comma-separated report formats: json,md,html,junit (default json,md)")
+    run_opts.add_argument("--plots", choices=("auto", "always", "never"), default="auto",
+                          help="render figures: auto = when a report format shows them (html, md); always; never")
     run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
     run_opts.add_argument("--scheduler", default=None, help="Dask scheduler address for distributed runs")
     run_opts.add_argument("--timeout", "--time-limit", dest="timeout", type=_timeout, default=None, metavar="SECONDS",
@@ -365,7 +367,10 @@ def cmd_run(args, out, err) -> int:
 
         check_scheduler_address(args.scheduler)
     out_dir = reporting.check_writable(args.out)  # every input is valid: prove the output writable before work
-    tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections)
+    # Figures cost time (about 10% of a standard run) and only html and md show them (issue 13).
+    plots = {"always": True, "never": False}.get(args.plots, bool({"html", "md"} & set(formats)))
+    tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections,
+                      plots=plots)
     results, complete, cache, executed = {}, True, None, {}
     args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
     try:

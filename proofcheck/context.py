@@ -61,6 +61,11 @@ class Context:
     def pick(self, quick: Any, standard: Any, deep: Any | None = None) -> Any:
         return self.budget.pick(quick, standard, deep)
 
+    def wants_plots(self, default: bool) -> bool:
+        """Whether to render figures: ``options["plots"]`` when the run decided (the CLI does, from the report
+        formats that show figures: html, md), else the check's ``default``. Figures never change a verdict."""
+        return bool(self.options.get("plots", default))
+
     def report(self, fraction: float, message: str = "") -> None:
         if self.progress is not None:
             self.progress(min(max(fraction, 0.0), 1.0), message)

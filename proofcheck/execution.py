@@ -475,6 +475,23 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
             worker.kill()
 
 
+def execute_on_dask(task, parts: list | None = None) -> dict:
+    """Dask's entry point: :func:`~proofcheck.runner.execute_task` with one thread for compiled kernels and BLAS.
+
+    A Dask cluster's parallelism is its workers times their threads (the recipe: one single-threaded worker per
+    core); a task that also spread its kernels over every core would oversubscribe the machine, as a pool worker
+    would without :func:`_worker_init`. numba's count is per calling thread; the BLAS cap holds for the worker's
+    life (workers are meant for proofcheck alone)."""
+    limit_worker_threads()
+    try:
+        import numba
+
+        numba.set_num_threads(1)
+    except (ImportError, AttributeError, ValueError):  # pragma: no cover - no numba, or one without the API
+        pass
+    return execute_task(task, parts=parts)
+
+
 def _dask_workers(client) -> int:
     try:
         return len(client.nthreads())
@@ -495,9 +512,9 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
     ``split`` run as ``PARTS_PER_WORKER`` parts per worker present at the start (:class:`_Schedule`).
 
     The workers must be able to import the engine, the built-in claims and any user claim file
-    (by the same path); they run :func:`execute_task` exactly as a local worker would. At most as
-    many checks as there are workers are submitted at once, so a check's time runs from its start:
-    a check past its time limit is an ERROR (its future is cancelled). When the cluster has no
+    (by the same path); they run :func:`execute_task` exactly as a local worker would
+    (:func:`execute_on_dask`). At most as many checks (or parts) as there are workers are submitted
+    at once, so a check's time runs from its start: a check past its time limit is an ERROR (its future is cancelled). When the cluster has no
     worker left, the run says so (``log``) and, after ``no_worker_wait`` seconds without one, every
     check still pending becomes an ERROR instead of waiting forever.
     """
@@ -549,7 +566,7 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                 while queue and len(running) < max(1, workers):
                     task, parts = queue.next()
                     key = f"proofcheck-{task.ref.id}-{task.check}-{os.getpid()}-{time.time_ns()}"
-                    future = client.submit(execute_task, task, parts=parts, pure=False, key=key)
+                    future = client.submit(execute_on_dask, task, parts=parts, pure=False, key=key)
                     running[future] = (task, time.monotonic(), parts)
                 with client.as_current():
                     try:

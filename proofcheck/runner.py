@@ -30,6 +30,7 @@ class CheckTask:
     budget: str
     instance_json: str | None = None  # a JSON string, so that tasks stay hashable
     selection_json: str | None = None  # ``claim[key=value]`` narrowing (proofcheck.selection), as JSON
+    plots: bool | None = None  # render figures (None: each check's default at the budget); part of the cache key
 
     @property
     def instance(self) -> dict | None:
@@ -202,6 +203,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
             else:
                 evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance,
                                      mutant=task.ref.mutant, selection=task.selection, progress=progress,
+                                     options=None if task.plots is None else {"plots": task.plots},
                                      part=part, parts=[p["output"] for p in parts] if parts is not None else None)
     except InvalidInstance:
         raise
@@ -223,8 +225,9 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
 
 def tasks_for(refs: Iterable[ClaimRef], claims: dict[str, Claim], seed: int, budget: Budget,
               instance: dict | None = None, only_check: str | None = None,
-              selections: dict[str, dict] | None = None) -> list[CheckTask]:
-    """One task per (claim, check); ``selections`` maps a claim id to its ``claim[key=value]`` selection."""
+              selections: dict[str, dict] | None = None, plots: bool | None = None) -> list[CheckTask]:
+    """One task per (claim, check); ``selections`` maps a claim id to its ``claim[key=value]`` selection;
+    ``plots`` whether checks render figures (None: each check's default at the budget)."""
     tasks = []
     for ref in refs:
         claim = claims[ref.id if ref.mutant is None else f"{ref.id}::{ref.mutant}"]
@@ -233,7 +236,7 @@ def tasks_for(refs: Iterable[ClaimRef], claims: dict[str, Claim], seed: int, bud
         for check in claim.checks:
             if only_check is None or check.name == only_check:
                 text = None if instance is None else json.dumps(instance, sort_keys=True)
-                tasks.append(CheckTask(ref, check.name, seed, budget.name, text, sel))
+                tasks.append(CheckTask(ref, check.name, seed, budget.name, text, sel, plots))
     return tasks
 
 

@@ -73,7 +73,7 @@ def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_i
             outcomes.append(MutantOutcome(ref.id, ref.mutant, Verdict.ERROR.value,
                                           f"mutant factory raised {type(exc).__name__}: {exc}",
                                           reproducer=None, seconds=0.0))
-    tasks = tasks_for(runnable, claims, seed, Budget(budget))
+    tasks = tasks_for(runnable, claims, seed, Budget(budget), plots=False)  # a mutant's figures are never shown
     results = run_tasks(tasks, on_done=on_done)
     for r in merge(runnable, claims, results, tasks):
         outcomes.append(_outcome(r, mutant_expectation(reg.mutants[r.claim.id][r.mutant])))

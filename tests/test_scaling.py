@@ -130,7 +130,11 @@ def test_instance_replays_cells():
 def test_plots_skipped_at_quick_unless_asked():
     ev = Scaling("s", axes=axes, measure=power_law(1.0), probability=0.5, seeds=(8, 8, 8), plots=[Plot("p", "n")],
                  bootstrap=(50, 50, 50)).run(Context(seed=0, budget=Budget("quick"), claim_id="toy", check_name="s"))
-    assert ev.artifacts == [] and ev.details["plots"].startswith("skipped")
+    assert ev.artifacts == [] and ev.details["plots"].startswith("not rendered at the quick budget")
+    check = Scaling("s", axes=axes, measure=power_law(1.0), probability=0.5, seeds=(8, 8, 8), plots=[Plot("p", "n")],
+                    bootstrap=(50, 50, 50))
+    ev = check.run(Context(seed=0, budget=Budget("standard"), claim_id="toy", check_name="s", options={"plots": False}))
+    assert ev.artifacts == [] and "formats show no figures" in ev.details["plots"]  # the run decided: no figure
 
 
 def test_decide_relations():

@@ -161,3 +161,26 @@ def test_the_builtin_t2_sweep_is_split_and_reproduces_its_numbers():
     one = run_tasks([task], jobs=1)[task]
     two = run_tasks([task], jobs=2)[task]
     assert json.dumps(_strip(one), sort_keys=True) == json.dumps(_strip(two), sort_keys=True)
+
+
+def test_figures_are_rendered_only_for_formats_that_show_them(tmp_path):
+    """Plots cost time and only html and md show them: a json-only run renders none (and caches apart)."""
+    from proofcheck.cli import main
+
+    def run(name, *extra):
+        out = tmp_path / name
+        code = main(["run", "fixed-point", "--check", "threshold-delta-vs-alpha", "--budget", "quick", "--out",
+                     str(out), "--quiet", "--rerun", *extra])
+        assert code == 0
+        report = json.loads((out / "report.json").read_text())
+        ev = report["claims"][0]["evidence"][0]
+        return ev, out
+
+    json_only, out = run("json", "--format", "json")
+    assert json_only["artifacts"] == [] and not (out / "plots").exists()
+    forced, out = run("forced", "--format", "json", "--plots", "always")
+    assert forced["artifacts"] and (out / "plots").is_dir()
+    with_md, out = run("md", "--format", "json,md")
+    assert with_md["artifacts"] and (out / "plots").is_dir()
+    assert _strip({k: v for k, v in json_only.items() if k != "artifacts"}) == \
+        _strip({k: v for k, v in with_md.items() if k != "artifacts"})  # the figures change nothing else

@@ -39,7 +39,7 @@ def test_sweep_evidence_grid_seeds_slopes_constant_plots(result):
     assert gd and all(abs(p["exponent"] - 1) < 0.1 for t in gd for p in t["local_exponents"])  # GD: Theta(kappa)
     group = d["ratio"]["groups"][0]
     assert 0 < group["fitted_constant"] <= 0.25 + 0.05  # the derivation predicts at most 1/4 (plus the +1)
-    assert d["plots"].startswith("skipped")  # quick budget: no figures
+    assert d["plots"].startswith("not rendered at the quick budget")  # quick budget: no figures
     assert d["confirmations"] and all(c["agree"] for c in d["confirmations"])
     assert ev.dps and ev.dps >= 30 and "mpmath" in ev.backend
     # Algorithm A's deciding runs are re-run on the engines that actually ran, and the evidence names them

@@ -565,11 +565,13 @@ class Scaling(Check):
             "capped_quantile_cells": capped_cells,
             **self.notes,
         }
-        want_plots = bool(ctx.options.get("plots", ctx.pick(False, True, True)))  # figures cost ~1 s each
+        want_plots = ctx.wants_plots(ctx.pick(False, True, True))  # figures cost ~1 s each
         deciding_cell = (fails or sorted(tests, key=lambda t: -(t.margin if math.isfinite(t.margin) else -math.inf))
                          or [None])[0]
         artifacts = self._plots(records, made[None], conf, deciding_cell) if want_plots else []
-        details["plots"] = "rendered" if want_plots else "skipped at the quick budget (options['plots'] = True forces them)"
+        details["plots"] = "rendered" if want_plots else ("not rendered: the run's report formats show no figures"
+                                                          if "plots" in ctx.options else "not rendered at the quick "
+                                                          "budget (options['plots'] = True, or --plots always, forces them)")
         confirmed_dps = [c["dps"] for c in confirmations + deciding if c.get("dps")]
         common = dict(instances=int(sum(len(r["T"]) for r in records)),
                       worst_margin=max(margins) if margins else None,

@@ -165,7 +165,7 @@ class Threshold(Check):
                 r["margin"] = max(abs(x - f) for x in ends) / f - tol
         dps_used = sorted({e["dps"] for r in records for e in r["evaluations"] + r.get("confirmations", [])})
         worst = max(records, key=lambda r: r["margin"])
-        artifacts = self.plot(ctx, records) if self.plot is not None else []
+        artifacts = self.plot(ctx, records) if self.plot is not None and ctx.wants_plots(True) else []
         common = dict(instances=sum(len(r["evaluations"]) + len(r.get("confirmations", [])) for r in records),
                       worst_margin=float(worst["margin"]),
                       margin_meaning=f"max over cases of (relative distance of the empirical {self.parameter} bracket "
