@@ -349,8 +349,10 @@ def proofcheck_cli(args: list[str], out: str, root: Path = ROOT) -> tuple[float,
     proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--rerun", "--out", out, "--format", "json",
                            "--quiet"], cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
-    try:
-        report = json.loads((Path(out) / "report.json").read_text())
+    from proofcheck.sidecar import attach
+
+    try:  # with the per-cell measurements of the side file (report.cells.json), as compare_reports.py reads them
+        report = attach(json.loads((Path(out) / "report.json").read_text()), out)
     except (OSError, ValueError):
         report = {}
     report["_cpu_seconds"] = children_cpu() - cpu  # the run and its workers (forkserver workers included)
@@ -372,6 +374,7 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
     ``git archive REV | tar -x -C DIR``) each command also runs there, right before the current tree, for ratios
     within one session. The standard run's deciding numbers are compared with the committed report."""
     from compare_reports import differences
+    from proofcheck.sidecar import attach
 
     results: dict = {"claims": []}
     trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
@@ -397,7 +400,7 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
                 committed = next((p for p in (ROOT / "reference" / "report.json", ROOT / "reports" / "report.json")
                                   if p.exists()), None)  # the committed standard run (moving to reference/)
                 if budget == "standard" and name == "current" and committed is not None and report.get("claims"):
-                    reference = json.loads(committed.read_text())
+                    reference = attach(json.loads(committed.read_text()), committed.parent)
                     strict, loose = differences(reference, report), differences(reference, report, rel=1e-12)
                     results[f"{key}_vs_committed"] = {"differences": strict, "beyond_last_bits": loose}
                     print(f"  deciding numbers vs the committed standard report: {len(strict)} difference(s), "
