@@ -6,6 +6,7 @@
     python benchmarks/run_all.py --only cli --baseline DIR   # ... and the same commands from an earlier tree
     python benchmarks/run_all.py --only growth   # standard-run time against grid size
     python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
+    python benchmarks/run_all.py --only dask     # T2's deep sweep, narrowed: --jobs 1, --jobs 2, 2-worker Dask (a few minutes)
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
@@ -19,7 +20,13 @@ Sections (each prints a table; ``--json FILE`` also writes all figures):
 * ``cli``         ``python -m proofcheck all`` at the quick and standard budgets, each with
                   ``--jobs 1`` and ``--jobs 2`` (the parallel speed-up);
 * ``growth``      the growth of a standard run's time with the grid size, for the claims that
-                  have selectable grids (``claim[key=[first n values]]``, n = 1, 2, 4, 8).
+                  have selectable grids (``claim[key=[first n values]]``, n = 1, 2, 4, 8);
+* ``dask``        T2's scaling sweep at the deep budget on a narrowed grid reaching d = 512 (``--dask-grid``),
+                  with ``--jobs 1``, ``--jobs 2`` and ``--scheduler`` on a 2-worker ``distributed.LocalCluster``
+                  (one thread per worker, worker processes importing this tree): wall and CPU seconds (the
+                  Dask workers' CPU measured with psutil, as the children's rusage never sees them), the ratios,
+                  and whether the three reports share every verdict and deciding number (compare_reports.py).
+                  Skipped, with the reason, when ``distributed`` is not importable (or with ``--skip-dask``).
 
 Timings take the best of ``--repeat`` runs (the engines) or one run (the CLI: ``--rerun`` on a private
 cache directory, so nothing is read from a cache).
@@ -349,8 +356,10 @@ def proofcheck_cli(args: list[str], out: str, root: Path = ROOT) -> tuple[float,
     proc = subprocess.run([sys.executable, "-m", "proofcheck", *args, "--rerun", "--out", out, "--format", "json",
                            "--quiet"], cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
-    try:
-        report = json.loads((Path(out) / "report.json").read_text())
+    from proofcheck.sidecar import attach
+
+    try:  # with the per-cell measurements of the side file (report.cells.json), as compare_reports.py reads them
+        report = attach(json.loads((Path(out) / "report.json").read_text()), out)
     except (OSError, ValueError):
         report = {}
     report["_cpu_seconds"] = children_cpu() - cpu  # the run and its workers (forkserver workers included)
@@ -372,6 +381,7 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
     ``git archive REV | tar -x -C DIR``) each command also runs there, right before the current tree, for ratios
     within one session. The standard run's deciding numbers are compared with the committed report."""
     from compare_reports import differences
+    from proofcheck.sidecar import attach
 
     results: dict = {"claims": []}
     trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
@@ -397,7 +407,7 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
                 committed = next((p for p in (ROOT / "reference" / "report.json", ROOT / "reports" / "report.json")
                                   if p.exists()), None)  # the committed standard run (moving to reference/)
                 if budget == "standard" and name == "current" and committed is not None and report.get("claims"):
-                    reference = json.loads(committed.read_text())
+                    reference = attach(json.loads(committed.read_text()), committed.parent)
                     strict, loose = differences(reference, report), differences(reference, report, rel=1e-12)
                     results[f"{key}_vs_committed"] = {"differences": strict, "beyond_last_bits": loose}
                     print(f"  deciding numbers vs the committed standard report: {len(strict)} difference(s), "
@@ -458,17 +468,124 @@ def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
     return out
 
 
+# The narrowed deep grid of the dask section: d up to 512 as in the deep budget, three kappa values
+# (--jobs 1 took 96 s on 2 cores at load 1.4-2.8; kappa = [1e4,1e6] alone 45 s, kappa = 10 alone 9 s).
+DASK_GRID = "d=[128,256,512],kappa=[1e4,1e5,1e6]"
+
+
+def cluster_cpu() -> float:
+    """CPU seconds so far of this process (a LocalCluster's scheduler and nannies run in its threads) and of its live
+    descendants (the Dask worker processes: the children's rusage counts a process only once it has been reaped);
+    NaN without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return math.nan
+    total = time.process_time()
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:  # ended meanwhile
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def worker_sources(client) -> dict:
+    """Where each Dask worker imports proofcheck from, and its compiled kernels' thread count (nothing imported)."""
+    def where():
+        import importlib.util
+        import os
+
+        return importlib.util.find_spec("proofcheck").origin, os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count()
+
+    return client.run(where)
+
+
+def bench_dask(grid: str = DASK_GRID) -> dict:
+    """``run adam-diagonal[grid] --budget deep --check scaling-sweep`` with --jobs 1, --jobs 2 and on a 2-worker
+    LocalCluster (--scheduler), each in a fresh CLI process; the reports' deciding numbers compared with --jobs 1's."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        print(f"\n(dask section skipped: distributed is not importable: {exc}; pip install 'proofcheck[cluster]')")
+        return {"skipped": f"distributed is not importable: {exc}"}
+    import logging
+
+    from compare_reports import differences
+
+    target = f"adam-diagonal[{grid}]"
+    command = ["run", target, "--budget", "deep", "--check", "scaling-sweep"]
+    results: dict = {"target": target, "runs": {}}
+    reports, rows = {}, []
+    with tempfile.TemporaryDirectory() as tmp:
+        def measure(name: str, options: list[str], on_cluster: bool = False) -> None:
+            before = cluster_cpu() if on_cluster else 0.0
+            seconds, code, report = proofcheck_cli(command + options, f"{tmp}/{name}")
+            cluster = cluster_cpu() - before if on_cluster else 0.0
+            reports[name] = report
+            if name == "jobs 1":
+                found = []
+            elif reports["jobs 1"].get("claims") and report.get("claims"):
+                found = differences(reports["jobs 1"], report)
+            else:
+                found = ["a report is missing"]
+            results["runs"][name] = {"seconds": seconds, "cpu_seconds": report["_cpu_seconds"] + cluster,
+                                     "cluster_cpu_seconds": cluster, "load": report["_load"], "exit": code,
+                                     "verdicts": verdict_line(report), "differences_vs_jobs1": found}
+            rows.append([" ".join(options), f"{seconds:.1f}", f"{report['_cpu_seconds'] + cluster:.1f}",
+                         f"{cluster:.1f}" if on_cluster else "-", f"{report['_load']:.1f}", code, verdict_line(report),
+                         "-" if name == "jobs 1" else len(found)])
+            print(f"  measured: {rows[-1]}" + "".join(f"\n    {d}" for d in found))
+
+        measure("jobs 1", ["--jobs", "1"])
+        measure("jobs 2", ["--jobs", "2"])
+        # Spawned workers start with this process's sys.path (this tree first); env= reaches what they start.
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                          local_directory=tmp, silence_logs=logging.ERROR, env={"PYTHONPATH": str(ROOT)}) as cluster, \
+                Client(cluster) as client:
+            sources = worker_sources(client)
+            results["dask_workers"] = {w: {"proofcheck": s, "numba_threads": t} for w, (s, t) in sources.items()}
+            outside = [s for s, _ in sources.values() if not Path(s).resolve().is_relative_to(ROOT)]
+            if outside:
+                print(f"\n(dask run skipped: the workers import proofcheck from {outside[0]}, not from {ROOT})")
+                results["skipped"] = f"workers import proofcheck from {outside[0]}"
+            else:
+                measure("dask", ["--scheduler", cluster.scheduler_address], on_cluster=True)
+    table(f"T2's deep sweep on a narrowed grid: `{' '.join(command)}` (each in a fresh process, --rerun, private "
+          f"cache); CPU s = the CLI and its workers, and the Dask cluster (its worker processes, via psutil, and the "
+          f"scheduler and nannies in this process: the `cluster` column); load = highest 1-min load average at the "
+          f"start or end; differences = deciding numbers differing from --jobs 1's (compare_reports.py)",
+          ["command", "wall s", "CPU s", "cluster CPU s", "load", "exit", "verdicts", "differences"], rows)
+    print("Dask: a 2-worker LocalCluster (processes, 1 thread each) on this machine; the workers import proofcheck "
+          f"from {sorted({w['proofcheck'] for w in results['dask_workers'].values()})}, numba threads per worker "
+          f"(NUMBA_NUM_THREADS, else the cores): {sorted({w['numba_threads'] for w in results['dask_workers'].values()})}"
+          + ("" if not math.isnan(cluster_cpu()) else "; psutil is missing: the cluster's CPU is not measured (NaN)"))
+    runs = results["runs"]
+    for other in ("jobs 2", "dask"):
+        if other in runs:
+            ratio = runs["jobs 1"]["seconds"] / runs[other]["seconds"]
+            results[f"jobs1_over_{other.replace(' ', '')}"] = ratio
+            print(f"--jobs 1 / {other}: wall {runs['jobs 1']['seconds']:.1f} s / {runs[other]['seconds']:.1f} s = "
+                  f"{ratio:.2f}x, CPU {runs['jobs 1']['cpu_seconds'] / runs[other]['cpu_seconds']:.2f}x "
+                  f"on {os.cpu_count()} cores")
+    return results
+
+
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="rows,engines,cli,growth", help="comma-separated: rows (issue 13's "
+    parser.add_argument("--only", default="rows,engines,cli,growth,dask", help="comma-separated: rows (issue 13's "
                         "profile rows, old path vs new), engines (screening, highprec, certified), screening, highprec, "
-                        "certified, cli, growth")
+                        "certified, cli, growth, dask")
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
     parser.add_argument("--baseline", default=None, help="cli: also run every command from this source tree (an "
                         "earlier commit, e.g. from `git archive REV | tar -x -C DIR`), interleaved, for ratios")
+    parser.add_argument("--dask-grid", default=DASK_GRID, help="dask: the narrowing of adam-diagonal's deep "
+                        f"grid, as in CLAIM[...] (default {DASK_GRID})")
+    parser.add_argument("--skip-dask", action="store_true", help="leave out the dask section")
     parser.add_argument("--json", default=None, help="also write every figure to this JSON file")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -488,6 +605,8 @@ def main() -> int:
         figures["cli"] = bench_cli(args.skip_standard, args.baseline)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
+    if "dask" in only and not args.skip_dask:
+        figures["dask"] = bench_dask(args.dask_grid)
     if "rows" in only:
         figures["rows"] = bench_profile_rows()
     if args.json:
