@@ -118,6 +118,17 @@ def _claims_options(report: dict | None) -> list[str]:
     return options
 
 
+def _recorded(report: dict | None, option: str) -> str | None:
+    """The value the recorded command gave ``option`` (``--check X`` or ``--check=X``), if any."""
+    command = list((report or {}).get("command") or [])
+    for i, word in enumerate(command):
+        if word == option and i + 1 < len(command):
+            return command[i + 1]
+        if word.startswith(option + "="):
+            return word.split("=", 1)[1]
+    return None
+
+
 def _target(claim: dict) -> str:
     selection = claim.get("selection") or {}
     if not selection:
@@ -131,7 +142,8 @@ def reproducer(claim: dict, report: dict | None = None) -> str | None:
     """The command that replays a non-PASS verdict.
 
     A check that found a witness gives its own one-line reproducer (``--instance``); otherwise the
-    claim is re-run as it ran: same target, mutant, budget and seed (the run is deterministic).
+    claim is re-run as it ran: same target, mutant, check (``--check``), budget and seed (the run is
+    deterministic).
     """
     if claim.get("verdict") == "PASS":
         return None
@@ -142,6 +154,9 @@ def reproducer(claim: dict, report: dict | None = None) -> str | None:
     words = ["python", "-m", "proofcheck", "run", *_claims_options(report), _target(claim)]
     if claim.get("mutant"):
         words += ["--mutant", claim["mutant"]]
+    check = _recorded(report, "--check")
+    if check is not None and all(e.get("check") == check for e in claim.get("evidence") or []):
+        words += ["--check", check]  # the run was of this check alone: its verdict is that check's
     if report.get("budget"):
         words += ["--budget", str(report["budget"])]
     if report.get("seed") is not None:

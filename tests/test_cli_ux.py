@@ -124,3 +124,18 @@ def test_the_catalogue_labels_match_docs_claims_md(reg):
     assert set(lemmas.LABELS.values()) == set(reg.claims)
     for label, cid in lemmas.LABELS.items():
         assert f"**{label} `{cid}`**" in text, label
+
+
+def test_a_claim_run_with_one_check_replays_that_check_alone():
+    """A verdict reached by `--check X` is X's alone: its reproducer names the check (rerunning the whole claim
+    could give another verdict)."""
+    from proofcheck.explain import reproducer
+
+    claim = {"id": "adam-diagonal", "verdict": "INCONCLUSIVE", "evidence": [{"check": "scaling-sweep", "verdict":
+                                                                             "INCONCLUSIVE", "role": "decides"}]}
+    report = {"budget": "quick", "seed": 0,
+              "command": ["proofcheck", "run", "adam-diagonal", "--check", "scaling-sweep", "--budget", "quick"]}
+    assert reproducer(claim, report) == ("python -m proofcheck run adam-diagonal --check scaling-sweep "
+                                         "--budget quick --seed 0")
+    report["command"] = ["proofcheck", "run", "adam-diagonal"]
+    assert "--check" not in reproducer(claim, report)
