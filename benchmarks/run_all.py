@@ -566,8 +566,11 @@ def bench_dask(grid: str = DASK_GRID) -> dict:
           f"start or end; differences = deciding numbers differing from --jobs 1's (compare_reports.py)",
           ["command", "wall s", "CPU s", "cluster CPU s", "load", "exit", "verdicts", "differences"], rows)
     print("Dask: a 2-worker LocalCluster (processes, 1 thread each) on this machine; the workers import proofcheck "
-          f"from {sorted({w['proofcheck'] for w in results['dask_workers'].values()})}, numba threads per worker "
+          f"from {sorted({w['proofcheck'] for w in results['dask_workers'].values()})}, numba pool per worker "
           f"(NUMBA_NUM_THREADS, else the cores): {sorted({w['numba_threads'] for w in results['dask_workers'].values()})}"
+          ", of which each proofcheck task uses 1 (execution.execute_on_dask); with --jobs 1 the one local worker "
+          f"runs its compiled kernels on all {os.cpu_count()} cores, with --jobs 2 each worker on "
+          f"{max(1, (os.cpu_count() or 1) // 2)}"
           + ("" if not math.isnan(cluster_cpu()) else "; psutil is missing: the cluster's CPU is not measured (NaN)"))
     runs = results["runs"]
     for other in ("jobs 2", "dask"):
