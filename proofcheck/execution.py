@@ -141,7 +141,8 @@ class _Schedule:
     when every part is back, the check's own task goes to the front of the queue with their outputs, to reduce them
     to its evidence. A part that ends in ERROR (claim code raised, its worker died or ran past the time limit) makes
     the check an ERROR with that reason (the lowest-numbered such part, so that the reason does not depend on which
-    worker finished first). A check's ``seconds`` are its parts' and its own.
+    worker finished first). A check's ``seconds`` are its parts' and its own, and its time limit counts from its
+    first part's start (:meth:`began`).
     """
 
     def __init__(self, order: list[CheckTask], split: dict[CheckTask, int], results, cache, on_done):
@@ -150,6 +151,7 @@ class _Schedule:
         self.back: dict[CheckTask, dict] = {}  # split check -> {part index: what the part returned}
         self.inputs: dict[CheckTask, list] = {}  # split check ready to reduce -> its parts' outputs, in order
         self.parts = 0  # parts handed out in all
+        self.began_at: dict[CheckTask, float] = {}  # split check -> when its first part started
         for task in order:
             if split.get(task, 0) > 1:
                 self.back[task] = {}
@@ -168,6 +170,15 @@ class _Schedule:
         """(task or part, the parts' outputs for a check that reduces them, else None)."""
         task = self.queue.popleft()
         return task, self.inputs.pop(task, None)
+
+    def began(self, task) -> float:
+        """When ``task``'s check began, for its time limit: a split check's limit counts from its first part's start
+        (its parts and its reduction share it, as they would share it in one task); any other task's from now."""
+        now = time.monotonic()
+        check = whole(task)
+        if check not in self.back and check not in self.inputs and check not in self.began_at:
+            return now
+        return self.began_at.setdefault(check, now)
 
     def fraction(self, task, fraction: float) -> float:
         """How far ``task``'s check has come when ``task`` is ``fraction`` done (a part: with its finished parts)."""
@@ -367,15 +378,19 @@ class _Worker:
         self.task: CheckTask | PartTask | None = None
         self.parts: list | None = None  # the part outputs the task reduces, if any
         self.started = 0.0
+        self.began = 0.0  # when the time limit of the task's check began to run (see _Schedule.began)
         self.deadline: float | None = None
 
-    def give(self, task: CheckTask | PartTask, limit: float | None, parts: list | None = None) -> None:
+    def give(self, task: CheckTask | PartTask, limit: float | None, parts: list | None = None,
+             began: float | None = None) -> None:
+        """Run ``task`` (with the part outputs it reduces); its ``limit`` counts from ``began`` (default: now)."""
         try:
             self.conn.send((task, parts))
         except (OSError, ValueError):  # the worker died already: its sentinel makes this task's ERROR
             pass
         self.task, self.parts, self.started = task, parts, time.monotonic()
-        self.deadline = None if limit is None else self.started + limit
+        self.began = self.started if began is None else began
+        self.deadline = None if limit is None else self.began + limit
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -454,7 +469,7 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
                     everyone.append(worker)
                 task, parts = queue.next()
                 busy.append(worker)
-                worker.give(task, limits.get(whole(task)), parts)
+                worker.give(task, limits.get(whole(task)), parts, queue.began(task))
             now = time.monotonic()
             deadlines = [w.deadline for w in busy if w.deadline is not None]
             wait_for = max(0.0, min(deadlines) - now) if deadlines else None
@@ -467,7 +482,7 @@ def run_pool(tasks: list[CheckTask], jobs: int, results: dict, cache=None, on_do
                     busy.remove(worker)
                     worker.kill()
                     queue.finish(worker.task, timed_out_evidence(worker.task, limits[whole(worker.task)],
-                                                                 time.monotonic() - worker.started), worker.parts)
+                                                                 time.monotonic() - worker.began), worker.parts)
         for worker in idle:
             worker.stop()
     finally:
@@ -537,7 +552,7 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                       results, cache, on_done)
     if info is not None:
         info["parts"] = queue.parts
-    running: dict = {}  # future -> (task, started, the parts' outputs it reduces)
+    running: dict = {}  # future -> (task, when its time limit began to run, the parts' outputs it reduces)
     most_workers, alone_since, said = 0, None, False
     try:
         try:
@@ -567,7 +582,7 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                     task, parts = queue.next()
                     key = f"proofcheck-{task.ref.id}-{task.check}-{os.getpid()}-{time.time_ns()}"
                     future = client.submit(execute_on_dask, task, parts=parts, pure=False, key=key)
-                    running[future] = (task, time.monotonic(), parts)
+                    running[future] = (task, queue.began(task), parts)
                 with client.as_current():
                     try:
                         done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")

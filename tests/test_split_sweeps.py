@@ -50,6 +50,11 @@ CLAIMS = textwrap.dedent('''
         time.sleep(60)
 
 
+    def pause(cell, seeds):
+        time.sleep(0.3)
+        return measure_with(lambda c: c["n"])(cell, seeds)
+
+
     def sweep(T_of_cell, claimed, trap=None, name="sweep", **kw):
         return Scaling(name, axes=lambda ctx: {"n": [2, 4, 8, 16, 32, 64], "m": [1, 2, 3]},
                        measure=measure_with(T_of_cell, trap), probability=0.5, seeds=(16, 16, 16),
@@ -67,6 +72,9 @@ CLAIMS = textwrap.dedent('''
         claim("raises", sweep(lambda c: c["n"], 1.0, trap=raise_error)),
         claim("dies", sweep(lambda c: c["n"], 1.0, trap=die)),
         claim("hangs", sweep(lambda c: c["n"], 1.0, trap=hang)),
+        claim("slow", Scaling("sweep", axes=lambda ctx: {"n": [2, 4, 8, 16, 32, 64], "m": [1, 2, 3]}, measure=pause,
+                              probability=0.5, seeds=(4, 4, 4), bootstrap=(100, 100, 100),
+                              slopes=[Slope("n", "n", 1.0, "<=", 0.1)])),
     ]
 ''')
 
@@ -138,6 +146,14 @@ def test_a_part_past_the_time_limit_makes_its_check_an_error(claims_file):
     results = run_tasks(tasks, jobs=2, timeout=3)
     assert results[tasks[0]]["verdict"] == "ERROR" and "time limit" in results[tasks[0]]["reason"]
     assert results[tasks[1]]["verdict"] == "PASS"
+
+
+def test_a_split_checks_time_limit_covers_all_its_parts(claims_file):
+    """18 cells of 0.3 s: 5.4 s of work, about 2.7 s on two workers, while no part takes 1 s. The check's limit of
+    2 s counts from its first part's start, as it would in one task: the verdict does not depend on --jobs."""
+    tasks = _tasks(claims_file, ["slow"])
+    results = run_tasks(tasks, jobs=2, timeout=2)
+    assert results[tasks[0]]["verdict"] == "ERROR" and "time limit" in results[tasks[0]]["reason"]
 
 
 def test_dask_runs_the_parts_and_gives_the_same_evidence(claims_file):
