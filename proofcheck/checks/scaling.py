@@ -411,7 +411,9 @@ class Scaling(Check):
     ``axes(ctx)`` returns {key: [values]} (use ``ctx.pick`` for budgets); the grid is their product, each key in
     ``ctx.selection`` restricted to the selected values (an intersection: a selection never adds cells), filtered by
     ``admit(cell)``. ``derive(cell, ctx)`` may add derived, JSON-ready fields (underscore-prefixed: not grid keys).
-    ``measure(cell, seeds)`` returns a :class:`Measurement`. ``confirm(cell, seed, per_seed_record)`` (optional)
+    ``measure(cell, seeds)`` returns a :class:`Measurement`; it must depend on its arguments only (no state carried
+    from one cell to the next), since with several workers the cells are measured in parts, in other processes and
+    in any order (:meth:`run_part`). ``confirm(cell, seed, per_seed_record)`` (optional)
     re-runs one run at high precision and returns a dict with ``agree`` (bool), ``dps`` and ``backend``;
     ``cost(cell, T)`` ranks cells for the sample of confirmations (cheapest first).
     ``alternatives``: {mutant name: [Slope | Ratio | Crossover, ...]}, the tests of the claim's own false variants;
