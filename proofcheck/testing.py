@@ -25,6 +25,18 @@ def without_timing(result: ClaimResult) -> list[dict]:
     return [{k: v for k, v in e.to_json().items() if k != "seconds"} for e in result.evidence]
 
 
+def strip_timing(value):
+    """Report or evidence JSON without the keys that may differ between equal runs (``report.TIMING_KEYS``: times,
+    the run record, cache marks): what two runs with the same seed and budget must share, for any --jobs."""
+    from .report import TIMING_KEYS
+
+    if isinstance(value, dict):
+        return {k: strip_timing(v) for k, v in value.items() if k not in TIMING_KEYS}
+    if isinstance(value, list):
+        return [strip_timing(v) for v in value]
+    return value
+
+
 def replay(reproducer: str, out_dir, budget: str = "quick") -> tuple[int, str]:
     """Run a one-line reproducer through the CLI in this process; (exit code, verdict of the replayed check)."""
     import json

@@ -11,6 +11,7 @@ from pathlib import Path
 from proofcheck.cli import main
 from proofcheck import report as reporting
 from proofcheck.report import TIMING_KEYS
+from proofcheck.testing import strip_timing
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "my_claims.py")
@@ -30,12 +31,6 @@ def without_timing_lines(text: str) -> str:
                      if not any(line.lstrip().startswith(f'"{key}":') for key in TIMING_KEYS))
 
 
-def strip_timing(value):
-    if isinstance(value, dict):
-        return {k: strip_timing(v) for k, v in value.items() if k not in TIMING_KEYS}
-    if isinstance(value, list):
-        return [strip_timing(v) for v in value]
-    return value
 
 
 def argv_for(seed: int, out: Path) -> list:

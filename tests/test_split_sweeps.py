@@ -9,8 +9,8 @@ import pytest
 from proofcheck.context import Budget
 from proofcheck.execution import run_tasks
 from proofcheck.registry import Registry
-from proofcheck.report import TIMING_KEYS
 from proofcheck.runner import PartTask, execute_task, tasks_for
+from proofcheck.testing import strip_timing as _strip
 
 CLAIMS = textwrap.dedent('''
     """Synthetic sweeps for the split tests: T(cell) times a seeded noise, exact arithmetic."""
@@ -91,14 +91,6 @@ def _tasks(claims_file, ids):
     reg.add_origin(claims_file)
     refs = [reg.ref(cid) for cid in ids]
     return tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 5, Budget("quick"))
-
-
-def _strip(value):
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in TIMING_KEYS}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
 
 
 def test_scaling_checks_split_into_parts_and_give_the_same_evidence(claims_file):
