@@ -106,6 +106,16 @@ def test_scaling_checks_split_into_parts_and_give_the_same_evidence(claims_file)
     assert "measured n=64 m=3" in two[tasks[0]]["details"]["output"]
 
 
+def test_a_split_fail_replays_as_a_fail_on_two_workers(claims_file, tmp_path):
+    from proofcheck.testing import replay
+
+    task = _tasks(claims_file, ["quadratic-claimed-linear"])[0]
+    fail = run_tasks([task], jobs=2)[task]
+    assert fail["verdict"] == "FAIL" and "--instance" in fail["reproducer"]
+    assert "--seed 5" in fail["reproducer"] and "--claims" in fail["reproducer"]
+    assert replay(fail["reproducer"] + " --jobs 2", tmp_path) == (1, "FAIL")
+
+
 def test_a_part_is_a_subset_of_the_cells_and_the_parts_cover_the_grid(claims_file):
     task = _tasks(claims_file, ["linear"])[0]
     outputs = [execute_task(PartTask(task, i, 4)) for i in range(4)]
