@@ -39,6 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+from .inputs import unchanged
+
 DEFAULT_DIR = ".proofcheck-cache"
 SCHEMA = 1
 CACHED_VERDICTS = ("PASS",)
@@ -235,10 +237,18 @@ def shared_digests() -> dict:
 
 
 def key_material(task) -> dict:
-    """Everything a task's result depends on, as a JSON-ready dict."""
+    """Everything a task's result depends on, as a JSON-ready dict: with the code, the data files the claim's
+    modules read when they were imported (the data files its checks read are checked at lookup: :meth:`get`)."""
+    from .inputs import data_files
+    from .registry import IMPORT_READS
+
     fields = dataclasses.asdict(task)
-    return {"schema": SCHEMA, "task": fields, "claim_code": claim_code_digest(task.ref.origin, task.ref.id),
-            "shared_code": shared_digests(), "libraries": library_versions()}
+    material = {"schema": SCHEMA, "task": fields, "claim_code": claim_code_digest(task.ref.origin, task.ref.id),
+                "shared_code": shared_digests(), "libraries": library_versions()}
+    data = data_files(IMPORT_READS.get(task.ref.origin, ()))
+    if data:
+        material["claim_data"] = data
+    return material
 
 
 def task_key(task) -> str:
@@ -264,7 +274,8 @@ class ResultCache:
         computed it; ``seconds`` becomes this run's, 0). Both keys are in ``report.TIMING_KEYS``, so a
         report built from cached results compares equal to the fresh one. An entry that is absent,
         unreadable or malformed in any way (``null``, ``[]``, truncated, garbage) is a miss: the check
-        runs again and its entry is rewritten.
+        runs again and its entry is rewritten. So is an entry whose check read a data file that has
+        changed since (``Evidence.inputs``, :mod:`proofcheck.inputs`).
         """
         if not self.read:
             return None
@@ -275,6 +286,8 @@ class ResultCache:
             return None
         evidence = entry.get("evidence") if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or entry.get("key") != key or not _usable(evidence):
+            return None
+        if not unchanged(evidence.get("inputs") or {}):  # a data file the check read has changed (or is gone)
             return None
         self.hits += 1
         original = evidence.get("seconds")

@@ -53,6 +53,9 @@ class Evidence:
     # that an explicit finite check decides) FAILs its claim like any other, but an unsettled one does not hold
     # back a PASS; the claim's reason names it.
     role: str = "decides"
+    # The data files the check read, {path: SHA-256} (proofcheck.inputs; code is covered by the cache key): a
+    # cached result is served only while each still has its digest. Written to JSON only when there are some.
+    inputs: dict = field(default_factory=dict)
 
     def with_basis(self, basis: str) -> "Evidence":
         """This evidence with ``basis`` replaced ("symbolic", "numeric" or "symbolic+numeric"); returns self."""
@@ -80,6 +83,7 @@ class Evidence:
             "cached": self.cached,
             "original_seconds": self.original_seconds,
             "role": self.role,
+            **({"inputs": self.inputs} if self.inputs else {}),
         }
 
     @classmethod

@@ -121,8 +121,24 @@ def _module_path(module: ModuleType) -> Path | None:
     return Path(file).resolve() if file else None
 
 
+# Files each origin's modules opened for reading while they were imported (proofcheck.inputs): their data
+# files enter the cache key (proofcheck.cache.key_material), as the modules' code does.
+IMPORT_READS: dict[str, set] = {}
+
+
 def load_origin(origin: str) -> list[ModuleType]:
     """The modules of an origin: the built-in catalogue, a .py file, or an importable module name."""
+    from .inputs import recording
+
+    with recording() as reads:
+        try:
+            return _load_origin(origin)
+        finally:
+            if reads:
+                IMPORT_READS.setdefault(origin, set()).update(reads)
+
+
+def _load_origin(origin: str) -> list[ModuleType]:
     if origin == BUILTIN:
         package = _builtin_package()
         return [importlib.import_module(f"{BUILTIN}.{name}") for name in package.CATALOGUE]

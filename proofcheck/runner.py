@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from . import interrupts
+from .inputs import data_files, recording
 from .checks.base import Check
 from .context import Budget, Context
 from .errors import InvalidInstance
@@ -195,7 +196,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     start = time.perf_counter()
     captured = io.StringIO()
     try:
-        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), recording() as reads:
             claim = resolve(task.ref)
             check = next((c for c in claim.checks if c.name == task.check), None)
             if check is None:
@@ -212,8 +213,13 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
             raise
         evidence = _error(task.check, f"could not load the claim: {describe_exception(exc)}", start,
                           {"traceback": traceback.format_exc()})
+    read = data_files(reads)  # the data files the check read (proofcheck.inputs), its parts' included
+    for p in parts or ():
+        read.update(p.get("inputs") or {})
     if isinstance(evidence, dict):  # a part's output (what its cells print travels with them: Scaling.run_part)
-        return evidence
+        return dict(evidence, inputs=read) if read else evidence
+    if read:
+        evidence.inputs = dict(sorted({**evidence.inputs, **read}.items()))
     output = captured.getvalue()
     if output:
         evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])
