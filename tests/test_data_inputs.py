@@ -5,58 +5,35 @@ import textwrap
 
 from proofcheck.cli import main
 
-CHECK_READS = textwrap.dedent('''
-    """A bound whose constant is read from a data file by the check."""
-    from pathlib import Path
+def claim_file(cid: str, read_at_import: bool) -> str:
+    """A claim "c < 1" whose constant c comes from a data file beside it, read by its checks or at import."""
+    read = 'float(np.loadtxt(Path(__file__).with_name("constant.csv")))'
+    return textwrap.dedent(f'''
+        from pathlib import Path
 
-    import numpy as np
+        import numpy as np
 
-    from proofcheck import Check, Claim, Verdict
+        from proofcheck import Check, Claim, Verdict
 
-    DATA = Path(__file__).with_name("constant.csv")
-
-
-    class ReadsData(Check):
-        kind = "bound"
-
-        def __init__(self, name, basis):
-            super().__init__(name)
-            self.basis = basis
-
-        def evaluate(self, ctx):
-            c = float(np.loadtxt(DATA))
-            verdict = Verdict.PASS if c < 1 else Verdict.FAIL
-            return self.evidence(verdict, instances=1, worst_margin=c - 1, reason=f"constant {c}")
+        AT_IMPORT = {read if read_at_import else None}
 
 
-    CLAIMS = [Claim(id="reads-data", title="reads data", source="tests", provenance="user", statement="c < 1",
-                    hypotheses=[], checks=[ReadsData("numeric", "numeric"), ReadsData("symbolic", "symbolic")])]
-''')
+        class Constant(Check):
+            kind = "bound"
 
-IMPORT_READS = textwrap.dedent('''
-    """A bound whose constant is read from a data file when the module is imported."""
-    from pathlib import Path
+            def __init__(self, name, basis):
+                super().__init__(name)
+                self.basis = basis
 
-    from proofcheck import Check, Claim, Verdict
-
-    CONSTANT = float(Path(__file__).with_name("imported.txt").read_text())
-
-
-    class Constant(Check):
-        kind = "bound"
-
-        def __init__(self, name, basis):
-            super().__init__(name)
-            self.basis = basis
-
-        def evaluate(self, ctx):
-            verdict = Verdict.PASS if CONSTANT < 1 else Verdict.FAIL
-            return self.evidence(verdict, instances=1, worst_margin=CONSTANT - 1, reason=f"constant {CONSTANT}")
+            def evaluate(self, ctx):
+                c = AT_IMPORT if AT_IMPORT is not None else {read}
+                verdict = Verdict.PASS if c < 1 else Verdict.FAIL
+                return self.evidence(verdict, instances=1, worst_margin=c - 1, reason=f"constant {{c}}")
 
 
-    CLAIMS = [Claim(id="imports-data", title="imports data", source="tests", provenance="user", statement="c < 1",
-                    hypotheses=[], checks=[Constant("a", "numeric"), Constant("b", "symbolic")])]
-''')
+        CLAIMS = [Claim(id="{cid}", title="{cid}", source="tests", provenance="user", statement="c < 1",
+                        hypotheses=[], checks=[Constant("numeric", "numeric"), Constant("symbolic", "symbolic")])]
+    ''')
 
 
 def _run(claims, out):
@@ -68,7 +45,7 @@ def _run(claims, out):
 def test_a_changed_data_file_read_by_a_check_is_not_served_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PROOFCHECK_CACHE_DIR", str(tmp_path / "cache"))
     claims = tmp_path / "claims_reading.py"
-    claims.write_text(CHECK_READS)
+    claims.write_text(claim_file("reads-data", read_at_import=False))
     data = tmp_path / "constant.csv"
     data.write_text("0.5\n")
     code, first = _run(claims, tmp_path / "r1")
@@ -87,8 +64,8 @@ def test_a_changed_data_file_read_at_import_changes_the_cache_key(tmp_path, monk
 
     monkeypatch.setenv("PROOFCHECK_CACHE_DIR", str(tmp_path / "cache"))
     claims = tmp_path / "claims_importing.py"
-    claims.write_text(IMPORT_READS)
-    data = tmp_path / "imported.txt"
+    claims.write_text(claim_file("imports-data", read_at_import=True))
+    data = tmp_path / "constant.csv"
 
     def run(value, out):  # a fresh process each time: the module is imported (and its file read) anew
         data.write_text(value)
