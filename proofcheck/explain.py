@@ -250,6 +250,14 @@ def precision_text(evidence: dict) -> str:
     return "exact (symbolic)" if dps is None else f"{format_value(dps)} digits"
 
 
+def inputs_text(evidence: dict) -> str | None:
+    """The data files a check read (``Evidence.inputs``), each with the start of its SHA-256; None when none."""
+    files = evidence.get("inputs") or {}
+    if not files:
+        return None
+    return "data files read: " + ", ".join(f"{path} (sha256 {str(digest)[:12]})" for path, digest in files.items())
+
+
 def witness_text(witness, limit: int = 600) -> str:
     """A witness as a reader reads it: cells and scalars as ``key = value``; long matrices abbreviated."""
     if witness is None:

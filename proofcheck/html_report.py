@@ -20,7 +20,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
-from .explain import cached_phrase, clean_text, explain, format_value, precision_text, witness_text
+from .explain import cached_phrase, clean_text, explain, format_value, inputs_text, precision_text, witness_text
 from .markdown_report import FOLD_ROWS
 from .tables import evidence_tables
 
@@ -125,6 +125,8 @@ def _evidence(e: dict, open_: bool) -> str:
         out.append(f"<p><b>witness</b>: {_e(witness_text(e['witness'], 2000))}</p>")
     if e.get("reproducer"):
         out.append(f"<p>reproduce: <code>{_e(e['reproducer'])}</code></p>")
+    if inputs_text(e):
+        out.append(f"<p>{_e(inputs_text(e))}</p>")
     out.append("<ul>")
     if e.get("margin_meaning"):
         out.append(f"<li>worst margin {_e(format_value(e.get('worst_margin')))}: {_t(e['margin_meaning'])}</li>")

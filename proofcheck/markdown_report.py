@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 
-from .explain import cached_phrase, clean_text, explain, format_value, precision_text, witness_text
+from .explain import cached_phrase, clean_text, explain, format_value, inputs_text, precision_text, witness_text
 from .tables import evidence_tables
 
 ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
@@ -83,6 +83,8 @@ def _evidence(e: dict) -> list[str]:
         lines.append(f"- witness: {text(witness_text(e['witness']))}")
     if e.get("reproducer"):
         lines.append(f"- reproduce: `{e['reproducer']}`")
+    if inputs_text(e):
+        lines.append(f"- {text(inputs_text(e))}")
     derivation = (e.get("details") or {}).get("derivation")
     if derivation:
         lines += ["- derivation (as written):"]

@@ -37,7 +37,8 @@ def claim_file(cid: str, read_at_import: bool) -> str:
 
 
 def _run(claims, out):
-    code = main(["run", str(claims), "--budget", "quick", "--out", str(out), "--format", "json", "--quiet", "--jobs", "1"])
+    code = main(["run", str(claims), "--budget", "quick", "--out", str(out), "--format", "json,md", "--quiet",
+                 "--jobs", "1"])
     report = json.loads((out / "report.json").read_text())
     return code, report["claims"][0]
 
@@ -51,6 +52,7 @@ def test_a_changed_data_file_read_by_a_check_is_not_served_from_the_cache(tmp_pa
     code, first = _run(claims, tmp_path / "r1")
     assert code == 0 and first["verdict"] == "PASS"
     assert all(e["inputs"] == {str(data): __import__("hashlib").sha256(b"0.5\n").hexdigest()} for e in first["evidence"])
+    assert "data files read: " + str(data) in (tmp_path / "r1" / "report.md").read_text()  # shown to the reader
     code, again = _run(claims, tmp_path / "r2")
     assert again["verdict"] == "PASS" and all(e.get("cached") for e in again["evidence"])  # unchanged: served
     data.write_text("1.5\n")
