@@ -544,6 +544,7 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
     own_client = not isinstance(address, Client)
     if own_client:
         check_scheduler_address(address)
+        _probe_scheduler(str(address), connect_timeout)
     try:
         client = Client(address, set_as_default=False, timeout=connect_timeout) if own_client else address
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
@@ -612,6 +613,26 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
             info["jobs"] = most_workers
         if own_client:
             client.close()
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Refuse at once a tcp:// scheduler address where nothing listens (Dask's client would retry until its connect
+    timeout): one TCP connection attempt, closed at once. Other protocols are left to Dask."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from .errors import UsageError
+
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp"):
+        return
+    parts = urlsplit("tcp://" + rest)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=timeout).close()
+    except OSError as exc:
+        why = "nothing listens there (connection refused)" if isinstance(exc, ConnectionRefusedError) else str(exc) or type(exc).__name__
+        raise UsageError(f"cannot connect to the Dask scheduler {address!r}: {why}; is `dask scheduler` running "
+                         "there?") from None
 
 
 def check_scheduler_address(address) -> None:

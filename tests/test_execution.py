@@ -132,6 +132,9 @@ def test_unreachable_scheduler_is_a_usage_error(claims_file):
 
     with pytest.raises(UsageError, match="cannot connect to the Dask scheduler"):
         run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=1)
+    # nothing listens there: said at once, from one connection attempt, not after Dask's retries
+    with pytest.raises(UsageError, match="connection refused"):
+        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=30)
 
 
 def test_interrupt_keeps_what_finished_and_stops_the_workers(claims_file):
