@@ -44,8 +44,8 @@ class CheckTask:
 
 @dataclass(frozen=True)
 class PartTask:
-    """Part ``index`` of ``of`` of a check that splits its work (:attr:`Check.splits_into_parts`, e.g. the cells
-    ``index::of`` of a scaling sweep), run on any worker like a task. What it returns is not evidence but input to the
+    """Part ``index`` of ``of`` of a check that splits its work (:attr:`Check.splits_into_parts`, e.g. a share of
+    a scaling sweep's cells), run on any worker like a task. What it returns is not evidence but input to the
     check's own task, which runs once every part is back (:mod:`proofcheck.execution`). The split changes no result:
     each unit of work depends only on (seed, claim, check) and itself."""
 

@@ -632,9 +632,8 @@ class Scaling(Check):
 
     def run_part(self, ctx: Context, index: int, of: int) -> list:
         """Measure part ``index`` of ``of`` of this sweep's cells: [(cell number, cell, Measurement, what measuring
-        it printed), ...]. A cell's
-        measurement depends only on the cell and the seeds (drawn from seed, claim and check), so it is the same
-        whichever part, worker or process measures it.
+        it printed), ...]. A cell's measurement depends only on the cell and the seeds (drawn from seed, claim and
+        check), so it is the same whichever part, worker or process measures it.
 
         The cells are dealt to the parts in a fixed shuffled order: in grid order, one axis (the method, say) would
         put all the costly cells into the same few parts."""
