@@ -27,7 +27,10 @@ _installed = False
 # Code is covered by the cache key's code digests; these are not data.
 CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth", ".dylib", ".dll")
 # Directories whose files are the system's, the interpreter's or a library's, not a claim's data.
-SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/", "/etc/", "/usr/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/run/")
+# (Not all of /usr: projects live in /usr/src/app in many container images.)
+SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/", "/etc/", "/run/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/usr/lib/",
+               "/usr/lib64/", "/usr/share/", "/usr/bin/", "/usr/local/lib/", "/usr/local/share/", "/usr/local/bin/",
+               "/var/cache/")
 PACKAGE_DIRS = ("site-packages", "dist-packages", "__pycache__", ".git")
 METADATA_SUFFIXES = (".egg-info", ".dist-info", ".egg")  # installed packages' metadata (entry points, records)
 
