@@ -477,7 +477,7 @@ def grid_growth(reg, tmp: str, budget: str = "standard") -> list[dict]:
 
 
 # The narrowed deep grid of the dask section: d up to 512 as in the deep budget, three kappa values
-# (--jobs 1 took 96 s on 2 cores at load 1.4-2.8; kappa = [1e4,1e6] alone 45 s, kappa = 10 alone 9 s).
+# (--jobs 1 took 55-96 s on 2 cores, depending on the host's load; kappa = [1e4,1e6] alone about 45 s).
 DASK_GRID = "d=[128,256,512],kappa=[1e4,1e5,1e6]"
 
 
