@@ -6,13 +6,15 @@ The public API that ``lemmas/`` and user claim files use:
 - check kinds: :class:`Identity`, :class:`Symbolic` (with :func:`fact`, :func:`equal`),
   :class:`Bound` (with :class:`Space`), :class:`Probability`, :class:`Scaling` (with
   :class:`Slope`, :class:`Ratio`, :class:`Crossover`, :class:`Measurement`, :class:`Plot`),
-  :class:`Threshold` (with :class:`Classification`), :class:`Existence`
+  :class:`Threshold` (with :class:`Classification`), :class:`Existence`, :class:`WorstCase` (with
+  :mod:`proofcheck.pep`: function classes, methods, measures)
 - :class:`Context` (seeded randomness, budgets), :class:`InvalidInstance`
 - :func:`existence_mutant`: marks a false variant of an existence claim (detected when not PASS)
 """
 from .checks import Bound, Check, Identity, Probability, Space, Step, Symbolic, equal, fact, relative_excess, supporting
 from .checks import Classification, Threshold
 from .checks import Crossover, Existence, Measurement, Plot, Ratio, Scaling, Slope
+from .checks import WorstCase
 from .context import Budget, Context
 from .errors import InvalidInstance, UsageError
 from .model import Claim, Evidence, Verdict
@@ -22,4 +24,4 @@ __version__ = "0.1.0"
 __all__ = ["Claim", "Evidence", "Verdict", "Check", "Identity", "Symbolic", "Step", "fact", "equal", "Bound", "Space",
            "relative_excess", "Probability", "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement",
            "Threshold", "Classification", "Existence", "Budget", "Context", "InvalidInstance", "UsageError",
-           "existence_mutant", "supporting"]
+           "existence_mutant", "supporting", "WorstCase"]

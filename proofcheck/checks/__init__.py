@@ -6,7 +6,8 @@ from .symbolic import Identity, Step, Symbolic, equal, fact
 from .threshold import Classification, Threshold, boundary_plot
 from .scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 from .existence import Existence
+from .worstcase import WorstCase
 
 __all__ = ["Check", "reproducer", "supporting", "Bound", "Space", "relative_excess", "Probability", "Identity", "Symbolic", "Step",
            "equal", "fact", "Threshold", "Classification", "boundary_plot",
-           "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement", "Existence"]
+           "Scaling", "Slope", "Ratio", "Crossover", "Plot", "Measurement", "Existence", "WorstCase"]

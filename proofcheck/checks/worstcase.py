@@ -1,0 +1,458 @@
+"""The ``worstcase`` check kind: a performance-estimation claim ``measure <= tau * initial``, decided per cell with
+exact certificates (docs/design.md, 'Worst cases').
+
+A claim declares a method (written once: :mod:`proofcheck.pep.spaces`), a function class given by interpolation
+conditions (:mod:`proofcheck.pep.classes`), an initial condition and a performance measure, a grid of cells (the
+number of steps and the parameters), the claimed tau(cell) *exactly* and a relative tolerance eta. For each cell:
+
+- **PASS** only on a dual certificate verified in exact rationals: tau(1 + eta) * initial - measure is a
+  nonnegative combination of the interpolation inequalities plus a PSD matrix, with no function-value term
+  (:func:`proofcheck.pep.certificates.verify_dual`; the certificate proves a bound B, and B <= tau(1 + eta)
+  exactly);
+- **FAIL** only on a counterexample verified exactly: a finite set of points in Q^r that satisfies the class's
+  interpolation conditions (so extends to a function of the class, by the interpolation theorem), on which the
+  method, replayed exactly, gives measure = W * initial with W > tau(1 + eta);
+- **INCONCLUSIVE** otherwise, with the reason: the solver was inaccurate (its multipliers give no exact
+  certificate), the rationalization of its worst case failed, the pep extra is not installed and no certificate
+  is stored, or a stored certificate is rejected.
+
+The check is FAIL if any cell FAILs, PASS if every cell PASSes, else INCONCLUSIVE.
+
+Certificates are data: with ``certificates=`` (a directory beside the catalogue module) each cell's verified dual
+certificate and witness are stored in ``<directory>/<check name>.json`` (rationals as "p/q") when certificates
+are refreshed (``ctx.options["refresh_certificates"]`` or the environment variable
+``PROOFCHECK_REFRESH_CERTIFICATES=1``), and later runs decide from them without PEPit, verifying them exactly
+each time: a stored certificate is never trusted. The file is an input of the check (:mod:`proofcheck.inputs`):
+a cached result is not served once it changed.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Callable
+
+from ..context import Context
+from ..errors import InvalidInstance
+from ..exact import NotExact, fraction_text, rationalize, to_fraction
+from ..model import Verdict
+from ..pep import certificates as certs
+from ..pep.classes import FunctionClass
+from ..pep.problem import Problem, cell_text, exact_cell, text_of
+from ..pep.spaces import IrrationalCoefficient
+from .base import Check, format_instance, reproducer
+
+REFRESH_VARIABLE = "PROOFCHECK_REFRESH_CERTIFICATES"
+# Relative margins above PEPit's value at which a dual certificate is first attempted (smallest first); the
+# claim's own tau(1 + eta) is always attempted too. The stored certificate then proves a bound about as tight as
+# the solver allows, which a report can compare with tau (a loose claim shows its gap).
+BOUND_MARGINS = (1e-9, 1e-8, 1e-7, 1e-6)
+# Fractions of (L - mu) by which the class is shrunk when the solver's worst case has no slack to round (every
+# inequality tight): a worst case of the smaller class is a function of the claim's class with slack.
+SHRINK_FRACTIONS = (Fraction(1, 10**7), Fraction(1, 10**5), Fraction(1, 10**3))
+# The relative accuracy of the SDP solver's value (Clarabel on these problems: ~1e-8; SCS: ~1e-5): only the reason
+# of an INCONCLUSIVE cell uses it, to say whether the solver itself claims a violation. No verdict depends on it.
+SOLVER_ACCURACY = 1e-6
+# A witness this close to PEPit's value (relative) is good enough: no smaller class is tried.
+WITNESS_CLOSE = 1e-7
+
+
+def refresh_requested(ctx: Context) -> bool:
+    """Whether this run produces (or replaces) stored certificates: ``ctx.options["refresh_certificates"]``, or
+    the environment variable PROOFCHECK_REFRESH_CERTIFICATES=1."""
+    if "refresh_certificates" in ctx.options:
+        return bool(ctx.options["refresh_certificates"])
+    return os.environ.get(REFRESH_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _exact_target(tau, cell: dict):
+    """tau(cell) exactly: a Fraction, or a sympy number (irrational values are compared exactly by sympy)."""
+    value = tau(exact_cell(cell)) if callable(tau) else tau
+    try:
+        import sympy as sp
+
+        if isinstance(value, sp.Basic):
+            if value.free_symbols:
+                subs = {s: sp.Rational(fraction_text(exact_cell(cell)[str(s)])) for s in value.free_symbols
+                        if str(s) in cell}
+                value = value.subs(subs)
+                if value.free_symbols:
+                    raise ValueError(f"tau has symbols {sorted(map(str, value.free_symbols))} that are not grid keys")
+            if value.is_Rational:
+                return Fraction(int(value.p), int(value.q))
+            if not value.is_real:
+                raise NotExact(f"tau = {value} is not a real number")
+            return value
+    except ImportError:  # pragma: no cover - sympy is a core dependency
+        pass
+    return to_fraction(value, "tau(cell)")
+
+
+def _compare(q: Fraction, target) -> int | None:
+    """sign(q - target) exactly (None when sympy cannot decide it)."""
+    if isinstance(target, Fraction):
+        return (q > target) - (q < target)
+    import sympy as sp
+
+    d = _sympy_rational(q) - target
+    if d.is_zero:
+        return 0
+    if d.is_positive:
+        return 1
+    if d.is_negative:
+        return -1
+    return None
+
+
+def _sympy_rational(q: Fraction):
+    import sympy as sp
+
+    return sp.Rational(q.numerator, q.denominator)
+
+
+def _float(x) -> float | None:
+    return None if x is None else float(x)
+
+
+def _text(x) -> str | None:
+    if x is None:
+        return None
+    if isinstance(x, Fraction):
+        return fraction_text(x)
+    return str(x)
+
+
+def _rational_at_most(target) -> Fraction:
+    """A rational <= target (target itself when rational), for the certificate attempt at the claim's bound."""
+    if isinstance(target, Fraction):
+        return target
+    guess = rationalize(float(target) * (1 - 1e-15), 10**15)
+    while _compare(guess, target) not in (-1, 0):
+        guess = guess * (1 - Fraction(1, 10**12))
+    return guess
+
+
+def _instance_of(cell: dict) -> dict:
+    """A cell as a replayable ``--instance``: integers as integers, other rationals as "p/q"."""
+    out = {}
+    for k, v in exact_cell(cell).items():
+        out[k] = int(v) if v.denominator == 1 else fraction_text(v)
+    return out
+
+
+def _grid_text(entries: list) -> str:
+    """The cells decided, compactly: 'N = 1, 2; L = 1' (the scope of a PASS)."""
+    keys = list(entries[0]["cell"]) if entries else []
+    parts = []
+    for k in keys:
+        values = sorted({to_fraction(e["cell"][k]) for e in entries})
+        parts.append(f"{k} = " + ", ".join(fraction_text(v) for v in values))
+    return "; ".join(parts)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "worstcase"
+
+
+class WorstCase(Check):
+    """measure <= tau * initial on a function class, per cell of a grid, with exact certificates (module docstring).
+
+    Arguments (keywords):
+
+    - ``function_class``: a :class:`proofcheck.pep.FunctionClass` (e.g. ``SmoothStronglyConvex(mu=0, L="L")``:
+      parameters are exact numbers or grid keys);
+    - ``method(s, cell)``: runs the method in space ``s`` and returns what ``initial`` and ``measure`` read (usually
+      the iterates), e.g. ``lambda s, c: gradient_descent(s, s.start(), c["N"], c["h"] / c["L"])``;
+    - ``initial(s, run)``, ``measure(s, run)``: the initial condition and the performance measure
+      (:func:`proofcheck.pep.distance`, :func:`~proofcheck.pep.function_gap`, ... or any callable; a measure may
+      return a list: the minimum of its entries);
+    - ``tau``: the claimed constant: a callable of the cell (exact values: Fractions) returning a Fraction or a
+      sympy number, a sympy expression in the grid keys, or a constant;
+    - ``cells``: a dict of lists (their product), a list of dicts, or a callable ``cells(ctx)`` returning either
+      (budget-dependent grids); values are exact (int, Fraction, "p/q");
+    - ``eta``: the declared relative tolerance (PASS proves measure <= tau (1 + eta) initial);
+    - ``certificates``: the directory of stored certificates (relative paths are relative to the module that
+      builds the check), or None to solve every time;
+    - ``optimum``: the class's functions have a minimizer x* (False for, e.g., a contraction between two runs);
+    - ``solver``: the SDP solver PEPit calls (Clarabel by default).
+    """
+
+    kind = "worstcase"
+    # The deciding numbers are exact (dual certificates and witnesses in rationals: symbolic evidence); they come
+    # from a numerical SDP solution (numeric evidence, re-solved or stored), and each cell reports the solver's value.
+    basis = "symbolic+numeric"
+
+    def __init__(self, name: str, *, function_class: FunctionClass, method: Callable, initial: Callable,
+                 measure: Callable, tau, cells, eta, certificates=None, optimum: bool = True,
+                 solver: str = "CLARABEL", description: str = ""):
+        self.problem = Problem(function_class, method, initial, measure, optimum)
+        self.tau = tau
+        self.cells = cells
+        self.eta = to_fraction(repr(eta) if isinstance(eta, float) else eta, "eta")  # 1e-8 means 1/10^8
+        if self.eta < 0:
+            raise ValueError("eta must be >= 0")
+        self.solver = solver
+        if certificates is not None:
+            path = Path(certificates)
+            if not path.is_absolute():
+                caller = sys._getframe(1).f_globals.get("__file__")  # noqa: SLF001 - the claim module's directory
+                path = (Path(caller).resolve().parent if caller else Path.cwd()) / path
+            certificates = path
+        self.certificates = certificates
+        super().__init__(name, description or f"{self.problem.describe()}, tau(cell) exact, eta = "
+                                              f"{fraction_text(self.eta)}, per cell")
+        if isinstance(cells, (list, dict)):
+            for cell in self._expand(cells):  # exact values now: a float in a grid is the claim's error
+                exact_cell(cell)
+
+    # -- cells ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def _expand(cells) -> list[dict]:
+        if isinstance(cells, dict):
+            keys = list(cells)
+            return [dict(zip(keys, values)) for values in itertools.product(*(cells[k] for k in keys))]
+        return [dict(c) for c in cells]
+
+    def cells_for(self, ctx: Context) -> list[dict]:
+        cells = self.cells(ctx) if callable(self.cells) else self.cells
+        return self._expand(cells)
+
+    @property
+    def store_path(self) -> Path | None:
+        return None if self.certificates is None else self.certificates / f"{_slug(self.name)}.json"
+
+    # -- one cell ----------------------------------------------------------------------------------------
+    def _solve_record(self, exact, cell, target, timing) -> tuple[dict, str]:
+        """A fresh record for ``cell`` from PEPit (only its verified parts), and a note on what failed."""
+        from ..pep import pepit_backend
+
+        start = time.perf_counter()
+        solution = pepit_backend.solve(self.problem, cell, exact.params, len(exact.points), self.solver)
+        timing["solve"] += time.perf_counter() - start
+        record = {"cell": cell_text(cell), "problem": exact.digest,
+                  "class": self.problem.function_class.describe(exact.params),
+                  "solver": {"name": solution.solver, "status": solution.status, "value": solution.value,
+                             "versions": solution.versions}, "dual": None, "witness": None}
+        notes = []
+        if solution.value != solution.value or not solution.status.startswith("optimal"):
+            return record, f"the solver did not solve the problem (status {solution.status})"
+        start = time.perf_counter()
+        bounds = {rationalize(solution.value * (1 + m), 10**12) for m in BOUND_MARGINS}
+        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
+        if _compare(Fraction(0), limit) != 1:  # tau >= 0: try the claim's own bound too
+            bounds.add(_rational_at_most(limit))
+        dual, check, _ = certs.propose_dual(exact, solution.multipliers, solution.weights, sorted(bounds))
+        if dual is not None:
+            record["dual"] = dual.to_json()
+        else:
+            notes.append(f"the solver's multipliers give no exact certificate ({check.reason})")
+        witness, wcheck = certs.propose_witness(self.problem, exact, solution.leaf_vectors, solution.values)
+        close = wcheck.ok and wcheck.ratio >= Fraction(solution.value) * (1 - Fraction(WITNESS_CLOSE))
+        if not close:
+            for fraction in SHRINK_FRACTIONS:
+                try:
+                    inner = self.problem.function_class.shrink(exact.params, fraction)
+                except NotImplementedError:
+                    break
+                timing["rationalize"] += time.perf_counter() - start
+                t0 = time.perf_counter()
+                inner_solution = pepit_backend.solve(self.problem, cell, inner, len(exact.points), self.solver)
+                timing["solve"] += time.perf_counter() - t0
+                start = time.perf_counter()
+                if inner_solution.value != inner_solution.value:
+                    continue
+                w2, c2 = certs.propose_witness(self.problem, exact, inner_solution.leaf_vectors, inner_solution.values)
+                if c2.ok and (not wcheck.ok or c2.ratio > wcheck.ratio):
+                    witness, wcheck = w2, c2
+                if wcheck.ok:
+                    break
+        if witness is not None:
+            record["witness"] = {**witness.to_json(), "ratio": fraction_text(wcheck.ratio)}
+        else:
+            notes.append(f"no exact witness could be built from the solver's worst case ({wcheck.reason})")
+        timing["rationalize"] += time.perf_counter() - start
+        return record, "; ".join(notes)
+
+    def decide_cell(self, cell: dict, store, refresh: bool) -> dict:
+        """The exact decision of one cell, as the JSON-ready entry the evidence lists."""
+        timing = {"solve": 0.0, "rationalize": 0.0, "verify": 0.0}
+        entry = {"cell": cell_text(cell), "status": Verdict.INCONCLUSIVE.value, "reason": "", "certified": False,
+                 "eta": fraction_text(self.eta), "seconds": timing}
+        target = _exact_target(self.tau, cell)
+        entry.update(claimed_tau=_text(target), claimed_tau_float=_float(target))
+        try:  # a claim error (a float parameter, a measure that is not translation invariant) raises: an ERROR
+            exact = self.problem.exact(cell)
+        except IrrationalCoefficient as exc:  # a limit of exact rational arithmetic, not an error of the claim
+            entry["reason"] = f"the exact problem cannot be built in rationals: {exc}"
+            return entry
+        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
+        record, source, note = None, None, ""
+        if store is not None and not refresh:
+            record = store.get(cell)
+            source = "stored" if record is not None else None
+            if record is not None and record.get("problem") != exact.digest:
+                note = ("the stored certificate was made for a different problem (method, class, initial condition "
+                        "or measure changed): refresh it")
+                record, source = None, None
+        if record is None:
+            from ..pep import pepit_backend
+
+            ok, why = pepit_backend.available(self.solver)
+            if not ok:
+                missing = "no stored certificate for this cell" if not note else note
+                entry["reason"] = f"{why}, and {missing}"
+                entry["source"] = "none"
+                return entry
+            try:
+                record, note_solve = self._solve_record(exact, cell, target, timing)
+            except pepit_backend.PepitMismatch as exc:
+                entry["reason"] = str(exc)
+                return entry
+            note = "; ".join(x for x in (note, note_solve) if x)
+            source = "refreshed" if refresh and store is not None else "solved"
+            if store is not None and not refresh:
+                entry["note"] = (f"decided from a fresh solve: no stored certificate for this cell ({REFRESH_VARIABLE}=1 "
+                                 "stores one)")
+            if refresh and store is not None and (record["dual"] is not None or record["witness"] is not None):
+                store.put(cell, record)
+        entry["source"] = source
+        solver = record.get("solver") if isinstance(record.get("solver"), dict) else {}
+        entry["solver"] = solver
+        entry["pep_value"] = solver.get("value") if isinstance(solver.get("value"), (int, float)) else None
+        verified = certs.verify_record(self.problem, exact, record)
+        timing["verify"] += verified.seconds
+        bound, ratio = verified.bound, verified.ratio
+        if bound is not None and ratio is not None and ratio > bound:
+            raise RuntimeError(f"cell {cell_text(cell)}: an exact witness ({ratio}) exceeds an exact certificate "
+                               f"({bound}); the engine has a bug")
+        entry.update(certified_bound=_text(bound), certified_bound_float=_float(bound),
+                     witness_ratio=_text(ratio), witness_ratio_float=_float(ratio),
+                     dual_rank=verified.dual.rank if verified.dual is not None else None,
+                     size=exact.size, conditions=len(exact.conditions))
+        if entry["pep_value"] is not None and _float(target):
+            entry["pep_relative_to_tau"] = entry["pep_value"] / float(target) - 1
+        # sign(W - limit) and sign(B - limit), exactly; None when that side is missing or undecidable
+        witness_side = _compare(ratio, limit) if ratio is not None else None
+        bound_side = _compare(bound, limit) if bound is not None else None
+        rejected = "; ".join(verified.problems)
+        if source == "stored" and rejected:
+            rejected = f"stored certificate: {rejected}; refresh it ({REFRESH_VARIABLE}=1, or --refresh-certificates)"
+        measure, initial = text_of(self.problem.measure), text_of(self.problem.initial)
+        if witness_side == 1:
+            entry.update(status=Verdict.FAIL.value, certified=True,
+                         reason=f"an exact witness gives {measure} = W * {initial} with W = {float(ratio):.10g} > "
+                                f"tau (1 + eta) = {float(limit):.10g}")
+            entry["witness"] = record["witness"]
+            entry["extension"] = self.problem.function_class.extension(exact.params)
+            return entry
+        if bound_side is not None and bound_side <= 0:
+            entry.update(status=Verdict.PASS.value, certified=True,
+                         reason=f"exact certificate: {measure} <= B * {initial} with B = {float(bound):.10g} <= "
+                                f"tau (1 + eta) = {float(limit):.10g} ({verified.dual.reason})")
+            return entry
+        if (ratio is not None and witness_side is None) or (bound is not None and bound_side is None):
+            entry["reason"] = "sympy cannot compare the exact bounds with the claimed tau"
+            return entry
+        pep = entry["pep_value"]
+        parts = []
+        if bound is not None:
+            parts.append(f"the exact certificate proves only B = {float(bound):.10g} > tau (1 + eta) = "
+                         f"{float(limit):.10g}")
+        if ratio is not None:
+            parts.append(f"the best exact witness reaches W = {float(ratio):.10g}")
+        if pep is None or pep != pep:
+            lead = "no exact decision (no solver value)"
+        elif pep > float(limit) * (1 + SOLVER_ACCURACY):
+            lead = (f"rationalization failed: the solver's value {pep:.10g} exceeds tau (1 + eta) = {float(limit):.10g}, "
+                    "but no exact counterexample could be built")
+        else:
+            lead = (f"solver inaccurate: the solver's value {pep:.10g} is within its accuracy ({SOLVER_ACCURACY:g} "
+                    f"relative) of tau (1 + eta) = {float(limit):.10g} or below, but its multipliers give no exact "
+                    "certificate there")
+        entry["reason"] = "; ".join([lead] + parts + [x for x in (rejected, note) if x])
+        return entry
+
+    # -- the check ---------------------------------------------------------------------------------------
+    def evaluate(self, ctx: Context):
+        if ctx.instance is not None:
+            grid = self.cells_for(ctx)
+            keys = set(grid[0]) if grid else set()
+            if set(ctx.instance) != keys:
+                raise InvalidInstance(f"a worst-case cell needs exactly the keys {sorted(keys)}, got "
+                                      f"{sorted(ctx.instance)}")
+            try:
+                cells = [exact_cell(ctx.instance)]
+            except NotExact as exc:
+                raise InvalidInstance(str(exc)) from None
+        else:
+            cells = self.cells_for(ctx)
+        refresh = refresh_requested(ctx)
+        store = certs.CertificateStore(self.store_path) if self.store_path is not None else None
+        entries = []
+        for k, cell in enumerate(cells):
+            ctx.report(k / max(len(cells), 1), f"cell {format_instance(_instance_of(cell))}")
+            entries.append(self.decide_cell(cell, store, refresh))
+        if store is not None and store.changed:
+            store.save({"check": self.name, "problem": self.problem.describe()})
+            # read back: the run then records the file it wrote as an input of this result (proofcheck.inputs),
+            # so a cached result is not served once the file changes
+            reread = certs.CertificateStore(self.store_path)
+            if reread.error or len(reread.records) != len(store.records):
+                raise RuntimeError(f"the certificate file {self.store_path} does not read back: {reread.error}")
+        return self._evidence(ctx, cells, entries, store, refresh)
+
+    def _evidence(self, ctx, cells, entries, store, refresh):
+        from ..pep import pepit_backend
+
+        counts = {v.value: sum(e["status"] == v.value for e in entries)
+                  for v in (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)}
+        margins = [e["witness_ratio_float"] / e["claimed_tau_float"] / (1 + float(self.eta)) - 1 for e in entries
+                   if e.get("witness_ratio_float") is not None and e.get("claimed_tau_float")]
+        solved = [e for e in entries if e.get("source") in ("solved", "refreshed")]
+        versions = pepit_backend.versions(self.solver) if solved else {}
+        backend = "exact rationals (fractions.Fraction; LDL^T, exact replay)"
+        if solved:
+            backend += f", from PEPit {versions.get('pepit')} / {self.solver} {versions.get(self.solver.lower())}"
+        else:
+            backend += ", from stored certificates"
+        details = {"problem": self.problem.describe(), "class": self.problem.function_class.name,
+                   "eta": fraction_text(self.eta), "solver": self.solver, "cells": entries, "counts": counts,
+                   "certificates": str(self.store_path) if self.store_path is not None else None,
+                   "store_error": store.error if store is not None and store.error else None,
+                   "refresh": refresh}
+        common = dict(instances=len(entries), worst_margin=max(margins) if margins else None,
+                      margin_meaning="largest W / (tau (1 + eta)) - 1 over the cells, W the measure/initial ratio of an "
+                                     "exactly verified witness (positive: the claim fails at that cell)",
+                      dps=None, backend=backend, details=details)
+        failed = [e for e in entries if e["status"] == Verdict.FAIL.value]
+        if failed:
+            e = failed[0]
+            instance = _instance_of(exact_cell(e["cell"]))
+            witness = {"cell": e["cell"], "ratio": e["witness_ratio"], "claimed_tau": e["claimed_tau"],
+                       "eta": e["eta"], **e["witness"], "extension": e["extension"]}
+            more = f" ({len(failed)} of {len(entries)} cells fail)" if len(failed) > 1 else ""
+            return self.evidence(Verdict.FAIL, witness=witness, certified=True, reproducer=reproducer(ctx, instance),
+                                 reason=f"at {format_instance(instance)}: {e['reason']}{more}", **common)
+        open_ = [e for e in entries if e["status"] != Verdict.PASS.value]
+        if open_ or not entries:
+            if not entries:
+                return self.evidence(Verdict.INCONCLUSIVE, reason="the grid has no cells", **common)
+            e = open_[0]
+            more = f" ({len(open_)} of {len(entries)} cells undecided)" if len(open_) > 1 else ""
+            return self.evidence(Verdict.INCONCLUSIVE,
+                                 reason=f"at {format_instance(_instance_of(exact_cell(e['cell'])))}: {e['reason']}{more}",
+                                 **common)
+        worst = max(entries, key=lambda e: e["certified_bound_float"] / e["claimed_tau_float"]
+                    if e.get("claimed_tau_float") else 0)
+        gap = ""
+        if worst.get("claimed_tau_float"):
+            gap = f"; largest B/tau - 1 = {worst['certified_bound_float'] / worst['claimed_tau_float'] - 1:.3g}"
+        return self.evidence(Verdict.PASS, certified=True,
+                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified exactly: "
+                                    f"{text_of(self.problem.measure)} <= "
+                                    f"tau (1 + eta) {text_of(self.problem.initial)}, eta = {fraction_text(self.eta)}"
+                                    f"{gap}", **common)
