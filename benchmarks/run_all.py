@@ -7,6 +7,7 @@
     python benchmarks/run_all.py --only growth   # standard-run time against grid size
     python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
     python benchmarks/run_all.py --only dask     # T2's deep sweep, narrowed: --jobs 1, --jobs 2, 2-worker Dask (a few minutes)
+    python benchmarks/run_all.py --only worstcase  # worstcase cells: PEPit solve vs exact rationalize/verify (seconds)
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
@@ -27,6 +28,9 @@ Sections (each prints a table; ``--json FILE`` also writes all figures):
                   Dask workers' CPU measured with psutil, as the children's rusage never sees them), the ratios,
                   and whether the three reports share every verdict and deciding number (compare_reports.py).
                   Skipped, with the reason, when ``distributed`` is not importable (or with ``--skip-dask``).
+* ``worstcase``   the worstcase check kind per cell (benchmarks/worstcase.py): PEPit + Clarabel solve (the baseline)
+                  against the exact rationalization of its solution and the exact verification, and the decision
+                  from a stored certificate alone. Skipped, with the reason, without the pep extra.
 
 Timings take the best of ``--repeat`` runs (the engines) or one run (the CLI: ``--rerun`` on a private
 cache directory, so nothing is read from a cache).
@@ -586,9 +590,9 @@ def bench_dask(grid: str = DASK_GRID) -> dict:
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # tables appear as they are measured, even into a file
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="rows,engines,cli,growth,dask", help="comma-separated: rows (issue 13's "
-                        "profile rows, old path vs new), engines (screening, highprec, certified), screening, highprec, "
-                        "certified, cli, growth, dask")
+    parser.add_argument("--only", default="rows,engines,cli,growth,dask,worstcase", help="comma-separated: rows "
+                        "(issue 13's profile rows, old path vs new), engines (screening, highprec, certified), screening, "
+                        "highprec, certified, cli, growth, dask, worstcase")
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
@@ -620,6 +624,17 @@ def main() -> int:
         figures["dask"] = bench_dask(args.dask_grid)
     if "rows" in only:
         figures["rows"] = bench_profile_rows()
+    if "worstcase" in only:
+        from proofcheck.pep.pepit_backend import available
+
+        ok, why = available()
+        if ok:
+            from worstcase import bench_worstcase, print_table
+
+            figures["worstcase"] = bench_worstcase(min(args.repeat, 3))
+            print_table(figures["worstcase"])
+        else:
+            print(f"\n## worstcase: skipped ({why})")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0
