@@ -244,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="time limit of each check (default: per budget, or the check's own; 0: none)")
     run_opts.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     run_opts.add_argument("--rerun", action="store_true", help="ignore cached results, but refresh the cache")
+    run_opts.add_argument("--refresh-certificates", action="store_true",
+                          help="worstcase checks: solve again with PEPit and store their exact certificates (needs the "
+                               "pep extra; implies --rerun)")
     run_opts.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                           help="also load user claims from a .py file or module")
     run_opts.add_argument("--annotations", action="store_true",
@@ -352,6 +355,28 @@ def _claims_for(reg: Registry, refs: list, args) -> dict:
     return claims
 
 
+class _refreshing_certificates:
+    """``--refresh-certificates``: the worstcase checks read PROOFCHECK_REFRESH_CERTIFICATES (local worker processes
+    inherit it; a remote Dask worker needs it set in its own environment); restored afterwards."""
+
+    VARIABLE = "PROOFCHECK_REFRESH_CERTIFICATES"
+
+    def __init__(self, on: bool):
+        self.on, self.saved = on, None
+
+    def __enter__(self):
+        if self.on:
+            self.saved = os.environ.get(self.VARIABLE)
+            os.environ[self.VARIABLE] = "1"
+
+    def __exit__(self, *exc):
+        if self.on:
+            if self.saved is None:
+                os.environ.pop(self.VARIABLE, None)
+            else:
+                os.environ[self.VARIABLE] = self.saved
+
+
 def cmd_run(args, out, err) -> int:
     started = time.perf_counter()
     from .progress import LiveProgress, is_terminal
@@ -378,10 +403,12 @@ def cmd_run(args, out, err) -> int:
             from .cache import cache_for
             from .execution import run_tasks
 
-            cache = cache_for(args.no_cache, args.rerun)
-            run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache,
-                      on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for,
-                      timeout=args.timeout, log=lambda line: print(line, file=err, flush=True), info=executed)
+            refresh = getattr(args, "refresh_certificates", False)
+            cache = cache_for(args.no_cache, args.rerun or refresh)  # a cached result would refresh nothing
+            with _refreshing_certificates(refresh):
+                run_tasks(tasks, results, jobs=args.jobs, scheduler=args.scheduler, cache=cache,
+                          on_done=lambda t, e: _tick(t, e, args, err), progress_for=args.live.progress_for,
+                          timeout=args.timeout, log=lambda line: print(line, file=err, flush=True), info=executed)
     except InvalidInstance as exc:
         raise UsageError(f"instance rejected: {exc}") from None
     except KeyboardInterrupt:
