@@ -426,3 +426,36 @@ def test_the_evidence_matches_the_published_schema_for_the_kind():
         data["basis"] = "symbolic"
         jsonschema.validate(data, {"$defs": schema["$defs"], "$ref": "#/$defs/evidence"})
     assert "L = 1; N = 1, 2; h = 1" in run(gd_check()).reason  # the scope of the PASS
+
+
+@needs_pepit
+def test_the_refresh_flag_stores_certificates_and_bypasses_the_cache(tmp_path, monkeypatch):
+    import io
+    import os
+
+    from proofcheck.cli import main
+
+    monkeypatch.setenv("PROOFCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    claims = tmp_path / "claims.py"
+    claims.write_text(textwrap.dedent('''
+        from proofcheck import Claim, WorstCase
+        from proofcheck.pep import SmoothStronglyConvex, distance, function_gap, gradient_descent
+
+        CLAIMS = [Claim(id="gd", title="gd", source="tests", provenance="user", statement="GD", hypotheses=[],
+                        checks=[WorstCase("gd-rate", function_class=SmoothStronglyConvex(mu=0, L=1),
+                                          method=lambda s, c: gradient_descent(s, s.start(), c["N"], s.number(1)),
+                                          initial=distance(0), measure=function_gap(-1),
+                                          tau=lambda c: 1 / (4 * c["N"] + 2), cells={"N": [1]}, eta="1/100000000",
+                                          certificates="certs")])]
+    '''))
+    path = tmp_path / "certs" / "gd-rate.json"
+
+    def cli(*extra):
+        out = io.StringIO()
+        code = main(["run", str(claims), "--budget", "quick", "--out", str(tmp_path / "r"), "--format", "md", "--jobs",
+                     "1", "--quiet", *extra], out, io.StringIO())
+        return code
+
+    assert cli() == 0 and not path.exists()  # decided by a fresh solve, nothing written (and the PASS cached)
+    assert cli("--refresh-certificates") == 0 and path.is_file()  # not served from the cache: it refreshed
+    assert wc.REFRESH_VARIABLE not in os.environ  # restored after the run
