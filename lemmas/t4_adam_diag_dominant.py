@@ -285,7 +285,7 @@ def explicit_checks(constant=EXPLICIT_CONSTANT, floor=P_EXPLICIT) -> list:
                               "derived (F2 + F5 + F6 + F1): T <= 1.125 min(kappa, 2d) log(1/eps) + 1 with probability "
                               f">= 1/2; claimed constant {float(constant):g}, floor {float(floor):g}"), BETA2_ONE),
             covering(ExplicitBound("explicit-bound", explicit_chain(constant, floor), explicit_cases,
-                                   samples=(64, 1536, 4096), samples_for=starts_for,
+                                   samples=(1024, 1536, 4096), samples_for=starts_for,
                                    description=f"derived explicit form: P(T <= {float(constant):g} min(kappa, 2d) "
                                                f"log(1/eps) + 1) >= {float(floor):g} at nu = 1/2 (random nu-DD Q from the "
                                                "run seed, and 2x2 blocks with kappa_bar = 3), tuned beta2 = 1 counts "

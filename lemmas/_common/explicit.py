@@ -203,8 +203,8 @@ class ExplicitBound(Probability):
                          f"{link['cond_bound']:.4g}, but T exceeded the bound in {link['event_but_T_above_bound']} of them "
                          f"(the link cond(H_0) -> T with constant {self.chain.constant:g} broke)")
             else:
-                broke = (f"the event held in only {link['in_event']} of {link['samples']} samples (the probability link "
-                         f"broke)")
+                broke = (f"the event held in only {link['in_event']} of {link['samples']} samples: the claimed "
+                         f"probability is above what the event guarantees (the probability link broke)")
             ev.reason = (f"P({self.chain.statement}), i.e. P(T <= {link['bound']:.4g}), has interval [{lo:.3g}, {hi:.3g}] below the claimed "
                          f"{rec['claimed']:.3g} at {_show(rec['case'])}: {broke}; worst initialisation #{link['worst_sample']}"
                          f" needs T = {link['worst_T'] if link['worst_T'] is not None else 'more than ' + str(link['cap'])} "
