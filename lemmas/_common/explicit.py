@@ -167,6 +167,9 @@ class ExplicitBound(Probability):
 
     def evaluate(self, ctx):
         self._links = {}
+        empty = no_case_evidence(self, ctx)
+        if empty is not None:
+            return empty
         ev = super().evaluate(ctx)
         cases = ev.details.get("cases", [])
         for rec in cases:
@@ -241,6 +244,14 @@ def dense_instance(make_q, B: float = 1.0):
         return q, 2 * B * float(np.linalg.eigvalsh(q)[0]), False
 
     return instance
+
+
+def no_case_evidence(check: Probability, ctx):
+    """INCONCLUSIVE evidence when a ``claim[key=value]`` selection leaves the check no case (else None)."""
+    if ctx.instance is not None or list(check.cases(ctx)):
+        return None
+    return check.evidence(Verdict.INCONCLUSIVE, reason="the selection leaves this check no case: it decides nothing here",
+                          details={"cases": [], "selection": dict(ctx.selection or {})})
 
 
 # -- power ----------------------------------------------------------------------------------------------------------
@@ -543,6 +554,9 @@ class AdaptiveBound(Probability):
 
     def evaluate(self, ctx):
         self._links, self._runs, self._failed_case = {}, {}, None
+        empty = no_case_evidence(self, ctx)
+        if empty is not None:
+            return empty
         ev = super().evaluate(ctx)
         cases = ev.details.get("cases", [])
         for rec in cases:
