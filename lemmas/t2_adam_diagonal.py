@@ -263,11 +263,13 @@ def adaptive_cases(beta2s=ADAPTIVE_BETA2):
         from proofcheck.selection import narrow
 
         sel = ctx.selection or {}
-        d = narrow(ctx.pick([2, 8], [2, 8, 32, 128]), sel, "d")
-        kappa = narrow(ctx.pick([10.0, 1e3], [10.0, 1e3, 1e6]), sel, "kappa")
-        spectra = narrow(ctx.pick(["logspaced"], SPECTRA), sel, "spectrum")
+        # without a selection, a grid the budget affords; with one, every selected value of the claim's parameters
+        # (so that a narrowed claim is decided where it was asked about)
+        d = narrow(D_VALUES, sel, "d") if "d" in sel else ctx.pick([2, 8], [2, 8, 32, 128])
+        kappa = narrow(KAPPA_VALUES, sel, "kappa") if "kappa" in sel else ctx.pick([10.0, 1e3], [10.0, 1e3, 1e6])
+        spectra = narrow(SPECTRA, sel, "spectrum") if "spectrum" in sel else ctx.pick(["logspaced"], SPECTRA)
         return [{"d": a, "kappa": b, "spectrum": c, "beta2": e} for a in d for b in kappa for c in spectra
-                for e in beta2s]
+                for e in narrow(list(beta2s), sel, "beta2")]
 
     return cases
 

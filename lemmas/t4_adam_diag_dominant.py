@@ -215,7 +215,7 @@ def explicit_cases(ctx) -> list:
     d = narrow(ctx.pick([2, 8, 32], [2, 4, 8, 16, 32, 64]), sel, "d")
     kappa = narrow(ctx.pick([10.0, 1e3], KAPPA_VALUES), sel, "kappa")
     return [{"d": a, "kappa": b, "family": f, **({"_qseed": ctx.subseed("Q", a, b)} if f == "random" else {})}
-            for a in d for b in kappa for f in FAMILIES]
+            for a in d for b in kappa for f in narrow(list(FAMILIES), sel, "family")]
 
 
 def starts_for(case: dict, n: int) -> int:
@@ -331,11 +331,13 @@ def adaptive_cases(beta2s=ADAPTIVE_BETA2):
         from proofcheck.selection import narrow
 
         sel = ctx.selection or {}
-        d = narrow(ctx.pick([2, 4], [2, 4, 8, 16]), sel, "d")
-        kappa = narrow(ctx.pick([10.0, 1e3], [10.0, 1e3, 1e5]), sel, "kappa")
+        # without a selection, a grid the budget affords; with one, every selected value of the claim's parameters
+        d = narrow(D_VALUES, sel, "d") if "d" in sel else ctx.pick([2, 4], [2, 4, 8, 16])
+        kappa = narrow(KAPPA_VALUES, sel, "kappa") if "kappa" in sel else ctx.pick([10.0, 1e3], [10.0, 1e3, 1e5])
         return [{"d": a, "kappa": b, "family": f, "beta2": e,
                  **({"_qseed": ctx.subseed("Q", a, b)} if f == "random" else {})}
-                for a in d for b in kappa for f in FAMILIES for e in beta2s]
+                for a in d for b in kappa for f in narrow(list(FAMILIES), sel, "family")
+                for e in narrow(list(beta2s), sel, "beta2")]
 
     return cases
 
