@@ -3,13 +3,16 @@
 For nu-DD Q, Algorithm A needs O(min(d sqrt(d kappa), kappa)) log(1/eps) iterations (with constant probability
 over the random initialisation), so Adam can beat GD when d < O(kappa^{1/3}).
 
-Decided through the explicit finite form the derivation gives (provenance "derived", F2 + F5 + F6 + F1):
-P(T <= 1.125 min(kappa, 2d) log(1/eps) + 1) >= 1/2 at nu = 1/2, beta2 = 1 (``explicit-derivation``, ``explicit-bound``).
+Decided, regime by regime, through the explicit finite forms the derivations give (provenance "derived"):
+beta2 = 1 (F2 + F5 + F6 + F1): P(T <= 1.125 min(kappa, 2d) log(1/eps) + 1) >= 1/2 at nu = 1/2 (``explicit-derivation``,
+``explicit-bound``, on random nu-DD Q from the run seed and the hard 2x2 blocks); beta2 < 1 (delta = 1, alpha = 1/L_hi,
+the descent lemma): P(T <= K log(1/eps) + 1) >= 1/2 with K = 4.5 min(kappa, 2d)(rho + 1) (``adaptive-derivation``,
+``adaptive-bound``, literal runs at beta2 = 0.9 and 0.99).
 Evidence of the shape: local exponents of T and T/bound at the large end of the sweep (the constant fitted on small
 cells is a finding, never a failure), slopes against the bound's exponents, and the empirical crossover exponent p-hat (smallest d at which tuned Algorithm A stops beating tuned GD, d* ~ kappa^p). The claim implies
 only p-hat >= 1/3 up to noise; a larger p-hat means the bound is loose, which is a finding, not a failure.
 
-Instances: Q = nu_dd(diag, nu = 0.5) with a log-spaced diagonal of spread ``kappa`` (the grid's nominal
+Sweep instances: Q = nu_dd(diag, nu = 0.5) with a log-spaced diagonal of spread ``kappa`` (the grid's nominal
 kappa); one Q per cell (drawn from the run seed), the seeds vary the initialisation. The bound is evaluated
 with the actual kappa of that Q (recorded per cell with kappa_bar and kappa_diag, as ``_kappa`` etc.).
 """

@@ -336,9 +336,12 @@ class _LineTest:
                    f"(interval {_fmt_interval(last['interval'])}")
         limit = (f"limit {last['limit']:.3g} = claimed {_num(self.claimed)} + tolerance {_num(self.tolerance)}"
                  + (f" + log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
+        # a FAIL (and "above its limit") is decided on the family-wise interval: quote that one there
+        fw_numbers = (f"local exponent {'inf' if est is None or math.isinf(est) else f'{est:.3g}'} (family-wise "
+                      f"interval {_fmt_interval(last['interval_familywise'])}")
         if all(fails) and len(self.pairs) < 2:  # one local exponent is a short line, not a trend
             self.status = "open"
-            self.sentence = (f"{self.quantity} above its limit {where}: {numbers}, {limit}; only one pair of cells at the "
+            self.sentence = (f"{self.quantity} above its limit {where}: {fw_numbers}, {limit}; only one pair of cells at the "
                              f"large end, and a trend needs two")
         elif all(fails) and not decays:
             self.status = "fail"
@@ -348,6 +351,7 @@ class _LineTest:
                 limit = (f"limit {self.claimed - self.tolerance - last['log_allowance']:.3g} = claimed "
                          f"{_num(self.claimed)} - tolerance {_num(self.tolerance)}"
                          + (f" - log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
+            numbers = fw_numbers
             self.sentence = (f"{self.quantity} grows {'faster' if faster else 'slower'} than claimed {where}: {numbers}, "
                              f"{limit}; local exponents over the last {len(self.pairs)} pair(s) {over}, none "
                              f"{'decaying' if faster else 'rising'}")
