@@ -156,3 +156,14 @@ def build(rate=optimal_rate) -> Claim:
 
 CLAIM = build()
 MUTANTS = {"gd-rate": {"rate-1-minus-2-over-kappa": lambda: build(rate=lambda kappa: 1 - 2 / kappa)}}
+# A true variant that must not FAIL (selftest): the rate is tight (attained on an extreme eigenvector), so no larger
+# rate is a weakening of this statement; the same statement on a smaller range is.
+WEAKENINGS = {"gd-rate": {"small-d-and-kappa": lambda: _small_range()}}
+
+
+def _small_range():
+    from ._common.weakenings import on_smaller_space
+
+    return on_smaller_space(build(), {"per-step-contraction": SPDSpace("rotated", d_range=(2, 4), kappa_max=1e3,
+                                                                        with_vector=True)},
+                            "per-step contraction checked for d <= 4, kappa <= 1e3 only")

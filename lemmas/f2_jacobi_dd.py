@@ -422,3 +422,9 @@ MUTANTS = {"jacobi-dd": {
     # dropping kappa_diag: a diagonal Q has kappa_bar = 1 < kappa
     "kappa-le-kbar": lambda: build(product=lambda kbar, kdiag: kbar),
 }}
+# True variants that must not FAIL (selftest): a looser kappa bound in terms of kappa_bar kappa_diag, and a wider
+# eigenvalue interval. (The kappa_bar bound (1+nu)/(1-nu) is stated with equality at d = 2: doubling it is false.)
+WEAKENINGS = {"jacobi-dd": {
+    "kappa-le-twice-kbar-kdiag": lambda: build(product=lambda kbar, kdiag: 2 * kbar * kdiag),
+    "eig-radius-doubled": lambda: build(radius=lambda nu: 2 * nu),
+}}

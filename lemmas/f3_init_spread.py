@@ -462,3 +462,12 @@ MUTANTS = {"init-spread": {
     # our exact form with exponent N + 1: wrong whenever the event is not certain; the sampler must refute it
     "exact-form-exponent-plus-one": lambda: build(form=lambda c, n: (1 - 1 / c) ** (n + 1)),
 }}
+# A true variant that must not FAIL (selftest): the floor (1 - 1/(d+1))^d is tied to its limit 1/e in the statement
+# ("... >= 1/e"), so a lower floor is not a weakening of it; the same statement for d <= 8 only is.
+WEAKENINGS = {"init-spread": {"d-at-most-8": lambda: _small_d()}}
+
+
+def _small_d():
+    from ._common.weakenings import on_fewer_cases
+
+    return on_fewer_cases(build(), lambda case: int(case["d"]) <= 8, "checked for d <= 8 only")

@@ -519,3 +519,8 @@ MUTANTS = {"congruence-bound": {
     "cond-S-not-S-squared": lambda: build(bound=_cond_times_cond_s),
     "column-ratio-without-kappa-bar": lambda: build(column_rhs=_column_sqrt_kdiag),
 }}
+# A true variant that must not FAIL (selftest): a looser column ratio. (cond(SMS) <= cond(M) cond(S^2) is stated with
+# its tightness witnesses: doubling it is false.)
+WEAKENINGS = {"congruence-bound": {
+    "column-ratio-doubled": lambda: build(column_rhs=lambda kbar, kdiag, lmax_m, n: 2 * n.sqrt(kbar * kdiag)),
+}}

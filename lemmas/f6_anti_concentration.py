@@ -27,7 +27,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from proofcheck import Bound, Claim, InvalidInstance, Probability, Symbolic, equal, fact
+from proofcheck import Bound, Claim, InvalidInstance, Probability, Symbolic, equal, fact, reaches
 from proofcheck.numbers import uses_context
 
 from ._common.init import random_init
@@ -287,8 +287,9 @@ def derivation(ctx, claimed=rate):
              sp.LessThan(sum(wi * (1 - ui) for wi, ui in zip(w, u)) / (4 * B), sum(w) / (4 * B), evaluate=False)),
         equal("example (the exact formula of the numeric check): U_1 + c U_2, c < 1, has density 1/2 = sup of U_1's "
               "on its plateau |s| <= 1 - c", sp.Derivative(F_plateau, s), sp.Rational(1, 2)),
-        equal("P(|x_j + W| < t) <= integral_{-t}^{t} 1/(4B) dz = t/(2B), the claimed bound",
-              sp.Integral(1 / (4 * B), (z, -t, t)), claimed(t, B)),
+        equal("P(|x_j + W| < t) <= integral_{-t}^{t} 1/(4B) dz = t/(2B)", sp.Integral(1 / (4 * B), (z, -t, t)), t / (2 * B)),
+        reaches("the claimed bound is at least that integral (a larger claimed bound is weaker and follows)",
+                claimed(t, B), sp.Integral(1 / (4 * B), (z, -t, t))),
     ]
     for d in (2, 3, 4):
         steps.append(fact(f"union bound, exact diagonal case d = {d}: P(min_j ...) = 1 - (1 - tau)^{d} <= d times the "
@@ -347,3 +348,6 @@ def _quarter(t, B):
 
 CLAIM = build()
 MUTANTS = {"anti-concentration": {"quarter-rate": lambda: build(claimed=_quarter)}}
+# A true variant that must not FAIL (selftest): the per-coordinate bound doubled, t/B (the derivation proves the
+# claimed bound is at least the derived t/(2B): ``reaches``).
+WEAKENINGS = {"anti-concentration": {"rate-doubled": lambda: build(claimed=lambda t, B: 2 * rate(t, B))}}

@@ -300,3 +300,6 @@ CLAIM = build()
 # diagonal-only is not PASS (INCONCLUSIVE: an existence claim cannot fail by search); basis-plus-half FAILs.
 MUTANTS = {"adam-worse-than-gd": {"diagonal-only": existence_mutant(lambda: build(structure="diagonal")),
                                   "basis-plus-half": lambda: build(basis_power=sp.Rational(1, 2))}}
+# No WEAKENINGS: an existence claim with no constant or floor (its witness is certified; a weaker property would be a
+# different claim, and no search can FAIL an existence claim anyway).
+WEAKENINGS: dict = {}

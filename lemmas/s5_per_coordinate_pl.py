@@ -311,3 +311,5 @@ MUTANTS = {"per-coordinate-pl": {
     "rate-ignores-sqrt-v": lambda: build(rate_fn=_rate_without_sqrt_v),
     "pl-constant-doubled": lambda: build(mu_of=lambda fn, F: 2 * fn.mu_L(F)),
 }}
+# A true variant that must not FAIL (selftest): half the PL constant (a slower claimed rate).
+WEAKENINGS = {"per-coordinate-pl": {"pl-constant-halved": lambda: build(mu_of=lambda fn, F: fn.mu_L(F) / 2)}}

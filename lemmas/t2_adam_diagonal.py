@@ -10,13 +10,22 @@ Symbolic evidence: the bound algebra. With phi = 2 B lambda_min and beta2 = 1, H
 ((c-1)/(c+1))^2 per step, c = cond(H_0), hence T <= (c/4) log(1/eps) + 1 <= (min(d+1, kappa)/4) log(1/eps) + 1.
 The crossover algebra: min(d+1, kappa) <= kappa/C  <=>  d + 1 <= kappa/C, so d* ~ kappa^1.
 
-Decision (the explicit finite form, provenance "derived"): ``explicit-derivation`` derives, with the claimed
-constant as input, T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event in the function-value criterion the
-counts use (f(x_k) <= eps f(x_0)), and ``explicit-bound`` checks P(T <= that) >= (1 - 1/(d+1))^d on every
-(d, kappa, spectrum) of the claim, with exact closed-form beta2 = 1 counts and Clopper-Pearson intervals.
+Decision (explicit finite forms, provenance "derived"), one per regime the claim states (Claim.regimes; a PASS
+covers both and says so):
 
-Evidence of the shape (scaling kind, log factors allowed as in the restatement): a sweep over d, kappa, spectra and
-methods (Algorithm A with beta2 = 1 and beta2 < 1, tuned; GD, tuned), the 1/e seed quantile, local exponents at the
+- beta2 = 1 (delta = 0, alpha tuned): ``explicit-derivation`` derives T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the
+  F3 event in the function-value criterion the counts use (f(x_k) <= eps f(x_0)), every link a signed inequality, and
+  proves the claimed constant at least the derived 1/4; ``explicit-bound`` checks P(T <= that) >= (1 - 1/(d+1))^d on
+  every (d, kappa, spectrum) of the claim, with exact closed-form counts and Clopper-Pearson intervals.
+- beta2 < 1 (beta2 = 0.9 and 0.99, delta = 1, alpha = alpha* = 2/(h_min/(1+delta) + h_max/delta)):
+  ``adaptive-derivation`` derives, for every beta2 in (0, 1] and delta > 0, that each coordinate contracts at rate
+  (c'-1)/(c'+1), c' = cond(h)(1+delta)/delta, so T <= ((1+delta)/(4 delta)) min(d+1, kappa) log(1/eps) + 1 on the F3
+  event; ``adaptive-bound`` checks P(T <= (min(d+1, kappa)/2) log(1/eps) + 1) >= (1 - 1/(d+1))^d by literal runs.
+  Without the offset (delta = 0) Algorithm A settles on T6's period-2 orbit: the mutant ``adaptive-no-offset``.
+
+Evidence of the shape (scaling kind, supporting, log factors allowed as in the restatement): a sweep over d, kappa,
+spectra and methods (Algorithm A with beta2 = 1, and with the schedule beta2 < 1 where it is more than 1e-4 below 1,
+tuned; GD, tuned), the 1/e seed quantile, local exponents at the
 large end with bootstrap intervals (also of T/(min(d+1, kappa) log(1/eps)), whose constant fitted on small cells is
 reported as a finding), and a separate crossover sweep for the exponent p of d* ~ kappa^p.
 """
@@ -27,13 +36,15 @@ import math
 import numpy as np
 import sympy as sp
 
-from proofcheck import Claim, Symbolic, equal, fact, supporting
+from proofcheck import Claim, Symbolic, covering, equal, fact, reaches, supporting
 from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
 
-from ._common.explicit import Chain, ExplicitBound
+from ._common.explicit import (AdaptiveBound, AdaptiveChain, Chain, ExplicitBound, adaptive_diagonal_links,
+                               alpha_star_diagonal, f1_constant, f1_links, frozen_step)
 from ._common.init import random_init
 from ._common.quadratics import spectrum
-from ._common.tuning import ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch
+from ._common.tuning import (ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch,
+                             schedule_is_beta2_one)
 
 B = 1.0
 EPS = 1e-12  # small enough that the slowest direction matters: it carries >~ 1/(d kappa) >= 4e-9 of f_0 on this grid
@@ -42,6 +53,11 @@ PROBABILITY = 1 / math.e  # F3: P(min_j |x_j| >= 2B/(d+1)) = (1 - 1/(d+1))^d >= 
 ADAM_CAP = 8.0  # Algorithm A is capped at 8 min(d+1, kappa) log(1/eps) + 50 iterations (32x the predicted 1/4)
 GD_CAP = 10.0  # GD (closed form) at 10 kappa log(1/eps)
 SETTLE = 0.75  # beta2 < 1 runs stop once 75% of the seeds converged (quantile 1/e and its bootstrap need fewer)
+
+# The regimes the claim states (Claim.regimes): each is decided by its own deciding checks (proofcheck.covering).
+BETA2_ONE, BETA2_BELOW_ONE = "beta2 = 1", "beta2 < 1"
+REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, phi = 2B lambda_min, alpha tuned",
+           BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, phi = 2B lambda_min, alpha = alpha*"}
 
 D_VALUES = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 KAPPA_VALUES = [10.0, 1e2, 1e3, 1e4, 1e5, 1e6]
@@ -186,42 +202,118 @@ def explicit_cases(ctx) -> list:
             for c in narrow(spectra, sel, "spectrum")]
 
 
+def event_links():
+    """F3's event => cond(H_0) <= d + 1, as checked inequalities: H_0's entries h_j = min(1/|x_j|, lambda_j/phi)
+    (F3) lie in [1/(2B), (d+1)/(2B)] when 2B/(d+1) <= |x_j| <= 2B and phi = 2B lambda_min."""
+    Bs, d, s, w, lmin = sp.symbols("B d s w lambda_min", positive=True)
+    with sp.evaluate(False):
+        upper = (d + 1) / (2 * Bs) - 1 / (2 * Bs / (d + 1) + s)  # |x_j| = 2B/(d+1) + s on the event
+        lower_x = 1 / (2 * Bs / (1 + w)) - 1 / (2 * Bs)  # |x_j| = 2B/(1+w) <= 2B
+        lower_phi = lmin * (1 + w) / (2 * Bs * lmin) - 1 / (2 * Bs)  # lambda_j = lambda_min (1+w) >= lambda_min
+        ratio = ((d + 1) / (2 * Bs)) / (1 / (2 * Bs))
+    return [
+        fact("F3 event: |x_j| = 2B/(d+1) + s (s >= 0) gives h_j <= 1/|x_j| <= (d+1)/(2B)", sp.Ge(upper, 0)),
+        fact("|x_j| = 2B/(1+w) <= 2B gives 1/|x_j| >= 1/(2B)", sp.Ge(lower_x, 0)),
+        fact("and lambda_j/phi >= 1/(2B) as lambda_j = lambda_min (1+w) >= lambda_min, phi = 2B lambda_min",
+             sp.Ge(lower_phi, 0)),
+        equal("so on the F3 event cond(H_0) <= ((d+1)/(2B)) / (1/(2B)) = d + 1 (and always <= kappa: "
+              "bound-algebra)", ratio, d + 1),
+    ]
+
+
 def explicit_derivation(constant):
-    """F1 + F3 => T <= C min(d+1, kappa) log(1/eps) + 1 with the derived C = 1/4; ``constant`` is the claimed C."""
-    B_ = sp.Symbol("B", positive=True)
+    """F1 + F3 => T <= C min(d+1, kappa) log(1/eps) + 1 with the derived C = 1/4; ``constant`` is the claimed C, and
+    the last step proves claimed C >= derived C (a larger claimed constant is a weaker claim, which follows)."""
 
     def steps(ctx):
-        c, e, u, k, w, d = sp.symbols("c epsilon u k w d", positive=True)
-        cw = 1 + w  # c = cond(H_0) = 1 + w > 1
-        with sp.evaluate(False):
-            contraction = sp.log(((cw - 1) / (cw + 1)) ** (2 * k))
-            need = sp.log(1 / e) / (2 * sp.log((c + 1) / (c - 1)))
-            linear = sp.log(1 / e) / (2 * (2 / c))
-            f3 = ((d + 1) / (2 * B_)) / (1 / (2 * B_))
-        return [
-            equal("F1 in the function-value criterion: log of f_k/f_0 <= rate^(2k), rate = (c-1)/(c+1), is "
-                  "-2k log((c+1)/(c-1)); so f_k <= eps f_0 once k >= log(1/eps)/(2 log((c+1)/(c-1)))",
-                  contraction, -2 * k * sp.log((cw + 1) / (cw - 1))),
-            equal("log((1+u)/(1-u)) - 2u has derivative 2u^2/(1-u^2) >= 0 on (0, 1) and vanishes at 0, so "
-                  "log((c+1)/(c-1)) >= 2/c (u = 1/c)", sp.Derivative(sp.log((1 + u) / (1 - u)) - 2 * u, u).doit(),
-                  2 * u**2 / (1 - u**2)),
-            equal("hence T <= log(1/eps)/(2 (2/c)) + 1 = (c/4) log(1/eps) + 1", linear, c * sp.log(1 / e) / 4),
-            equal("F3: on the event min_j |x_j| >= 2B/(d+1), cond(H_0) <= ((d+1)/(2B)) / (1/(2B)) = d + 1 (and always "
-                  "<= kappa)", f3, d + 1),
-            equal("the claimed explicit constant C of T <= C min(d+1, kappa) log(1/eps) + 1 is the chain's: "
-                  "lim_c T_F1/(c log(1/eps)) = C", sp.Limit(need / (c * sp.log(1 / e)), c, sp.oo), sp.nsimplify(constant)),
-        ]
+        return [*f1_links(), *event_links(),
+                reaches("the claimed constant C of T <= C min(d+1, kappa) log(1/eps) + 1 is at least the chain's: "
+                        "lim_c T_F1/(c log(1/eps))", sp.nsimplify(constant), f1_constant())]
 
     return steps
 
 
 def explicit_checks(constant=EXPLICIT_CONSTANT) -> list:
     chain = explicit_chain(constant)
-    return [Symbolic("explicit-derivation", explicit_derivation(constant),
-                     "derived (F1 + F3): T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event"),
-            ExplicitBound("explicit-bound", chain, explicit_cases, samples=(256, 384, 1024),
-                          description=f"derived explicit form: P(T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1) "
-                                      ">= (1 - 1/(d+1))^d, tuned beta2 = 1 counts in closed form, Clopper-Pearson")]
+    return [covering(Symbolic("explicit-derivation", explicit_derivation(constant),
+                              f"derived (F1 + F3): T <= (min(d+1, kappa)/4) log(1/eps) + 1 on the F3 event; claimed "
+                              f"constant {float(constant):g} >= the derived 1/4"), BETA2_ONE),
+            covering(ExplicitBound("explicit-bound", chain, explicit_cases, samples=(256, 384, 1024),
+                                   description=f"derived explicit form: P(T <= {float(constant):g} min(d+1, kappa) "
+                                               "log(1/eps) + 1) >= (1 - 1/(d+1))^d, tuned beta2 = 1 counts in closed "
+                                               "form, Clopper-Pearson"), BETA2_ONE)]
+
+
+# -- the adaptive regime, beta2 < 1 (provenance: derived; docs/claims.md, "Finite forms of the headline theorems") ------
+# Algorithm A with beta2 in (0, 1], an offset delta > 0 (delta_k^(j) = delta r_j) and the step alpha* of
+# explicit.alpha_star_diagonal: every coordinate contracts, cond(h) <= min(d+1, kappa) on the F3 event (h = H_0's entries
+# at delta = 0), so T <= ((1 + delta)/(4 delta)) min(d+1, kappa) log(1/eps) + 1 there: with delta = 1, the constant 1/2.
+# Without the offset (delta = 0) the derivation gives nothing, and Algorithm A with beta2 < 1 settles on T6's period-2
+# orbit instead (the mutant "no-offset").
+
+ADAPTIVE_DELTA = 1.0
+ADAPTIVE_BETA2 = (0.9, 0.99)  # both below 0.99 + 1e-4: the beta2 < 1 regime (tuning.beta2_regime)
+ADAPTIVE_CONSTANT = sp.Rational(1, 2)  # (1 + delta)/(4 delta) at delta = 1
+
+
+def adaptive_chain(constant=ADAPTIVE_CONSTANT, delta=ADAPTIVE_DELTA, step=alpha_star_diagonal) -> AdaptiveChain:
+    return AdaptiveChain(event_name="F3: min_j |x_0^(j)| >= 2B/(d+1)",
+                         instance=lambda c: (spectrum(int(c["d"]), float(c["kappa"]), c["spectrum"]), 2 * B, True),
+                         event=f3_event, cond_bound=lambda c: min(c["d"] + 1, c["kappa"]),
+                         probability=lambda c: (1 - 1 / (c["d"] + 1)) ** c["d"], beta2=lambda c: c["beta2"],
+                         delta=float(delta), step=step, constant=float(constant), eps=EPS, B=B,
+                         statement=f"T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1")
+
+
+def adaptive_cases(beta2s=ADAPTIVE_BETA2):
+    """(d, kappa, spectrum, beta2), small d first (a FAIL's witness is then the cheapest one to confirm)."""
+
+    def cases(ctx) -> list:
+        from proofcheck.selection import narrow
+
+        sel = ctx.selection or {}
+        # without a selection, a grid the budget affords; with one, every selected value of the claim's parameters
+        # (so that a narrowed claim is decided where it was asked about)
+        d = narrow(D_VALUES, sel, "d") if "d" in sel else ctx.pick([2, 8], [2, 8, 32, 128])
+        kappa = narrow(KAPPA_VALUES, sel, "kappa") if "kappa" in sel else ctx.pick([10.0, 1e3], [10.0, 1e3, 1e6])
+        spectra = narrow(SPECTRA, sel, "spectrum") if "spectrum" in sel else ctx.pick(["logspaced"], SPECTRA)
+        return [{"d": a, "kappa": b, "spectrum": c, "beta2": e} for a in d for b in kappa for c in spectra
+                for e in narrow(list(beta2s), sel, "beta2")]
+
+    return cases
+
+
+def adaptive_derivation(constant, delta):
+    """The diagonal adaptive chain (explicit.adaptive_diagonal_links), F1's log step, F3's event, and the claimed
+    constant against (1 + delta)/(4 delta) at the claimed delta (at delta = 0 the derivation gives no bound)."""
+
+    def steps(ctx):
+        dl, c = sp.symbols("delta c", positive=True)
+        with sp.evaluate(False):
+            combined = (c * (1 + dl) / dl) / 4
+        return [*adaptive_diagonal_links(), *f1_links(), *event_links(),
+                equal("with c' = cond(h) (1+delta)/delta and cond(h) <= c: T <= (c'/4) log(1/eps) + 1 <= "
+                      "((1+delta)/(4 delta)) c log(1/eps) + 1", combined, (1 + dl) * c / (4 * dl)),
+                reaches(f"the claimed constant of T <= C min(d+1, kappa) log(1/eps) + 1 at delta = {float(delta):g} is at "
+                        "least the chain's (1+delta)/(4 delta)", sp.nsimplify(constant),
+                        sp.Limit((1 + dl) / (4 * dl), dl, sp.nsimplify(delta), "+"))]
+
+    return steps
+
+
+def adaptive_checks(constant=ADAPTIVE_CONSTANT, delta=ADAPTIVE_DELTA, beta2s=ADAPTIVE_BETA2,
+                    step=alpha_star_diagonal) -> list:
+    chain = adaptive_chain(constant, delta, step)
+    where = f"beta2 in {{{', '.join(f'{b:g}' for b in beta2s)}}}, delta = {float(delta):g}, alpha = {step.__name__}"
+    return [covering(Symbolic("adaptive-derivation", adaptive_derivation(constant, delta),
+                              f"derived (diagonal Q, delta > 0, any beta2 in (0, 1]): T <= ((1+delta)/(4 delta)) "
+                              f"min(d+1, kappa) log(1/eps) + 1 on the F3 event; claimed constant {float(constant):g}"),
+                     BETA2_BELOW_ONE),
+            covering(AdaptiveBound("adaptive-bound", chain, adaptive_cases(beta2s), samples=(48, 128, 512),
+                                   description=f"derived explicit form of the adaptive regime ({where}): "
+                                               f"P(T <= {float(constant):g} min(d+1, kappa) log(1/eps) + 1) >= "
+                                               "(1 - 1/(d+1))^d, literal runs of Algorithm A, Clopper-Pearson"),
+                     BETA2_BELOW_ONE)]
 
 
 def explicit_reference(cell: dict) -> float:
@@ -245,8 +337,9 @@ SWEEP_MUTANTS = {"bound-log-d": lambda: ratio_spec(log_d_bound, "log(d) log(1/ep
                  "gd-slope-half": lambda: gd_slope(0.5)}
 
 
-def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
-    """The claim; ``mutant`` swaps one sweep test for its false variant (SWEEP_MUTANTS)."""
+def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT, adaptive: dict | None = None) -> Claim:
+    """The claim; ``mutant`` swaps one sweep test for its false variant (SWEEP_MUTANTS); ``constant`` is the claimed
+    constant of the beta2 = 1 form, ``adaptive`` the keyword arguments of ``adaptive_checks`` (the beta2 < 1 form)."""
     gd_spec = SWEEP_MUTANTS["gd-slope-half"]() if mutant == "gd-slope-half" else gd_slope(1.0)  # also in the algebra
     notes = {"hyperparameters": {"B": B, "phi": "2 B lambda_min = 2", "delta": DELTA, "eps": EPS,
                                  "beta2": "1 for adam(beta2=1); 1 - 0.1/(min(d+1,kappa) log(1/eps)) for adam(beta2<1)",
@@ -257,6 +350,9 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
              "predicted_constant_beta2_1": "1/4 (symbolic derivation): T_q <= (min(d+1,kappa)/4) log(1/eps) + 1"}
     scaling = Scaling(
         "scaling-sweep", axes=axes, measure=measure, probability=PROBABILITY, seeds=(24, 32, 64),
+        # the adam(beta2<1) series only where its schedule is more than 1e-4 below 1: closer, it is the beta2 = 1
+        # regime, which the adam(beta2=1) series measures exactly (tuning.schedule_is_beta2_one)
+        admit=lambda c: c["method"] != ADAM_B2 or not schedule_is_beta2_one(c),
         slopes=[
             Slope("adam-d-when-kappa>>d", "d", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"],
                   logs=1, description="for kappa >> d, T grows at most linearly in d (up to a log factor)"),
@@ -300,18 +396,27 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
                   r"\ T_{GD}(\varepsilon)=\Theta(\kappa\log(1/\varepsilon))",
         sympy_statement="T_A <= C*Min(d + 1, kappa)*log(1/epsilon) with probability >= exp(-1)",
         hypotheses=["Q diagonal, lambda_min = 1, lambda_max = kappa (spectra: log-spaced, two clusters, one outlier)",
-                    "x_0 - x* i.i.d. Unif[-2B, 2B], B = 1", "phi = 2 B lambda_min, delta = 0, beta1 = 0",
-                    "beta2 = 1, and beta2 = 1 - 0.1/(min(d+1,kappa) log(1/eps))",
-                    "alpha and eta tuned per instance on the same relative geometric grid",
+                    "x_0 - x* i.i.d. Unif[-2B, 2B], B = 1", "phi = 2 B lambda_min, beta1 = 0",
+                    f"regime {BETA2_ONE!r}: {REGIMES[BETA2_ONE]} (each instance on the same relative geometric grid "
+                    "as GD's eta)",
+                    f"regime {BETA2_BELOW_ONE!r}: {REGIMES[BETA2_BELOW_ONE]}, alpha* = 2/(h_min/(1+delta) + "
+                    "h_max/delta) with h_j = lambda_j/r_j (our reconstruction: an offset above T6's threshold is "
+                    "needed; without it Algorithm A settles on T6's period-2 orbit)",
                     f"eps = {EPS}; probability level 1/e (the F3 event)"],
-        checks=[Symbolic("bound-algebra", lambda ctx: derivation(ctx, gd_spec.claimed),
-                         "cond(H_0) <= min(d+1, kappa) on the F3 event; contraction => "
-                                                     "T <= (c/4) log(1/eps) + 1; crossover exponent 1"),
-                *explicit_checks(constant), supporting(scaling), supporting(crossover)],
-        parameters={"d": D_VALUES, "kappa": KAPPA_VALUES, "spectrum": SPECTRA, "method": [ADAM, ADAM_B2, GD]},
-        notes="The O(.) claim is decided through its explicit finite form (provenance: derived, F1 + F3): "
-              "P(T <= (min(d+1, kappa)/4) log(1/eps) + 1) >= (1 - 1/(d+1))^d for Algorithm A with beta2 = 1, counted "
-              "exactly; the sweeps (log factors allowed, as in the third-party restatement) are supporting evidence of the shape "
+        checks=[covering(Symbolic("bound-algebra", lambda ctx: derivation(ctx, gd_spec.claimed),
+                                  "cond(H_0) <= min(d+1, kappa) on the F3 event; contraction => "
+                                  "T <= (c/4) log(1/eps) + 1; crossover exponent 1"), BETA2_ONE),
+                *explicit_checks(constant), *adaptive_checks(**(adaptive or {})),
+                supporting(covering(scaling, BETA2_ONE)), supporting(covering(crossover, BETA2_ONE))],
+        regimes=REGIMES,
+        parameters={"d": D_VALUES, "kappa": KAPPA_VALUES, "spectrum": SPECTRA, "method": [ADAM, ADAM_B2, GD],
+                    "beta2": list(ADAPTIVE_BETA2)},
+        notes="The O(.) claim is decided, regime by regime, through explicit finite forms (provenance: derived). "
+              "beta2 = 1 (F1 + F3): P(T <= (min(d+1, kappa)/4) log(1/eps) + 1) >= (1 - 1/(d+1))^d, tuned counts in closed "
+              "form. beta2 < 1 (delta = 1, alpha = alpha*; the derivation holds for every beta2 in (0, 1] and delta > 0): "
+              "P(T <= (min(d+1, kappa)/2) log(1/eps) + 1) >= (1 - 1/(d+1))^d, by literal runs of Algorithm A at beta2 = "
+              "0.9 and 0.99. The sweeps' adam(beta2<1) series (1 - 0.1/(min(d+1,kappa) log(1/eps))) stays within 1e-4 of "
+              "1 on most cells: there it is the beta2 = 1 regime, and it is run only where it is not; the sweeps (log factors allowed, as in the third-party restatement) are supporting evidence of the shape "
               "(a FAIL there still FAILs the claim; an unsettled sweep is named in the verdict but does not hold back the "
               "PASS that the explicit form earns).",
     )
@@ -324,4 +429,13 @@ CLAIM = build()
 MUTANTS = {"adam-diagonal": {
     "gd-slope-half": lambda: build(mutant="gd-slope-half"),
     "explicit-constant-quarter": lambda: build(constant=EXPLICIT_CONSTANT / TIGHTENED_DIVISOR),
+    "explicit-constant-fortieth": lambda: build(constant=EXPLICIT_CONSTANT / 10),  # 1/40: far below the measured 0.93
+    # the beta2 < 1 form without its offset condition: delta = 0, beta2 = 0.9, the beta2 = 1 step (alpha* vanishes
+    # at delta = 0); Algorithm A then settles on T6's period-2 orbit, the confirmed witness of its FAIL
+    "adaptive-no-offset": lambda: build(adaptive={"delta": 0.0, "beta2s": (0.9,), "step": frozen_step}),
+}}
+# True variants that must not FAIL: a larger constant (either regime), a smaller range (beta2 = 0.99 only).
+WEAKENINGS = {"adam-diagonal": {
+    "explicit-constant-doubled": lambda: build(constant=2 * EXPLICIT_CONSTANT),
+    "adaptive-constant-doubled": lambda: build(adaptive={"constant": 2 * ADAPTIVE_CONSTANT}),
 }}

@@ -755,3 +755,18 @@ MUTANTS = {"fixed-point": {
     "amplitude-doubled": lambda: build(amplitude=_doubled_amplitude),
     "stability-only-moderate-beta2": lambda: build(region=_region_not_near_one),
 }}
+# A true variant that must not FAIL (selftest): the threshold and the amplitude are stated with equality (part (c)
+# locates the boundary at the formula), so the weakening is the same statement on fewer cases: the phase diagrams'
+# bisections only at their first case each.
+WEAKENINGS = {"fixed-point": {"fewer-threshold-cases": lambda: _fewer_threshold_cases()}}
+
+
+def _fewer_threshold_cases():
+    from ._common.weakenings import on_fewer_cases
+
+    claim = build()
+    for check in claim.checks:
+        if isinstance(check, Threshold):
+            cases = check.cases
+            check.cases = lambda ctx, cases=cases: list(cases(ctx))[:1]
+    return on_fewer_cases(claim, lambda case: True, "boundary located at one case per phase diagram only")

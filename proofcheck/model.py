@@ -56,6 +56,9 @@ class Evidence:
     # The data files the check read, {path: SHA-256} (proofcheck.inputs; code is covered by the cache key): a
     # cached result is served only while each still has its digest. Written to JSON only when there are some.
     inputs: dict = field(default_factory=dict)
+    # The regimes of its claim (Claim.regimes) this check decides, as the check declared them (proofcheck.covering);
+    # written to JSON only when there are some. A supporting check's covers never count for a PASS.
+    covers: list = field(default_factory=list)
 
     def with_basis(self, basis: str) -> "Evidence":
         """This evidence with ``basis`` replaced ("symbolic", "numeric" or "symbolic+numeric"); returns self."""
@@ -84,6 +87,7 @@ class Evidence:
             "original_seconds": self.original_seconds,
             "role": self.role,
             **({"inputs": self.inputs} if self.inputs else {}),
+            **({"covers": list(self.covers)} if self.covers else {}),
         }
 
     @classmethod
@@ -107,6 +111,10 @@ class Claim:
     sympy_statement: str | None = None
     notes: str = ""
     parameters: dict = field(default_factory=dict)  # selectable grid keys -> allowed values (see selection)
+    # The regimes the claim states, {name: words} (a list of names is read as {name: name}): the parts of its
+    # hypotheses or parameter space that must each be decided for a PASS (docs/design.md, "Scope of a PASS").
+    # A check declares the regimes it decides with proofcheck.covering(check, name, ...).
+    regimes: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.provenance not in PROVENANCES:
@@ -114,6 +122,16 @@ class Claim:
         names = [c.name for c in self.checks]
         if len(set(names)) != len(names):
             raise ValueError(f"claim {self.id}: duplicate check names {names}")
+        if isinstance(self.regimes, (list, tuple)):
+            self.regimes = {str(r): str(r) for r in self.regimes}
+        if not isinstance(self.regimes, dict) or not all(isinstance(k, str) and k and isinstance(v, str)
+                                                          for k, v in self.regimes.items()):
+            raise ValueError(f"claim {self.id}: regimes must map regime names to the words that state them")
+        for check in self.checks:
+            unknown = [r for r in getattr(check, "covers", ()) if r not in self.regimes]
+            if unknown:
+                raise ValueError(f"claim {self.id}: check {check.name!r} covers {unknown}, which the claim does not "
+                                 f"state (its regimes: {sorted(self.regimes) or 'none'})")
 
     def meta_json(self) -> dict:
         return {
@@ -125,6 +143,7 @@ class Claim:
             "sympy_statement": self.sympy_statement,
             "hypotheses": list(self.hypotheses),
             "notes": self.notes,
+            **({"regimes": dict(self.regimes)} if self.regimes else {}),
         }
 
 
@@ -141,7 +160,28 @@ def _first_and_rest(items: list["Evidence"], noun: str) -> str:
     return text
 
 
-def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
+@dataclass
+class Decision:
+    """A claim's verdict, the one sentence behind it, and for a PASS its scope: the regimes it decided, in words
+    ("for beta2 = 1, delta = 0; and beta2 <= 0.99, delta = 1"), empty when the claim states no regimes."""
+
+    verdict: Verdict
+    reason: str
+    scope: str = ""
+
+
+def scope_text(words: list[str]) -> str:
+    """'for A; and B': the regimes a PASS decided, in the claim's own words."""
+    return ("for " + "; and ".join(words)) if words else ""
+
+
+def combine(evidence: list[Evidence], regimes: dict | None = None, covers: dict | None = None) -> tuple[Verdict, str]:
+    """(verdict, reason) of :func:`decide` (kept for the callers that need no scope)."""
+    d = decide(evidence, regimes, covers)
+    return d.verdict, d.reason
+
+
+def decide(evidence: list[Evidence], regimes: dict | None = None, covers: dict | None = None) -> Decision:
     """A claim's verdict from its checks' evidence (docs/design.md, 'Verdicts and evidence').
 
     FAIL if any check FAILed; ERROR if claim code crashed; PASS only if every deciding check PASSed and both
@@ -149,27 +189,57 @@ def combine(evidence: list[Evidence]) -> tuple[Verdict, str]:
     does not hold back a PASS: it is named in the reason); otherwise INCONCLUSIVE. The reason is the deciding
     check's own sentence, prefixed with its name ("<check>: <reason>"), so the numbers that decided it travel
     with the verdict.
+
+    Scope: when the claim states ``regimes`` ({name: words}), each one needs deciding checks that declare it
+    (``covers``: {check name: [regime names]}, the claim's own declarations, which override what an Evidence
+    says), PASSed, with symbolic and numeric evidence among them. A regime without them leaves the claim
+    INCONCLUSIVE, and the reason names it; a supporting check that covers a regime never stands in for a deciding
+    one. A PASS then says, in ``scope``, every regime it decided.
     """
+    regimes = dict(regimes or {})
+    for e in evidence:
+        if covers is not None and e.check in covers:
+            e.covers = list(covers[e.check])
     if not evidence:
-        return Verdict.INCONCLUSIVE, "no checks ran"
+        return Decision(Verdict.INCONCLUSIVE, "no checks ran")
     fails = [e for e in evidence if e.verdict is Verdict.FAIL]
     if fails:
-        return Verdict.FAIL, _first_and_rest(fails, "failing check(s)")
+        return Decision(Verdict.FAIL, _first_and_rest(fails, "failing check(s)"))
     errors = [e for e in evidence if e.verdict is Verdict.ERROR]
     if errors:
-        return Verdict.ERROR, _first_and_rest(errors, "check(s) with errors")
+        return Decision(Verdict.ERROR, _first_and_rest(errors, "check(s) with errors"))
     deciding = [e for e in evidence if e.role != "supports"]
     open_ = [e for e in deciding if e.verdict is not Verdict.PASS]
     if open_:
-        return Verdict.INCONCLUSIVE, _first_and_rest(open_, "unsettled check(s)")
+        return Decision(Verdict.INCONCLUSIVE, _first_and_rest(open_, "unsettled check(s)"))
     if not deciding:
-        return Verdict.INCONCLUSIVE, "only supporting checks ran: nothing decides this claim"
+        return Decision(Verdict.INCONCLUSIVE, "only supporting checks ran: nothing decides this claim")
     bases = set().union(*(evidence_bases(e) for e in deciding))
     missing = [b for b in BASES if b not in bases]
     if missing:
-        return Verdict.INCONCLUSIVE, ("every check passed, but there is no " + " and no ".join(missing)
-                                      + " evidence (PASS needs both)")
+        return Decision(Verdict.INCONCLUSIVE, "every check passed, but there is no " + " and no ".join(missing)
+                        + " evidence (PASS needs both)")
+    for name, words in regimes.items():
+        mine = [e for e in deciding if name in (e.covers or [])]
+        have = set().union(*(evidence_bases(e) for e in mine)) if mine else set()
+        lacking = [b for b in BASES if b not in have]
+        if lacking:
+            standing = [e.check for e in evidence if e.role == "supports" and name in (e.covers or [])]
+            what = ("no deciding check covers it" if not mine else
+                    f"its deciding checks ({', '.join(e.check for e in mine)}) give no {' and no '.join(lacking)} "
+                    "evidence (PASS needs both)")
+            aside = (f"; the supporting check(s) {', '.join(standing)} cover it but do not decide" if standing else "")
+            return Decision(Verdict.INCONCLUSIVE, f"every deciding check passed, but the regime {words!r} that the "
+                                                  f"claim states is not decided: {what}{aside}")
     unsettled = [e for e in evidence if e.role == "supports" and e.verdict is not Verdict.PASS]
     note = ("; supporting evidence not settled at this budget: " + "; ".join(f"{e.check}: {e.reason}" for e in unsettled)
             if unsettled else "")
-    return Verdict.PASS, f"all {len(deciding)} deciding checks passed, with symbolic and numeric evidence{note}"
+    scope = scope_text(list(regimes.values()))
+    where = f" {scope}" if scope else ""
+    return Decision(Verdict.PASS, f"all {len(deciding)} deciding checks passed{where}, with symbolic and numeric "
+                                  f"evidence{note}", scope)
+
+
+def decide_claim(claim: "Claim", evidence: list[Evidence]) -> Decision:
+    """:func:`decide` with the claim's stated regimes and its checks' declared coverage."""
+    return decide(evidence, claim.regimes, {c.name: list(getattr(c, "covers", ())) for c in claim.checks})

@@ -2,7 +2,10 @@
 
 A claim module defines ``CLAIM`` (one Claim) or ``CLAIMS`` (a list), and optionally
 ``MUTANTS = {claim_id: {mutant_name: factory}}``, where each factory returns a false variant of
-the claim that proofcheck must report as FAIL (``selftest`` and the test suite run them).
+the claim that proofcheck must report as FAIL (``selftest`` and the test suite run them), and
+``WEAKENINGS`` of the same shape: true variants (a larger constant, a lower probability floor, a smaller
+range) that proofcheck must NOT report as FAIL. A weakening runs as the mutant named
+``weakening:NAME`` (``run CLAIM --mutant weakening:NAME``).
 """
 from __future__ import annotations
 
@@ -209,21 +212,27 @@ def _lines_naming(module: ModuleType, text: str) -> str:
     return f", at lines {', '.join(lines[:-1])} and {lines[-1]}" if len(lines) >= 2 else ""
 
 
-def _mutants_of(module: ModuleType, origin: str) -> dict:
-    """``MUTANTS = {claim_id: {mutant_name: factory}}``, checked for shape (a UsageError naming the problem)."""
-    table = getattr(module, "MUTANTS", {})
+def _mutants_of(module: ModuleType, origin: str, attribute: str = "MUTANTS") -> dict:
+    """``MUTANTS = {claim_id: {mutant_name: factory}}`` (or ``WEAKENINGS``, the same shape), checked for shape
+    (a UsageError naming the problem)."""
+    table = getattr(module, attribute, {})
     if not isinstance(table, dict):
-        raise UsageError(f"{origin!r}: MUTANTS must be a dict {{claim_id: {{mutant_name: factory}}}}, "
+        raise UsageError(f"{origin!r}: {attribute} must be a dict {{claim_id: {{name: factory}}}}, "
                          f"not {type(table).__name__}")
     for cid, mutants in table.items():
         if not isinstance(cid, str) or not isinstance(mutants, dict):
-            raise UsageError(f"{origin!r}: MUTANTS[{cid!r}] must map mutant names to factories, "
+            raise UsageError(f"{origin!r}: {attribute}[{cid!r}] must map names to factories, "
                              f"not be {type(mutants).__name__}")
         for name, factory in mutants.items():
             if not isinstance(name, str) or not name or not callable(factory):
-                raise UsageError(f"{origin!r}: MUTANTS[{cid!r}][{name!r}] must be a callable that returns a Claim, "
+                raise UsageError(f"{origin!r}: {attribute}[{cid!r}][{name!r}] must be a callable that returns a Claim, "
                                  f"not {type(factory).__name__}")
     return table
+
+
+# A weakening runs through the mutant machinery under this prefix (refs, tasks, reproducers: --mutant weakening:NAME)
+WEAKENING = "weakening:"
+MUST_NOT_FAIL = "not-fail"  # what a weakening must do (selftest): not FAIL, not ERROR
 
 
 class Registry:
@@ -233,6 +242,7 @@ class Registry:
         self.claims: dict[str, Claim] = {}
         self.origins: dict[str, str] = {}
         self.mutants: dict[str, dict] = {}
+        self.weakenings: dict[str, dict] = {}  # WEAKENINGS: true variants that must not FAIL
 
     def add_origin(self, origin: str) -> list[str]:
         added = []
@@ -250,6 +260,8 @@ class Registry:
                 added.append(claim.id)
             for cid, table in _mutants_of(module, origin).items():
                 self.mutants.setdefault(cid, {}).update(table)
+            for cid, table in _mutants_of(module, origin, "WEAKENINGS").items():
+                self.weakenings.setdefault(cid, {}).update(table)
         return added
 
     @classmethod
@@ -269,13 +281,20 @@ class Registry:
         return self.claims[claim_id]
 
     def mutant(self, claim_id: str, name: str) -> Claim:
-        table = self.mutants.get(claim_id, {})
-        if name not in table:
-            raise UsageError(f"claim {claim_id!r} has no mutant {name!r} (valid mutants: {', '.join(table) or 'none'})")
-        made = table[name]()
+        """The false variant ``name`` of a claim, or its true weakening when ``name`` is ``weakening:NAME``."""
+        weak = name.startswith(WEAKENING)
+        table = self.weakenings.get(claim_id, {}) if weak else self.mutants.get(claim_id, {})
+        key = name[len(WEAKENING):] if weak else name
+        if key not in table:
+            valid = ", ".join(table) or "none"
+            if weak:
+                raise UsageError(f"claim {claim_id!r} has no weakening {key!r} (valid weakenings: {valid})")
+            raise UsageError(f"claim {claim_id!r} has no mutant {name!r} (valid mutants: {valid}"
+                             + (f"; weakenings run as weakening:NAME" if self.weakenings.get(claim_id) else "") + ")")
+        made = table[key]()
         if not isinstance(made, Claim):
-            raise UsageError(f"{self.origins.get(claim_id, '?')!r}: MUTANTS[{claim_id!r}][{name!r}]() returned "
-                             f"{type(made).__name__}, not a proofcheck.Claim")
+            raise UsageError(f"{self.origins.get(claim_id, '?')!r}: {'WEAKENINGS' if weak else 'MUTANTS'}[{claim_id!r}]"
+                             f"[{key!r}]() returned {type(made).__name__}, not a proofcheck.Claim")
         return made
 
     def ref(self, claim_id: str, mutant: str | None = None) -> ClaimRef:

@@ -19,7 +19,7 @@ from .inputs import data_files, recording
 from .checks.base import Check
 from .context import Budget, Context
 from .errors import InvalidInstance
-from .model import Claim, Evidence, Verdict, combine
+from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
 from .registry import BUILTIN, ClaimRef, resolve
 
 
@@ -75,10 +75,11 @@ class ClaimResult:
     seconds: float = 0.0
     mutant: str | None = None
     selection: dict | None = None  # the ``claim[key=value]`` narrowing, if any
+    scope: str = ""  # for a PASS: the regimes it decided, in words (model.Decision.scope); "" when not applicable
 
     def to_json(self) -> dict:
         data = self.claim.meta_json()
-        data.update(verdict=self.verdict.value, reason=self.reason, seconds=self.seconds,
+        data.update(verdict=self.verdict.value, reason=self.reason, scope=self.scope, seconds=self.seconds,
                     evidence=[e.to_json() for e in self.evidence])
         if self.mutant:
             data["mutant"] = self.mutant
@@ -256,10 +257,10 @@ def merge(refs: list[ClaimRef], claims: dict[str, Claim], results: dict[CheckTas
         if not all(t in results for t in mine):
             continue
         evidence = [Evidence.from_json(results[t]) for t in mine]
-        verdict, reason = combine(evidence)
-        out.append(ClaimResult(claims[key], verdict, reason, evidence,
+        decision = decide_claim(claims[key], evidence)
+        out.append(ClaimResult(claims[key], decision.verdict, decision.reason, evidence,
                                seconds=round(sum(e.seconds for e in evidence), 4), mutant=ref.mutant,
-                               selection=mine[0].selection if mine else None))
+                               selection=mine[0].selection if mine else None, scope=decision.scope))
     return out
 
 

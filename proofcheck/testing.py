@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .context import Budget
-from .model import Claim
+from .model import Claim, decide_claim
 from .runner import ClaimResult, combine, run_check
 
 
@@ -11,8 +11,9 @@ def run_claim(claim: Claim, seed: int = 0, budget: str = "quick", instance: dict
     """Run every check of ``claim`` in this process and combine the verdict."""
     evidence = [run_check(claim, c, seed, Budget(budget), instance, mutant=mutant)
                 for c in claim.checks if only_check is None or c.name == only_check]
-    verdict, reason = combine(evidence)
-    return ClaimResult(claim, verdict, reason, evidence, seconds=sum(e.seconds for e in evidence), mutant=mutant)
+    decision = decide_claim(claim, evidence)
+    return ClaimResult(claim, decision.verdict, decision.reason, evidence, seconds=sum(e.seconds for e in evidence),
+                       mutant=mutant, scope=decision.scope)
 
 
 def by_check(result: ClaimResult) -> dict:

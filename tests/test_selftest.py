@@ -17,7 +17,7 @@ import pytest
 from proofcheck import Claim
 from proofcheck.cli import main
 from proofcheck.registry import Registry
-from proofcheck.selftest import MutantOutcome, detected_share, mutant_refs, render, run_selftest
+from proofcheck.selftest import MutantOutcome, detected_share, mutant_refs, render, run_selftest, weakening_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "my_claims.py")
@@ -39,7 +39,9 @@ def test_selftest_detects_every_mutant_of_the_fast_subset():
     lines = out.splitlines()
     assert lines[-1].startswith("selftest: 2/2 mutants detected (100%)")
     assert [line.split()[:3] for line in lines[:-1]] == [["detected", "gd-rate", "rate-1-minus-2-over-kappa"],
-                                                         ["detected", "birthday", "n-22"]]
+                                                         ["detected", "birthday", "n-22"],
+                                                         ["held", "gd-rate", "weakening:small-d-and-kappa"]]
+    assert "1/1 weakenings held" in lines[-1]
 
 
 @pytest.mark.parametrize("claim_id, mutant", ALL_MUTANTS, ids=[f"{c}[{m}]" for c, m in ALL_MUTANTS])
@@ -65,6 +67,32 @@ def selftest_of(claim_id: str) -> tuple:
 def test_full_selftest_detects_every_registered_mutant(claim_id, mutant):
     (outcome,) = [o for o in selftest_of(claim_id) if o.mutant == mutant]
     assert outcome.detected, f"{claim_id}[{mutant}] not detected: {outcome.verdict}: {outcome.reason}"
+
+
+ALL_WEAKENINGS = [(ref.id, ref.mutant) for ref in weakening_refs(BUILTIN)]
+
+
+@pytest.mark.skipif(not FULL, reason="full selftest skipped by PROOFCHECK_FULL_SELFTEST=0")
+@pytest.mark.parametrize("claim_id, weakening", ALL_WEAKENINGS, ids=[f"{c}[{m}]" for c, m in ALL_WEAKENINGS])
+def test_full_selftest_holds_every_registered_weakening(claim_id, weakening):
+    """A true weaker variant must never FAIL (nor ERROR): that would be a FAIL of a true theorem."""
+    (outcome,) = [o for o in selftest_of(claim_id) if o.mutant == weakening]
+    assert outcome.weakening and outcome.detected, f"{claim_id}[{weakening}] FAILED: {outcome.verdict}: {outcome.reason}"
+
+
+# Built-in claims without a weakening, and why: every statement of pseudo-linear is an identity (no constant, no
+# floor), adam-worse-than-gd is an existence claim with none either.
+NO_WEAKENING = {"pseudo-linear", "adam-worse-than-gd"}
+
+
+def test_every_builtin_claim_with_a_constant_or_a_floor_has_a_weakening():
+    assert ALL_WEAKENINGS
+    assert sorted(cid for cid in BUILTIN.ids() if not BUILTIN.weakenings.get(cid)) == sorted(NO_WEAKENING)
+    wanted = {("adam-diagonal", "weakening:explicit-constant-doubled"),
+              ("adam-diag-dominant", "weakening:explicit-floor-halved"),
+              ("adam-general", "weakening:explicit-constant-doubled")}
+    assert wanted <= set(ALL_WEAKENINGS)
+    assert {("adam-diag-dominant", "explicit-floor-099"), ("adam-diagonal", "explicit-constant-fortieth")} <= set(ALL_MUTANTS)
 
 
 UNDETECTABLE = '''

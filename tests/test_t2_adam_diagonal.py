@@ -114,9 +114,12 @@ def test_explicit_form_passes_and_its_tightened_constant_fails_naming_the_broken
     assert ev.verdict is Verdict.PASS, ev.reason
     assert ev.details["max_quantile_T_over_bound"] < 1  # T <= (min(d+1,kappa)/4) log(1/eps) + 1 at the F3 level
     assert next(e for e in result.evidence if e.check == "explicit-derivation").verdict is Verdict.PASS
-    mutant = run_claim(t2.MUTANTS["adam-diagonal"]["explicit-constant-quarter"](), budget="quick")
-    by = {e.check: e for e in mutant.evidence}
-    assert by["explicit-bound"].verdict is Verdict.FAIL and by["explicit-derivation"].verdict is Verdict.FAIL
+    mutant = t2.MUTANTS["adam-diagonal"]["explicit-constant-quarter"]()
+    by = {name: run_claim(mutant, budget="quick", only_check=name).evidence[0]
+          for name in ("explicit-bound", "explicit-derivation")}
+    # the numeric check disproves it; the derivation only says that it does not reach so sharp a constant
+    assert by["explicit-bound"].verdict is Verdict.FAIL and by["explicit-derivation"].verdict is Verdict.INCONCLUSIVE
+    assert by["explicit-derivation"].reason.startswith("the derivation does not reach the claim")
     reason = by["explicit-bound"].reason
     assert "the event held" in reason and "link cond(H_0) -> T" in reason and "at 50 digits" in reason
     assert by["explicit-bound"].reproducer and '"spectrum"' in by["explicit-bound"].reproducer

@@ -21,6 +21,7 @@ class Check:
     basis = "numeric"
 
     supporting = False  # see :func:`supporting`
+    covers: tuple = ()  # the regimes of its claim this check decides (see :func:`covering`)
 
     def __init__(self, name: str, description: str = "") -> None:
         self.name = name
@@ -50,6 +51,7 @@ class Check:
 
     def evidence(self, verdict: Verdict, **kw) -> Evidence:
         kw.setdefault("role", "supports" if self.supporting else "decides")
+        kw.setdefault("covers", list(self.covers))
         return Evidence(check=self.name, kind=self.kind, basis=self.basis, verdict=verdict, **kw)
 
 
@@ -58,6 +60,18 @@ def supporting(check: Check) -> Check:
     back the PASS that the claim's deciding checks earn (a sweep over the asymptotic shape of an O(.) claim whose
     explicit finite form another check decides). The claim's reason names every unsettled supporting check."""
     check.supporting = True
+    return check
+
+
+def covering(check: Check, *regimes: str) -> Check:
+    """Declare the regimes of its claim that ``check`` decides (names of ``Claim.regimes``): the part of the claim's
+    hypotheses or parameter space its verdict is about. A claim that states regimes PASSes only when every regime
+    is covered by deciding checks that PASSed, with symbolic and numeric evidence among them; the PASS then states
+    its scope in the claim's words (proofcheck.model.decide). A supporting check may declare regimes too (shown in
+    its evidence), but it never stands in for a deciding check. Returns ``check``."""
+    if not regimes or not all(isinstance(r, str) and r for r in regimes):
+        raise ValueError(f"covering({getattr(check, 'name', check)!r}, ...) needs one or more regime names")
+    check.covers = tuple(dict.fromkeys((*getattr(check, "covers", ()), *regimes)))
     return check
 
 

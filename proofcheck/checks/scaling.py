@@ -336,9 +336,12 @@ class _LineTest:
                    f"(interval {_fmt_interval(last['interval'])}")
         limit = (f"limit {last['limit']:.3g} = claimed {_num(self.claimed)} + tolerance {_num(self.tolerance)}"
                  + (f" + log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
+        # a FAIL (and "above its limit") is decided on the family-wise interval: quote that one there
+        fw_numbers = (f"local exponent {'inf' if est is None or math.isinf(est) else f'{est:.3g}'} (family-wise "
+                      f"interval {_fmt_interval(last['interval_familywise'])}")
         if all(fails) and len(self.pairs) < 2:  # one local exponent is a short line, not a trend
             self.status = "open"
-            self.sentence = (f"{self.quantity} above its limit {where}: {numbers}, {limit}; only one pair of cells at the "
+            self.sentence = (f"{self.quantity} above its limit {where}: {fw_numbers}, {limit}; only one pair of cells at the "
                              f"large end, and a trend needs two")
         elif all(fails) and not decays:
             self.status = "fail"
@@ -348,6 +351,7 @@ class _LineTest:
                 limit = (f"limit {self.claimed - self.tolerance - last['log_allowance']:.3g} = claimed "
                          f"{_num(self.claimed)} - tolerance {_num(self.tolerance)}"
                          + (f" - log allowance {last['log_allowance']:.2g}" if self.logs else "") + ")")
+            numbers = fw_numbers
             self.sentence = (f"{self.quantity} grows {'faster' if faster else 'slower'} than claimed {where}: {numbers}, "
                              f"{limit}; local exponents over the last {len(self.pairs)} pair(s) {over}, none "
                              f"{'decaying' if faster else 'rising'}")
@@ -360,7 +364,23 @@ class _LineTest:
             if not tail and self.pass_limit(last) < last["limit"] and self.relation != ">=":
                 tail = (f"; a PASS needs at most {self.pass_limit(last):.3g}, halfway to the x ln x variant, which a claim "
                         f"without log factors must exclude")
-            self.sentence = f"{self.quantity} undecided {where}: {numbers}, {limit}{tail}"
+            # Quote the intervals the decision used, at the pair that kept it open: a FAIL needs the family-wise
+            # interval beyond the limit at every pair of the window, a PASS the per-test interval within it at every pair.
+            blocking = next((p for p, ok in zip(self.pairs, passes) if not ok), last)
+            bwhere = f"between {self.vary} = {_num(blocking['x'][0])} and {_num(blocking['x'][1])}" + (
+                f" at {fmt_cell(self.fixed)}" if fmt_cell(self.fixed) else "")
+            best = blocking["exponent"]
+            decided = (f"local exponent {'inf' if best is None or math.isinf(best) else f'{best:.3g}'}: family-wise "
+                       f"interval {_fmt_interval(blocking['interval_familywise'])} (a FAIL needs it beyond the limit at "
+                       f"all {len(self.pairs)} pair(s)), per-test interval {_fmt_interval(blocking['interval'])} (a PASS "
+                       f"needs it within the limit at every pair), "
+                       + (f"limit {blocking['limit']:.3g} = claimed {_num(self.claimed)} + tolerance "
+                          f"{_num(self.tolerance)}" + (f" + log allowance {blocking['log_allowance']:.2g}" if self.logs else "")
+                          if self.relation != ">=" else
+                          f"limit {self.claimed - self.tolerance - blocking['log_allowance']:.3g} = claimed "
+                          f"{_num(self.claimed)} - tolerance {_num(self.tolerance)}"
+                          + (f" - log allowance {blocking['log_allowance']:.2g}" if self.logs else "")))
+            self.sentence = f"{self.quantity} undecided {bwhere}: {decided}{tail}"
 
     def to_json(self) -> dict:
         pairs = [{k: v for k, v in p.items() if not k.startswith("_")} for p in self.pairs]
@@ -578,7 +598,8 @@ class Scaling(Check):
         common = dict(instances=int(sum(len(r["T"]) for r in records)),
                       worst_margin=max(margins) if margins else None,
                       margin_meaning="signed excess of a local exponent's interval end over its limit (claimed + "
-                                     "tolerance + log allowance), the most violated test; > 0 at every pair is a failure",
+                                     "tolerance + log allowance), the most violated test; a FAIL needs it > 0 at every pair of "
+                                     "its window (and a trend that does not fade)",
                       dps=max(confirmed_dps) if confirmed_dps else min(dps_used) if dps_used else None,
                       backend=" + ".join(sorted(backends)) + (" (deciding runs re-run with " + ", ".join(
                           sorted({c["backend"] for c in confirmations + deciding if c.get("backend")})) + ")"

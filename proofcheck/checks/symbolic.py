@@ -39,6 +39,7 @@ from ..numerics import DEFAULT_SCHEDULE, decide_sign, schedule_of
 from .base import Check, format_instance, reproducer
 
 PROVED, DISPROVED, UNDECIDED, NOT_EVIDENCE = "proved", "DISPROVED", "undecided", "not evidence"
+NOT_REACHED = "not reached"  # a `reaches` step whose claim is proved sharper than the derivation: not a disproof
 _DISPROOF_POINTS = 6  # a numeric disproof of an identity needs a confirmed nonzero residual at all these points
 
 
@@ -184,11 +185,16 @@ class Step:
     assumptions: str = ""
     counts: bool = True
     note: str = ""
+    # A `reaches` step (claimed >= derived): holds False there means "the derivation does not reach the claim"
+    # (a claim sharper than what was derived), which is no disproof of the claim.
+    reach: bool = False
 
     @property
     def status(self) -> str:
         if not self.counts:
             return NOT_EVIDENCE
+        if self.reach and self.holds is False:
+            return NOT_REACHED
         return {True: PROVED, False: DISPROVED, None: UNDECIDED}[self.holds]
 
     def json(self) -> dict:
@@ -287,6 +293,47 @@ def equal(description: str, a, b) -> Step:
                 assumptions=_assumptions(diff))
 
 
+def reaches(description: str, claimed, derived, relation: str = ">=") -> Step:
+    """The last link of a derivation: the claimed quantity against the derived one, ``claimed >= derived`` (an upper
+    bound's constant: a larger claimed constant is a weaker claim, which the derivation implies) or, with
+    ``relation="<="``, ``claimed <= derived`` (a probability floor: a lower claimed floor is weaker).
+
+    Proved: the derivation implies the claim (a true weakening PASSes). Proved the other way: the claim is sharper
+    than the derivation reaches, which is *not* a disproof: the step is "not reached", the Symbolic check is
+    INCONCLUSIVE ("the derivation does not reach the claim") and the claim's numeric checks decide. Write
+    ``derived`` as the derivation gives it (unevaluated: a ``sp.Limit``, the chain's constant as an expression), so
+    that the two sides differ as written."""
+    if relation not in (">=", "<="):
+        raise ValueError("relation must be '>=' or '<='")
+    lhs, rhs = _as_written(claimed), _as_written(derived)
+    expression = f"{lhs} {relation} {rhs}"
+    if lhs == rhs:
+        return Step(description, expression, None, lhs=lhs, rhs=rhs, counts=False, reach=True,
+                    method="both sides identical as written: proves nothing")
+    try:
+        diff = sp.simplify(_doit(sp.sympify(claimed)) - _doit(sp.sympify(derived)))
+    except Exception as exc:  # noqa: BLE001 - sides sympy cannot subtract leave the step undecided
+        return Step(description, expression, None, lhs=lhs, rhs=rhs, reach=True,
+                    method=f"sympy cannot compare the sides ({type(exc).__name__})")
+    yes, no = ("is_nonnegative", "is_negative") if relation == ">=" else ("is_nonpositive", "is_positive")
+    holds, method, residual = None, "sympy cannot sign claimed - derived under the assumptions", sp.sstr(diff)
+    unbounded = (sp.oo, sp.zoo) if relation == ">=" else (-sp.oo, sp.zoo)
+    if _doit(sp.sympify(derived)) in unbounded and _doit(sp.sympify(claimed)).is_finite:
+        return Step(description, expression, False, lhs=lhs, rhs=rhs, residual=sp.sstr(_doit(sp.sympify(derived))),
+                    method="the derivation gives no finite bound here, so it does not reach the claimed one "
+                           "(not a disproof)", assumptions=_assumptions(diff), reach=True)
+    for form in _forms(diff):
+        if getattr(form, yes):
+            holds, method, residual = True, f"claimed - derived signed from the assumptions: the claim follows", sp.sstr(form)
+            break
+        if getattr(form, no):
+            holds, method, residual = (False, "claimed - derived signed from the assumptions: the claim is sharper "
+                                              "than the derivation reaches (not a disproof)", sp.sstr(form))
+            break
+    return Step(description, expression, holds, lhs=lhs, rhs=rhs, method=method, residual=residual,
+                assumptions=_assumptions(diff), reach=True)
+
+
 def _step_sentence(s: Step) -> str:
     if not s.lhs:
         return f"'{s.description}'"
@@ -312,12 +359,20 @@ class Symbolic(Check):
         common = dict(instances=len(counted), dps=None, backend=f"sympy {sp.__version__}",
                       details={"derivation": record, "counted_steps": len(counted), "not_evidence": skipped})
         note = f" ({skipped} step(s) not counted: identical sides or Python bools)" if skipped else ""
-        failed = [s for s in counted if s.holds is False]
+        failed = [s for s in counted if s.holds is False and not s.reach]  # a step contradicts a proved fact
         if failed:
             s = failed[0]
             return self.evidence(Verdict.FAIL, witness={"step": s.description, "expression": s.expression,
                                                         "residual": s.residual, "method": s.method},
                                  reason=f"sympy disproves step {_step_sentence(s)} by {s.method}", **common)
+        short = [s for s in counted if s.status == NOT_REACHED]  # kept apart from a disproof (see ``reaches``)
+        if short:
+            s = short[0]
+            return self.evidence(Verdict.INCONCLUSIVE, witness={"step": s.description, "expression": s.expression,
+                                                                "residual": s.residual, "method": s.method},
+                                 reason=f"the derivation does not reach the claim: step {_step_sentence(s)}: the "
+                                        f"claimed form is sharper than the derived one, which is not a disproof "
+                                        f"(the numeric checks decide){note}", **common)
         open_ = [s for s in counted if s.holds is None]
         if open_:
             return self.evidence(Verdict.INCONCLUSIVE,
