@@ -17,6 +17,7 @@ from proofcheck import html_report, junit_report
 from proofcheck.cli import main
 from proofcheck.explain import clean_text, explain, format_cell
 from proofcheck.markdown_report import render as to_markdown
+from proofcheck import report_schema
 from proofcheck.report_schema import errors as schema_errors
 from proofcheck.sidecar import SIDECAR, attach, detach
 
@@ -165,6 +166,10 @@ def test_bulky_cells_go_to_the_side_file_and_come_back(tmp_path):
         json.loads(json.dumps(HAND))["claims"][1]["evidence"][1]["details"]["per_cell"]
 
 
+needs_jsonschema = pytest.mark.skipif(not report_schema.available(), reason=report_schema.MISSING)
+
+
+@needs_jsonschema
 def test_the_schema_accepts_reports_and_rejects_broken_ones():
     assert schema_errors(detach(HAND)[0]) == []
     broken = json.loads(json.dumps(HAND))
@@ -249,6 +254,7 @@ def test_threshold_boundary_plot_draws_the_claim_and_the_bracket():
     plt.close(fig)
 
 
+@needs_jsonschema
 def test_reports_written_by_the_suite_are_validated(tmp_path):
     """conftest wraps write_reports: a report.json that departs from the schema fails the test that wrote it."""
     import proofcheck.report as reporting
