@@ -85,7 +85,7 @@ def test_explain_prints_the_derivation_as_written_and_the_last_verdict(tmp_path)
     code, out, _ = run(["explain", "F1", "--report", tmp_path / "report.json"])
     assert code == 0 and out.startswith("gd-rate (F1): ")
     assert "derivation minimax-step (symbolic), as written:" in out and "  1. " in out and "-> proved" in out
-    assert ("last verdict (abc): INCONCLUSIVE gd-rate at the quick budget (seed 3): "
+    assert (f"last verdict, from {tmp_path / 'report.json'} (abc): INCONCLUSIVE gd-rate at the quick budget (seed 3): "
             "per-step-contraction: undecided at d = 2") in out
     assert "reproduce: python -m proofcheck run gd-rate --budget quick --seed 3" in out
     assert "witness of per-step-contraction: cell: d = 2" in out and "_q" not in out
