@@ -257,8 +257,12 @@ def test_output_is_quiet_when_piped_and_verbose_on_request(tmp_path):
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--quiet"])
     assert code == 0 and out == "" and err == ""
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose"])
-    assert sorted(line.split(":")[0].strip() for line in err.splitlines()) == [  # in completion order
+    checks = [line for line in out.splitlines() if line.startswith("  gd-rate/")]  # with the output when piped
+    assert err == "" and sorted(line.split(":")[0].strip() for line in checks) == [  # in completion order
         "gd-rate/exact-count-extreme-start", "gd-rate/minimax-step", "gd-rate/per-step-contraction"]
+    code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose", "--no-cache"])
+    code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose"])
+    assert all("(cached, computed in " in line for line in out.splitlines() if line.startswith("  gd-rate/"))
 
 
 def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch):
