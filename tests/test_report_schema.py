@@ -136,3 +136,31 @@ def test_a_report_of_every_check_kind_follows_the_schema(tmp_path):
     assert report_schema.errors(light) == []
     written = reporting.write_reports(report, str(tmp_path), ["json"])
     assert report_schema.errors(json.loads(written[0].read_text())) == []
+
+
+def test_the_committed_report_md_keeps_its_cells_short_and_marks_only_deciding_rows():
+    """reference/report.md: every claim's "why" cell at most 200 characters, every backend cell at most 120, and a
+    ▶ only on rows that decided: every failed row of a FAIL, one row of an INCONCLUSIVE table."""
+    import html
+
+    from proofcheck.tables import evidence_tables
+
+    md = (REFERENCE.parent / "report.md").read_text(encoding="utf-8")
+    claims_table = md.split("## Claims", 1)[1].split("## Run", 1)[0]
+    rows = [line for line in claims_table.splitlines() if line.startswith("| [")]
+    assert rows
+    for row in rows:
+        why = html.unescape(row.split(" | ")[2])
+        assert len(why) <= 200, why
+    for line in md.splitlines():
+        if line.startswith("| ") and line.count(" | ") == 10 and not line.startswith("| check "):
+            backend = html.unescape(line.split(" | ")[7])
+            assert len(backend) <= 120, backend
+    report = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    for claim in report["claims"]:
+        for e in claim["evidence"]:
+            for table in evidence_tables(e):
+                if e["verdict"] == "INCONCLUSIVE":
+                    assert len(table.deciding) <= 1, (claim["id"], e["check"], table.title)
+    assert md.count("▶") <= sum(1 for c in report["claims"] for e in c["evidence"] for t in evidence_tables(e)
+                                for _ in t.deciding)
