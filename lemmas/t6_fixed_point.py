@@ -617,7 +617,7 @@ def phase_plot(axis: str, threshold=threshold_formula):
                 rec["grid"] = [{"theta": rec["formula"] * k, "label": c.label, "dps": c.dps}
                                for k in GRID_FACTORS
                                for c in [threshold_classifier(rec["case"], rec["formula"] * k, HIGH_DPS)]]
-        from proofcheck.plots import LABEL_FONTSIZE, TICK_FONTSIZE, math_label, one_format_axis, outside_legend, style_handle
+        from proofcheck.plots import LABEL_FONTSIZE, TICK_FONTSIZE, log_axis, math_label, outside_legend, style_handle
 
         fig, ax = figure(width=7.2, height=4.8)
         colours = {"converged": "tab:blue", "orbit": "tab:red", "diverged": "k", "undecided": "tab:gray"}
@@ -651,7 +651,6 @@ def phase_plot(axis: str, threshold=threshold_formula):
                                                                                          lw=1.6)
             lines[math_label("stability boundary (ours), lambda = 1")] = ax.axvline(alpha / (2 * r_), color="tab:orange",
                                                                                      ls=":", lw=1.2)
-            ax.set_xscale("log")
             ax.set_xlabel(math_label("delta"), fontsize=LABEL_FONTSIZE)
             ax.set_ylabel(math_label("beta2"), fontsize=LABEL_FONTSIZE)
         else:
@@ -661,14 +660,9 @@ def phase_plot(axis: str, threshold=threshold_formula):
                                                                                       color="tab:red", ls=":", lw=1.6)
             lines[math_label("stability boundary (ours), lambda = 1")], = ax.plot(al_, al_ / (2 * r_), color="tab:orange",
                                                                                   ls=":", lw=1.2)
-            ax.set_xscale("log")
-            ax.set_yscale("log")
             ax.set_xlabel(math_label("alpha"), fontsize=LABEL_FONTSIZE)
             ax.set_ylabel(math_label("delta"), fontsize=LABEL_FONTSIZE)
-        for axis_ in (ax.xaxis, ax.yaxis):
-            if axis_.get_scale() == "log":
-                one_format_axis(axis_)
-        ax.tick_params(labelsize=TICK_FONTSIZE)
+        log_axis(ax, "x" if axis == "beta2" else "both")  # one tick format per axis, no crowded minor labels
         ax.set_title(f"T6 phase diagram: Q = diag(1, {kappa:g}), $r = \\phi$ = {r_:g}", fontsize=LABEL_FONTSIZE)
         handles = list(states.values()) + list(marks.values()) + list(lines.values())
         labels = [f"final state: {k}" for k in states] + list(marks) + list(lines)

@@ -58,7 +58,7 @@ SYMBOLS = {"kappa_bar": r"\bar{\kappa}", "kappa_diag": r"\kappa_{\mathrm{diag}}"
            "alpha": r"\alpha", "eps": r"\varepsilon", "epsilon": r"\varepsilon", "nu": r"\nu", "phi": r"\phi",
            "lambda_min": r"\lambda_{\min}", "lambda_max": r"\lambda_{\max}", "lambda": r"\lambda", "lam": r"\lambda",
            "eta": r"\eta", "theta": r"\theta", "sigma": r"\sigma"}
-ASCII_NAMES = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted((k for k in SYMBOLS if len(k) > 2), key=len, reverse=True))
+ASCII_NAMES = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted((k for k in SYMBOLS if len(k) >= 2), key=len, reverse=True))
                          + r")(?![A-Za-z])")
 _FUNCTIONS = ("sqrt", "min", "max", "log", "exp")
 _FORMULA = re.compile(r"^[A-Za-z0-9_ ()/*+\-.,^=]+$")
@@ -80,7 +80,8 @@ def _tex(formula: str) -> str:
                     if depth == 0:
                         break
                     j += 1
-                out.append(r"\sqrt{" + _tex(formula[i + 1:j]) + "}")
+                # (x)^{1/2}, not \sqrt{x}: a browser draws an SVG radical sign in its own font, misplaced
+                out.append("(" + _tex(formula[i + 1:j]) + ")^{1/2}")
                 i = j + 1
             elif name in _FUNCTIONS:
                 out.append("\\" + name)
@@ -127,10 +128,31 @@ def series_label(key: str | None, value) -> str:
     from .explain import format_value
 
     if isinstance(value, str):
-        shown = method_label(value)
+        shown = method_label(value) if key in (None, "method") else value
     else:
-        shown = format_value(value, 4)
+        shown = number_label(value)
     return shown if key in (None, "method") else f"{math_label(key)} = {shown}"
+
+
+def number_label(value) -> str:
+    """A number in a legend or title: ``1e-12`` -> ``'$10^{-12}$'``, ``20000.0`` -> ``'$2\\times10^{4}$'``, ``64`` -> ``'64'``."""
+    from .explain import format_value
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value == 0 or not math.isfinite(value):
+        return format_value(value, 4)
+    if 1e-3 <= abs(value) < 1e4:
+        return format_value(value, 4)
+    exponent = math.floor(math.log10(abs(value)) + 1e-9)
+    mantissa = value / 10 ** exponent
+    if abs(mantissa - round(mantissa)) < 1e-6:
+        mantissa = round(mantissa)
+    return f"$10^{{{exponent}}}$" if mantissa == 1 else f"${format_value(mantissa, 3)}\\times10^{{{exponent}}}$"
+
+
+def sort_values(values) -> list:
+    """Series or panel values in reading order: numbers by size, then text."""
+    return sorted(values, key=lambda v: (0, float(v), "") if isinstance(v, (int, float)) and not isinstance(v, bool)
+                  else (1, 0.0, str(v)))
 
 
 def method_label(name: str) -> str:
@@ -251,7 +273,8 @@ def figure_problems(fig) -> list[str]:
     data_axes = [ax for ax in fig.axes if ax not in colorbars and ax.get_label() != "<colorbar>"]
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            labels = [t.get_text() for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+            labels = [t.get_text() for t in axis.get_ticklabels() + axis.get_ticklabels(minor=True)
+                      if t.get_visible() and t.get_text()]
             if any(re.search(r"\de[+-]\d", x) for x in labels):
                 problems.append(f"tick labels in e-notation {labels}")
             powers = {("10^" in x) for x in labels if x not in ("0", "$0$")}
@@ -419,7 +442,7 @@ def overlapping_tick_labels(fig, ax) -> list[tuple[str, str]]:
     renderer = fig.canvas.get_renderer()
     found = []
     for axis in (ax.xaxis, ax.yaxis):
-        labels = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+        labels = [t for t in axis.get_ticklabels() + axis.get_ticklabels(minor=True) if t.get_visible() and t.get_text()]
         boxes = [t.get_window_extent(renderer) for t in labels]
         for i in range(len(labels)):
             for j in range(i + 1, len(labels)):

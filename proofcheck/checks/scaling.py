@@ -999,13 +999,13 @@ class Scaling(Check):
         """T quantile against ``spec.x``, one colour per value of ``spec.line`` (the same colour in every panel), one
         panel per value of ``spec.panel``; one legend outside the panels: the series by colour, then what each mark
         means (explained once, and only what some panel draws)."""
-        from ..plots import (LABEL_FONTSIZE, math_label, outside_legend, palette, series_label, style_handle)
+        from ..plots import LABEL_FONTSIZE, math_label, outside_legend, palette, series_label, sort_values, style_handle
 
         rs = self._selected(records, spec.where)
         if not rs:
             return None
-        panels = sorted({repr(r["cell"].get(spec.panel)) for r in rs}) if spec.panel else ["_"]
-        values = sorted({repr(r["cell"].get(spec.line)) for r in rs}, key=lambda v: (len(v), v)) if spec.line else ["_"]
+        panels = [repr(v) for v in sort_values({r["cell"].get(spec.panel) for r in rs})] if spec.panel else ["_"]
+        values = [repr(v) for v in sort_values({r["cell"].get(spec.line) for r in rs})] if spec.line else ["_"]
         colours = dict(zip(values, palette(len(values))))
         fig, axes = figure(panels=len(panels), height=4.0)
         axes = axes if isinstance(axes, list) else [axes]
@@ -1100,7 +1100,7 @@ class Scaling(Check):
     def _crossover_plot(c, figure, svg_artifact):
         """The crossover point along ``c['along']`` against ``c['over']``, one colour per line, and in the same colour,
         dotted, the claimed exponent drawn through each line's first point."""
-        from ..plots import LABEL_FONTSIZE, math_label, outside_legend, palette, style_handle
+        from ..plots import LABEL_FONTSIZE, math_label, outside_legend, palette, series_label, style_handle
 
         fig, ax = figure(width=6.8, height=4.2)
         colours = palette(len(c["lines"]))
@@ -1111,7 +1111,8 @@ class Scaling(Check):
                 continue
             xs, ys = zip(*pts)
             ph = line.get("p_hat")
-            name = math_label(fmt_cell(line["fixed"])) or "crossover"
+            name = ", ".join(series_label(k, v) for k, v in (line["fixed"] or {}).items()
+                             if not str(k).startswith("_")) or "crossover"
             ivs = [p.get("interval") or [None, None] for p in line["crossover"] if p[c["along"] + "*"] is not None]
             lo = [max(y - (a if a is not None and math.isfinite(a) else y), 0.0) for y, (a, _) in zip(ys, ivs)]
             hi = [(b if b is not None and math.isfinite(b) else y) - y for y, (_, b) in zip(ys, ivs)]
