@@ -281,7 +281,12 @@ def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch)
     text = screen.getvalue()
     assert "alpha" in text and "beta (mutant weaker)" in text
     assert live.tally() == {"PASS": 1, "FAIL": 1, "ERROR": 0, "INCONCLUSIVE": 0, "running": 0}
-    assert "PASS 1 FAIL 1 ERROR 0 INCONCLUSIVE 0 running 0" in text
+    assert "claims: PASS 1 FAIL 1 ERROR 0 INCONCLUSIVE 0 running 0" in text and "all claims" in text
+    assert "2/2" in text  # the tally row counts claims (2 of 2 done), not checks (3)
+    screen = io.StringIO()
+    with LiveProgress(tasks, screen, enabled=True, unit="checks") as live:  # --tally checks
+        live.on_done(tasks[0], ev("PASS", "symbolic"))
+        assert live.tally_text() == "checks: PASS 1 FAIL 0 ERROR 0 INCONCLUSIVE 0 to do 2"
     piped = io.StringIO()
     with LiveProgress(tasks, piped) as quiet:  # a StringIO is not a terminal
         quiet.on_done(tasks[2], ev("FAIL", "numeric"))

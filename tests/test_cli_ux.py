@@ -139,3 +139,19 @@ def test_a_claim_run_with_one_check_replays_that_check_alone():
                                          "--budget quick --seed 0")
     report["command"] = ["proofcheck", "run", "adam-diagonal"]
     assert "--check" not in reproducer(claim, report)
+
+
+def test_suggestions_only_when_close_for_ids_and_labels():
+    code, _, err = run(["run", "gd-rat"])
+    assert code == 2 and "did you mean gd-rate?" in err and "adam-general?" not in err.split("(valid")[0]
+    code, _, err = run(["show", "T7"])  # no such label: the labels of that letter, not a far-off id
+    assert code == 2 and "the catalogue's T labels are T2, T4, T5, T6" in err and "did you mean" not in err
+    code, _, err = run(["show", "X9"])  # nothing close: no suggestion at all
+    assert code == 2 and "did you mean" not in err and "labels" not in err
+
+
+def test_an_argument_error_names_the_flag_once():
+    code, _, err = run(["run", "gd-rate", "--seed", "x"])
+    assert code == 2 and err.strip() == "proofcheck: error: --seed must be a non-negative integer, got 'x'"
+    code, _, err = run(["run", "gd-rate", "--timeout", "-1"])
+    assert code == 2 and err.count("--timeout") == 1
