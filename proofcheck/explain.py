@@ -183,7 +183,7 @@ def _scope(claim: dict) -> str:
         support = ("; supporting evidence not settled at this budget: "
                    + "; ".join(f"{e['check']}: {clean_text(e.get('reason'))}" for e in unsettled))
     return (f"{checks} passed ({symbolic} symbolic, {numeric} numeric; {instances} instance"
-            f"{'s' if instances != 1 else ''} tried{where}){support}")
+            f"{'s' if instances != 1 else ''}{where}){support}")
 
 
 def sentence(claim: dict) -> str:

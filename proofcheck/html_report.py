@@ -35,7 +35,7 @@ tr.deciding td{background:#fff3cd;font-weight:600}tr.deciding td:first-child::be
 p.verdict-line{font-size:1.05em;padding:.5em .8em;border-left:4px solid #999;background:#fafafa;font-weight:normal;color:#222;margin-bottom:.2em}
 p.verdict-line.FAIL{border-color:#c00}p.verdict-line.INCONCLUSIVE{border-color:#b70}p.verdict-line.ERROR{border-color:#808}
 p.verdict-line.PASS{border-color:#0a0}details.why{margin:0 0 .6em 1.2em;font-size:.92em;color:#444}
-mrow.overbar{border-top:.09em solid currentColor;padding-top:.05em}
+mrow.overbar{border-top:.08em solid currentColor;padding-top:.14em;margin-left:.05em}
 .counts span{margin-right:1.2em;font-size:1.1em}.statement{font-size:1.1em;margin:.6em 0;overflow-x:auto;overflow-y:hidden;padding:.2em 0}
 code,pre{background:#f6f6f6;font-size:.88em}pre{padding:.5em;overflow-x:auto;max-height:30em}
 figure{display:inline-block;margin:.5em 1em .5em 0}figure img{max-width:100%;border:1px solid #ddd}

@@ -32,7 +32,9 @@ const resources = performance.getEntriesByType('resource').map(e => e.name)
   .filter(n => !n.startsWith('data:') && !n.startsWith('file:'));
 document.getElementById('probe').textContent = JSON.stringify({maths, resources,
   frac: frac ? frac.getBoundingClientRect().height : 0, mi: mi ? mi.getBoundingClientRect().height : 0,
-  imgs: [...document.images].map(i => [i.naturalWidth, i.src.slice(0, 5), i.getBoundingClientRect().width])});
+  imgs: [...document.images].map(i => [i.naturalWidth, i.src.slice(0, 5), i.getBoundingClientRect().width]),
+  bars: [...document.querySelectorAll('mrow.overbar')].map(b => [parseFloat(getComputedStyle(b).borderTopWidth),
+    b.getBoundingClientRect().height])});
 </script>"""
 
 
@@ -125,6 +127,9 @@ def test_the_committed_reference_report_renders_offline(tmp_path):
     assert all(w > 20 and h > 5 for w, h, _ in probe["maths"])
     assert probe["imgs"] and all(width > 0 and src == "data:" for width, src, _ in probe["imgs"])
     assert probe["resources"] == [] and fetched == []
+    # kappa-bar has a visible bar: a border at least 1 px thick above the symbol (not latex2mathml's faint macron)
+    assert probe["bars"] and all(width >= 1 and height > 5 for width, height in probe["bars"]), probe["bars"]
+    assert "kappa_{diag}" not in page and "<mi>d</mi><mi>i</mi><mi>a</mi><mi>g</mi>" not in page  # upright subscripts
     # readable at the size the page shows them: no plot is shrunk to fit (the figures are at most the page's width)
     assert all(shown >= 0.95 * width for width, _, shown in probe["imgs"]), probe["imgs"]
 
