@@ -76,7 +76,7 @@ def _table(t) -> list[str]:
     lines += ["| | " + " | ".join(cell(h) for h in t.header) + " |", "|---|" + "---|" * len(t.header)]
     for i, row in enumerate(t.rows):
         if i in t.deciding:
-            lines.append(f"| {MARK} | " + " | ".join(f"**{cell(x)}**" for x in row) + " |")
+            lines.append(f"| {MARK} | " + " | ".join(f"**{cell(x)}**" if cell(x) else "" for x in row) + " |")
         else:
             lines.append("| | " + " | ".join(cell(x) for x in row) + " |")
     if t.note:
