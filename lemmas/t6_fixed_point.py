@@ -617,9 +617,11 @@ def phase_plot(axis: str, threshold=threshold_formula):
                 rec["grid"] = [{"theta": rec["formula"] * k, "label": c.label, "dps": c.dps}
                                for k in GRID_FACTORS
                                for c in [threshold_classifier(rec["case"], rec["formula"] * k, HIGH_DPS)]]
-        fig, ax = figure()
+        from proofcheck.plots import LABEL_FONTSIZE, TICK_FONTSIZE, log_axis, math_label, outside_legend, style_handle
+
+        fig, ax = figure(width=7.2, height=4.8)
         colours = {"converged": "tab:blue", "orbit": "tab:red", "diverged": "k", "undecided": "tab:gray"}
-        seen = set()
+        states, marks, lines = {}, {}, {}
         kappa, r_ = _kappa_r(records[0]["case"])
         if axis == "beta2":
             alpha = records[0]["case"]["alpha"]
@@ -628,37 +630,47 @@ def phase_plot(axis: str, threshold=threshold_formula):
             bb = np.linspace(0.02, 0.999, 90)
             zz = np.array([[orbit_two_step_factor(alpha, b_, kappa, d_, r_) for d_ in dd] for b_ in bb])
             shade = ax.contourf(dd, bb, zz, levels=[0, 0.5, 0.9, 0.99, 0.999, 1.0], cmap="Greys", alpha=0.35)
-            fig.colorbar(shade, ax=ax, label="orbit two-step contraction (ours, lambda = kappa)")
+            bar = fig.colorbar(shade, ax=ax, label=math_label("orbit two-step contraction (ours, lambda = kappa)"))
+            bar.ax.tick_params(labelsize=TICK_FONTSIZE)
+            bar.ax.yaxis.label.set_fontsize(TICK_FONTSIZE)
         for rec in records:
             case = rec["case"]
             for e in rec["evaluations"] + rec.get("confirmations", []) + rec.get("grid", []):
                 xy = (e["theta"], case["beta2"]) if axis == "beta2" else (case["alpha"], e["theta"])
                 lab = e["label"] if e["label"] in colours else "undecided"
-                ax.scatter(*xy, s=16, color=colours[lab], marker="o" if e["dps"] == HIGH_DPS else "x",
-                           label=None if lab in seen else f"{lab} (mpmath)", zorder=3)
-                seen.add(lab)
+                marker = "o" if e["dps"] == HIGH_DPS else "x"
+                ax.scatter(*xy, s=18, color=colours[lab], marker=marker, zorder=3)
+                # the legend explains only what is drawn: each final state by colour, each precision by marker
+                states.setdefault(lab, style_handle(swatch=True, marker="s", ms=7, color=colours[lab]))
+                marks.setdefault(f"{HIGH_DPS} digits" if marker == "o" else f"confirmed at {e['dps']} digits",
+                                 style_handle(marker=marker, ms=6))
+        formula = r"formula $\kappa\,\alpha/(2r)$"
         if axis == "beta2":
-            ax.axvline(threshold(kappa, alpha, r_), color="k", ls="--", lw=1, label="formula kappa alpha/(2r)")
-            ax.axvline(d_edge, color="tab:red", ls=":", lw=1.5, label="stability boundary (ours), lambda=kappa")
-            ax.axvline(alpha / (2 * r_), color="tab:orange", ls=":", lw=1, label="stability boundary (ours), lambda=1")
-            ax.set_xscale("log")
-            ax.set_xlabel("delta")
-            ax.set_ylabel("beta2")
+            lines[formula] = ax.axvline(threshold(kappa, alpha, r_), color="k", ls="--", lw=1.2)
+            lines[math_label("stability boundary (ours), lambda = kappa")] = ax.axvline(d_edge, color="tab:red", ls=":",
+                                                                                         lw=1.6)
+            lines[math_label("stability boundary (ours), lambda = 1")] = ax.axvline(alpha / (2 * r_), color="tab:orange",
+                                                                                     ls=":", lw=1.2)
+            ax.set_xlabel(math_label("delta"), fontsize=LABEL_FONTSIZE)
+            ax.set_ylabel(math_label("beta2"), fontsize=LABEL_FONTSIZE)
         else:
             al_ = np.geomspace(min(c["case"]["alpha"] for c in records) / 1.5, max(c["case"]["alpha"] for c in records) * 1.5, 50)
-            ax.plot(al_, threshold(kappa, al_, r_), color="k", ls="--", lw=1, label="formula kappa alpha/(2r)")
-            ax.plot(al_, al_ * kappa / (2 * r_), color="tab:red", ls=":", lw=1.5, label="stability boundary (ours), lambda=kappa")
-            ax.plot(al_, al_ / (2 * r_), color="tab:orange", ls=":", lw=1, label="stability boundary (ours), lambda=1")
-            ax.set_xscale("log")
-            ax.set_yscale("log")
-            ax.set_xlabel("alpha")
-            ax.set_ylabel("delta")
-        ax.legend(fontsize=6)
-        ax.set_title(f"T6 phase diagram, Q = diag(1, {kappa:g}), r = phi = {r_:g}; o: {HIGH_DPS} digits, "
-                     f"x: confirmations at {2 * HIGH_DPS}", fontsize=8)
+            lines[formula], = ax.plot(al_, threshold(kappa, al_, r_), color="k", ls="--", lw=1.2)
+            lines[math_label("stability boundary (ours), lambda = kappa")], = ax.plot(al_, al_ * kappa / (2 * r_),
+                                                                                      color="tab:red", ls=":", lw=1.6)
+            lines[math_label("stability boundary (ours), lambda = 1")], = ax.plot(al_, al_ / (2 * r_), color="tab:orange",
+                                                                                  ls=":", lw=1.2)
+            ax.set_xlabel(math_label("alpha"), fontsize=LABEL_FONTSIZE)
+            ax.set_ylabel(math_label("delta"), fontsize=LABEL_FONTSIZE)
+        log_axis(ax, "x" if axis == "beta2" else "both")  # one tick format per axis, no crowded minor labels
+        ax.set_title(f"T6 phase diagram: Q = diag(1, {kappa:g}), $r = \\phi$ = {r_:g}", fontsize=LABEL_FONTSIZE)
+        handles = list(states.values()) + list(marks.values()) + list(lines.values())
+        labels = [f"final state: {k}" for k in states] + list(marks) + list(lines)
+        outside_legend(fig, handles, labels, ncol=3)
         name = "phase-delta-beta2" if axis == "beta2" else "phase-alpha-delta"
-        return [svg_artifact(fig, name, "final state of Algorithm A decided at high precision; lines: the formula and "
-                                        "our stability boundary; shading: our predicted contraction of the orbit")]
+        return [svg_artifact(fig, name, "final state of Algorithm A decided at high precision (colour), at which "
+                                        "precision (marker); lines: the formula and our stability boundary; shading: "
+                                        "our predicted contraction of the orbit")]
 
     return plot
 

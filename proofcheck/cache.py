@@ -13,10 +13,14 @@ A cache key is the SHA-256 of a canonical JSON record of:
 * **the library versions**: Python, and each numeric library whose presence or version can change a
   number or a backend (numpy, scipy, sympy, mpmath, hypothesis, numba, gmpy2, python-flint).
 
-Only PASS evidence is stored: FAIL and ERROR are never cached (docs/design.md), and neither is
-INCONCLUSIVE, which may come from a missing optional dependency or an undecided comparison and
-deserves a fresh attempt. An entry is one JSON file, written atomically as soon as its check
-finishes, so an interrupted run keeps what it finished and a rerun resumes from there.
+PASS and INCONCLUSIVE evidence is stored; FAIL and ERROR never are (docs/design.md): a FAIL is re-derived every
+time, and an ERROR (raised, timed out, killed) may not repeat. An INCONCLUSIVE is deterministic: every check draws
+its randomness from (seed, claim, check) and the key holds everything else it depends on (the code, the task, the
+library versions, absent optional ones included, and the data files it reads), so the same inputs give the same
+undecided comparison; serving it is honest, and the evidence says ``"cached": true``. A check whose INCONCLUSIVE
+comes from something outside the key marks its evidence ``details["deterministic"] = False``, and it is not stored.
+An entry is one JSON file, written atomically as soon as its check finishes, so an interrupted run keeps what it
+finished and a rerun resumes from there.
 
 The default directory is ``.proofcheck-cache/`` in the current working directory (ignored by git);
 the environment variable ``PROOFCHECK_CACHE_DIR`` overrides it.
@@ -43,8 +47,9 @@ from .inputs import unchanged
 
 DEFAULT_DIR = ".proofcheck-cache"
 SCHEMA = 1
-CACHED_VERDICTS = ("PASS",)
-LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmlite", "gmpy2", "python-flint")
+CACHED_VERDICTS = ("PASS", "INCONCLUSIVE")  # never FAIL or ERROR
+LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmlite", "gmpy2", "python-flint",
+             "matplotlib")  # matplotlib: whether figures exist
 
 _ENGINE = Path(__file__).resolve().parent
 
@@ -297,7 +302,7 @@ class ResultCache:
     def put(self, task, evidence: dict) -> bool:
         """Store ``evidence`` if it may be cached (replacing any earlier or corrupt entry); returns whether
         it was stored. Never raises, and a failed save leaves no temporary file behind."""
-        if not self.write or evidence.get("verdict") not in CACHED_VERDICTS or evidence.get("cached"):
+        if not self.write or not _cacheable(evidence) or evidence.get("cached"):
             return False
         key = task_key(task)
         path = self._path(key)
@@ -311,9 +316,17 @@ class ResultCache:
         return True
 
 
+def _cacheable(evidence) -> bool:
+    """PASS, or an INCONCLUSIVE its check did not mark as depending on something outside the key."""
+    if not isinstance(evidence, dict) or evidence.get("verdict") not in CACHED_VERDICTS:
+        return False
+    details = evidence.get("details")
+    return not (isinstance(details, dict) and details.get("deterministic") is False)
+
+
 def _usable(evidence) -> bool:
     """Whether a stored evidence has the shape of Evidence JSON with a cacheable verdict."""
-    if not isinstance(evidence, dict) or evidence.get("verdict") not in CACHED_VERDICTS:
+    if not _cacheable(evidence):
         return False
     from .model import Evidence
 

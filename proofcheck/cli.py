@@ -26,12 +26,18 @@ from .runner import merge, run_sequential, tasks_for
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the conventional 128 + SIGINT
 DEFAULT_SEED = 0
+DEFAULT_FORMATS = ("json", "md", "html")  # html is the best view (math, plots), so a newcomer gets it unasked
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises UsageError (one line, exit 2) instead of printing usage and exiting."""
 
     def error(self, message: str):  # noqa: D401
+        # "argument --seed: --seed must be ..." says the flag twice: keep the value's own message, which names it.
+        flag, sep, rest = message.partition(": ")
+        if sep and flag.startswith("argument ") and any(rest.startswith(name + " ")
+                                                       for name in flag[len("argument "):].split("/")):
+            message = rest
         raise UsageError(message)
 
 
@@ -169,8 +175,9 @@ SELECTION_HELP = """selecting claims:
   path/to/my_claims.py          every claim of a file (or a module name); --claims FILE adds them by id
 """
 RUN_EPILOG = """
-defaults: --budget standard, --seed 0, --format json,md, --out reports/, --jobs = all cores, --plots auto;
-          checks that PASSed are cached (.proofcheck-cache/, or $PROOFCHECK_CACHE_DIR)
+defaults: --budget standard, --seed 0, --format json,md,html, --out reports/, --jobs = all cores, --plots auto;
+          checks whose verdict repeats (PASS, and a deterministic INCONCLUSIVE) are cached (.proofcheck-cache/,
+          or $PROOFCHECK_CACHE_DIR); the report folder holds one run (files of an earlier run are removed)
 """ + EXIT_CODES_HELP
 HELP_EPILOG = """examples:
   proofcheck list                               the claims, with labels, provenance and sources
@@ -208,7 +215,8 @@ def _add_info_commands(sub) -> None:
         cmd.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                          help="also load user claims from a .py file or module")
         cmd.add_argument("--report", default=None, metavar="FILE",
-                         help="the saved report to read the last verdict from (default reports/report.json)")
+                         help="the saved report to read the last verdict from (default: the newest of reports/report.json, "
+                              "reports/report.partial.json and reference/report.json that contains the claim)")
         if name == "show":
             cmd.add_argument("--derivation", action="store_true",
                              help="print every derivation step as written and the last verdict (runs sympy only)")
@@ -235,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_opts.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
     run_opts.add_argument("--out", default="reports", help="report directory (default reports/)")
     run_opts.add_argument("--format", type=_formats, default=None,
-                          help="comma-separated report formats: json,md,html,junit (default json,md)")
+                          help="comma-separated report formats: json,md,html,junit (default json,md,html)")
     run_opts.add_argument("--plots", choices=("auto", "always", "never"), default="auto",
                           help="render figures: auto = when a report format shows them (html, md); always; never")
     run_opts.add_argument("--jobs", type=_positive_int("--jobs"), default=None, help="worker processes (default: all cores)")
@@ -251,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also load user claims from a .py file or module")
     run_opts.add_argument("--annotations", action="store_true",
                           help="print a GitHub Actions ::error line per FAIL (automatic when GITHUB_ACTIONS=true)")
+    run_opts.add_argument("--tally", choices=("claims", "checks"), default="claims",
+                          help="what the live tally on a terminal counts: claims (default) or checks")
     noise = run_opts.add_mutually_exclusive_group()
     noise.add_argument("--quiet", "-q", action="store_true", help="print only FAIL and ERROR verdict lines")
     noise.add_argument("--verbose", "-v", action="store_true", help="print every check's evidence line")
@@ -381,7 +391,8 @@ def cmd_run(args, out, err) -> int:
     started = time.perf_counter()
     from .progress import LiveProgress, is_terminal
 
-    formats = args.format or ["json", "md"]
+    formats = args.format or list(DEFAULT_FORMATS)
+    available_formats()  # the html and junit writers register themselves on import
     args.selections = {}
     reg = _registry(args.claims)
     refs = _select(reg, args)
@@ -397,7 +408,8 @@ def cmd_run(args, out, err) -> int:
     tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections,
                       plots=plots)
     results, complete, cache, executed = {}, True, None, {}
-    args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet)
+    args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet, unit=args.tally)
+    args.out_stream = out
     try:
         with args.live:
             from .cache import cache_for
@@ -468,8 +480,14 @@ def _tick(task, evidence: dict, args, err) -> None:
     if args.verbose:
         from .explain import clean_text  # no raw dicts on screen
 
-        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({evidence['seconds']:.2f}s) {clean_text(evidence['reason'])}"
-        live.log(line) if live is not None else print(line, file=err)
+        from .explain import cached_phrase
+
+        when = cached_phrase(evidence) or f"{evidence['seconds']:.2f} s"
+        line = f"  {task.ref.id}/{task.check}: {evidence['verdict']} ({when}) {clean_text(evidence['reason'])}"
+        if live is not None and live.enabled and live._live is not None:
+            live.log(line)  # above the live display, on the terminal it draws on
+        else:  # with the output, so that `proofcheck all -v > log` keeps them
+            print(line, file=getattr(args, "out_stream", None) or err, flush=True)
 
 
 def cmd_selftest(args, out, err) -> int:

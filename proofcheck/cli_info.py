@@ -74,19 +74,51 @@ def derivations(claim) -> list[tuple[str, str, list[dict]]]:
     return found
 
 
-def last_verdict(path: str | None, claim_id: str) -> tuple[dict, dict] | None:
-    """(report, claim record) of ``claim_id`` in the saved report at ``path`` (default reports/report.json)."""
-    file = Path(path or "reports/report.json")
-    if not file.is_file():
-        return None
+DEFAULT_REPORTS = ("reports/report.json", "reports/report.partial.json", "reference/report.json")
+
+
+def _read_report(file: Path) -> dict | None:
     try:
         report = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
-    for claim in report.get("claims") or []:
-        if claim.get("id") == claim_id and not claim.get("mutant"):
-            return report, claim
-    return None
+    return report if isinstance(report, dict) and isinstance(report.get("claims"), list) else None
+
+
+def _claim_in(report: dict, claim_id: str) -> dict | None:
+    return next((c for c in report["claims"] if isinstance(c, dict) and c.get("id") == claim_id
+                 and not c.get("mutant")), None)
+
+
+def last_verdict(path: str | None, claim_id: str) -> tuple[Path | None, dict | None, dict | None]:
+    """(file, report, claim record) of ``claim_id``'s last verdict.
+
+    With ``path``, that report alone. Otherwise the newest (by modification time) of the saved reports
+    (:data:`DEFAULT_REPORTS`: this run folder's report and partial report, then the committed reference) that
+    contains the claim. When none contains it, the claim record is None and ``file`` names the newest report
+    read (None when there is no saved report at all), so the caller can say which report lacks the claim.
+    """
+    candidates = [Path(path)] if path else [Path(p) for p in DEFAULT_REPORTS]
+    readable = []
+    for file in candidates:
+        report = _read_report(file) if file.is_file() else None
+        if report is not None:
+            readable.append((file.stat().st_mtime, file, report))
+    readable.sort(key=lambda item: -item[0])
+    for _, file, report in readable:
+        claim = _claim_in(report, claim_id)
+        if claim is not None:
+            return file, report, claim
+    if readable:
+        return readable[0][1], readable[0][2], None
+    return None, None, None
+
+
+def _run_of(report: dict) -> str:
+    """'proofcheck run F1 --budget quick, 1 claim': which run a saved report holds."""
+    n = len(report.get("claims") or [])
+    command = " ".join(map(str, report.get("command") or [])) or "an unknown command"
+    return f"{command}, {n} claim{'s' if n != 1 else ''}"
 
 
 def cmd_show(reg, args, out) -> int:
@@ -124,14 +156,19 @@ def cmd_show(reg, args, out) -> int:
                 print(f"  {i}. {step.get('step')}", file=out)
                 print(f"       {step.get('expression')}", file=out)
                 print(f"       -> {step.get('result')}", file=out)
-        saved = last_verdict(getattr(args, "report", None), cid)
-        if saved is None:
-            print(f"last verdict: no saved report ({getattr(args, 'report', None) or 'reports/report.json'}); "
+        file, report, claim = last_verdict(getattr(args, "report", None), cid)
+        if report is None:
+            print(f"last verdict: no saved report ({getattr(args, 'report', None) or DEFAULT_REPORTS[0]}); "
                   f"run 'proofcheck run {cid}'", file=out)
+        elif claim is None:
+            print(f"last verdict: {file} ({_run_of(report)}) does not contain {cid}; run 'proofcheck run {cid}'",
+                  file=out)
         else:
-            report, claim = saved
             line = explain(claim, report)
-            print(f"last verdict ({report.get('git_revision') or 'unknown revision'}): {line.text}", file=out)
+            print(f"last verdict, from {file} ({report.get('git_revision') or 'unknown revision'}): {line.text}",
+                  file=out)
+            if line.detail:
+                print(f"  why, in full: {line.detail}", file=out)
             if line.reproducer:
                 print(f"  reproduce: {line.reproducer}", file=out)
             for e in claim.get("evidence") or []:
@@ -177,16 +214,17 @@ def cmd_report(args, out) -> int:
         rendered.append((out_dir / filename, render(report if fmt in reporting.EMBEDDING else light)))
     if "json" in formats and side is not None:
         rendered.append((out_dir / SIDECAR, side))
-    if out_dir.resolve() != source.parent.resolve():  # plots beside the new reports, so that links resolve
+    elsewhere = out_dir.resolve() != source.parent.resolve()
+    plots = []
+    if elsewhere:  # plots beside the new reports, so that links resolve
         for claim in report["claims"]:
             for e in claim.get("evidence") or []:
                 for art in e.get("artifacts") or []:
                     if art.get("path") and art.get("data") is not None:
-                        (out_dir / art["path"]).parent.mkdir(parents=True, exist_ok=True)
-                        reporting.atomic_write(out_dir / art["path"], art["data"])
-    for path, text in rendered:
-        if path.resolve() == source.resolve():
-            continue  # never overwrite the report being read
-        reporting.atomic_write(path, text)
+                        plots.append((out_dir / art["path"], art["data"]))
+    reporting.write_set(plots + [(path, text) for path, text in rendered
+                                 if path.resolve() != source.resolve()])  # never overwrite the report being read
+    if elsewhere:  # one folder, one run: what another run left there would contradict this set
+        reporting.remove_stale(str(out_dir), [p for p, _ in plots + rendered])
     print("reports: " + ", ".join(str(p) for p, _ in rendered), file=out)
     return EXIT_OK

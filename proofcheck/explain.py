@@ -9,7 +9,9 @@ explains a verdict through :func:`explain`, so they all say the same thing:
 It works on the JSON form of a claim result (``report.json``'s ``claims[i]``), so a saved report can be
 re-rendered without running anything. The sentences themselves come from the check kinds (each kind's
 ``reason`` is one human sentence with the deciding numbers, the claimed limit and the place); this module
-chooses which sentence decides, names the budget it was reached at (and, for a PASS, its scope), and
+chooses which sentence decides, names the budget it was reached at (and, for a PASS, its scope), keeps the
+verdict line to one line (:func:`short`: the deciding check, its deciding number and limit, the scope; the full
+sentence is :attr:`VerdictLine.detail`, one click or ``explain`` away), and
 makes sure no raw Python dict reaches the reader: a cell ``{'d': 64, '_qseed': 7}`` reads ``d = 64``
 (keys starting with ``_`` are internal and dropped).
 """
@@ -181,13 +183,15 @@ def _scope(claim: dict) -> str:
         support = ("; supporting evidence not settled at this budget: "
                    + "; ".join(f"{e['check']}: {clean_text(e.get('reason'))}" for e in unsettled))
     return (f"{checks} passed ({symbolic} symbolic, {numeric} numeric; {instances} instance"
-            f"{'s' if instances != 1 else ''} tried{where}){support}")
+            f"{'s' if instances != 1 else ''}{where}){support}")
 
 
 def sentence(claim: dict) -> str:
-    """The human sentence behind the verdict (without the budget): '<check>: <check reason>' for a non-PASS."""
+    """The full human sentence behind the verdict (without the budget): '<check>: <check reason>' for a non-PASS.
+
+    This is the sentence in full (every deciding check, every number); the verdict line carries :func:`short`."""
     if claim.get("verdict") == "PASS":
-        return _scope(claim)  # the engine's PASS reason only restates that every check passed
+        return _scope(claim) + _claim_scope(claim)  # the engine's PASS reason only restates that every check passed
     reason = clean_text(claim.get("reason"))
     deciding = deciding_evidence(claim)
     if not deciding:
@@ -197,6 +201,157 @@ def sentence(claim: dict) -> str:
         return reason  # already the deciding check's sentence (the engine's own format)
     parts = [f"{e['check']}: {clean_text(e.get('reason'))}" for e in deciding]
     return "; ".join(parts)
+
+
+# -- the short form: one line --------------------------------------------------------------------------------------
+LINE_LIMIT = 160  # a verdict line (verdict, claim, budget, short sentence) fits in about this many characters
+SHORT_LIMIT = 160  # and its sentence never exceeds this, whatever the prefix (a "why" cell of the claims table)
+BACKEND_LIMIT = 120  # a backend cell in the check tables
+SHORT_REASON = 100  # a check's reason up to this long is its own headline
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:(") + "…"
+
+
+def _claim_scope(claim: dict) -> str:
+    """' for beta2 = 1, ...': the regimes a PASS decided (the claim's ``scope``, issue 17), or ''."""
+    scope = str(claim.get("scope") or "").strip()
+    return f"; {scope}" if scope and claim.get("verdict") == "PASS" else ""
+
+
+def _interval_text(pair) -> str:
+    if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        return ""
+    return f"[{format_value(pair[0], 3)}, {format_value(pair[1], 3)}]"
+
+
+def _scaling_headline(e: dict) -> str | None:
+    """'13 of 135 tests undecided; first adam-d (d 8 to 16): exponent 1.74 in [1.15, 2.36], limit 2.06'."""
+    tests = (e.get("details") or {}).get("tests") or []
+    if not tests:
+        return None
+    wanted = ("fail",) if e.get("verdict") == "FAIL" else ("open", "undecided", "inconclusive", "fail")
+    bad = [t for t in tests if str(t.get("status", "")).lower() in wanted]
+    if not bad:
+        return None
+    first = bad[0]
+    word = "failed" if e.get("verdict") == "FAIL" else "undecided"
+    count = f"{len(bad)} of {len(tests)} tests {word}; first "
+    if first.get("local_exponents"):
+        last = first["local_exponents"][-1]
+        pair = last.get("x") or []
+        where = (f", {first.get('vary', '')} {format_value(pair[0], 3)}-{format_value(pair[1], 3)}"
+                 if len(pair) == 2 else "")
+        return (f"{count}{first.get('spec') or first.get('vary', 'test')}{where}: exponent "
+                f"{format_value(last.get('exponent'), 3)} {_interval_text(last.get('interval'))} vs limit "
+                f"{format_value(last.get('limit'), 3)}")
+    if first.get("p_hat") is not None:
+        name = str(first.get("what", "crossover")).split(" exponent")[0]
+        return (f"{count}{name}: p-hat {format_value(first.get('p_hat'), 3)} {_interval_text(first.get('interval'))} "
+                f"vs claimed {first.get('relation', '')} {format_value(first.get('claimed'), 3)}")
+    return None
+
+
+def _case_text(case, limit: int = 48) -> str:
+    if isinstance(case, dict):
+        case = {k: v for k, v in case.items() if not isinstance(v, (list, dict))} or case
+    return format_cell(case, limit=limit, digits=4, max_items=3)
+
+
+def _probability_headline(e: dict) -> str | None:
+    w = e.get("witness") if isinstance(e.get("witness"), dict) else (e.get("details") or {}).get("worst_case")
+    if not isinstance(w, dict) or e.get("verdict") == "PASS":
+        return None
+    direction = (e.get("details") or {}).get("direction", "")
+    value = _interval_text(w.get("interval")) if w.get("interval") else format_value(w.get("exact"), 4)
+    return (f"P {'in ' if w.get('interval') else '= '}{value} against the claim P {direction} "
+            f"{format_value(w.get('claimed'), 4)} at {_case_text(w.get('case') or {})}")
+
+
+def _threshold_headline(e: dict) -> str | None:
+    w = e.get("witness")
+    if e.get("verdict") != "FAIL" or not isinstance(w, dict) or "formula" not in w:
+        return None
+    tol = (e.get("details") or {}).get("tolerance")
+    return (f"boundary in {_interval_text([w.get('empirical_lo'), w.get('empirical_hi')])} against the formula "
+            f"{format_value(w.get('formula'), 4)} (tolerance {format_value(tol, 3)}) at {_case_text(w.get('case') or {})}")
+
+
+def _bound_headline(e: dict) -> str | None:
+    if e.get("verdict") != "FAIL" or e.get("witness") is None:
+        return None
+    return (f"relative excess over the bound {format_value(e.get('worst_margin'), 3)} > 0 at "
+            f"{_case_text(e.get('witness'))}")
+
+
+def _identity_headline(e: dict) -> str | None:
+    if e.get("verdict") != "FAIL" or not isinstance(e.get("witness"), dict):
+        return None
+    return f"relative residual {format_value(e.get('worst_margin'), 3)} != 0 at {_case_text(e.get('witness'))}"
+
+
+def _symbolic_headline(e: dict) -> str | None:
+    w = e.get("witness")
+    if e.get("verdict") != "FAIL" or not isinstance(w, dict) or not w.get("step"):
+        return None
+    return f"step disproved: {w['step']}"
+
+
+HEADLINES = {"scaling": _scaling_headline, "probability": _probability_headline, "threshold": _threshold_headline,
+             "bound": _bound_headline, "identity": _identity_headline, "symbolic": _symbolic_headline}
+
+
+def headline(e: dict) -> str:
+    """One check's deciding number and its limit, in a few words: the kind's own summary of its evidence when it
+    has one (:data:`HEADLINES`), else the first clause of its reason."""
+    reason = clean_text(e.get("reason"))
+    if len(reason) <= SHORT_REASON:  # the kind's own sentence already fits the line
+        return reason
+    make = HEADLINES.get(e.get("kind"))
+    try:
+        text = make(e) if make is not None else None
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):  # an unusual record: the reason, shortened
+        text = None
+    if not text:
+        first = reason.split("; ")[0]
+        text = first if len(first) >= 40 or first == reason else reason
+    return text
+
+
+def short(claim: dict, limit: int = SHORT_LIMIT) -> str:
+    """The verdict line's sentence: the deciding check, its deciding number and limit, and for a PASS its scope, in at
+    most ``limit`` characters (the full sentence is :func:`sentence`)."""
+    if claim.get("verdict") == "PASS":
+        everything = claim.get("evidence") or []
+        unsettled = [e["check"] for e in everything if e.get("role") == "supports" and e.get("verdict") != "PASS"]
+        deciding = [e for e in everything if e.get("role", "decides") != "supports"]
+        symbolic = sum("symbolic" in str(e.get("basis")) for e in deciding)
+        numeric = sum("numeric" in str(e.get("basis")) for e in deciding)
+        instances = sum(int(e.get("instances") or 0) for e in deciding)
+        main = (f"{len(deciding)} {'deciding ' if len(deciding) < len(everything) else ''}check"
+                f"{'s' if len(deciding) != 1 else ''} passed ({symbolic} symbolic, {numeric} numeric; {instances} "
+                f"instance{'s' if instances != 1 else ''})")
+        scope = _claim_scope(claim)
+        support = f"; supporting {', '.join(unsettled)} not settled" if unsettled else ""
+        text = main + scope + support
+        if len(text) > limit and support:
+            text = main + scope + "; supporting checks not settled"
+        return clip(text, limit)
+    deciding = deciding_evidence(claim)
+    if not deciding:
+        return clip(clean_text(claim.get("reason")), limit)
+    first = deciding[0]
+    more = f" (+{len(deciding) - 1} more)" if len(deciding) > 1 else ""
+    return clip(f"{first['check']}: {headline(first)}", limit - len(more)) + more
 
 
 def budget_phrase(report: dict | None) -> str:
@@ -210,38 +365,50 @@ def budget_phrase(report: dict | None) -> str:
 
 @dataclass(frozen=True)
 class VerdictLine:
-    """A claim's verdict explained: ``text`` is the one line; ``reproducer`` replays a non-PASS."""
+    """A claim's verdict explained: ``text`` is the one line (about :data:`LINE_LIMIT` characters); ``detail`` the
+    full sentence behind it; ``reproducer`` replays a non-PASS."""
 
     name: str
     verdict: str
     budget: str  # "at the standard budget (seed 0)" or ""
-    sentence: str
+    sentence: str  # the short sentence of the line
     reproducer: str | None
+    detail: str = ""  # the full sentence ('' when the short one already says everything)
 
     @property
     def text(self) -> str:
-        """'FAIL adam-general at the standard budget (seed 0): <sentence>'."""
+        """'FAIL adam-general at the standard budget (seed 0): <short sentence>'."""
         where = f" {self.budget}" if self.budget else ""
         return f"{self.verdict} {self.name}{where}: {self.sentence}"
 
     @property
     def message(self) -> str:
-        """The verdict line and, on its own line, the reproducer (the JUnit and pytest message)."""
-        return self.text + (f"\nreproduce: {self.reproducer}" if self.reproducer else "")
+        """The verdict line, the full sentence and the reproducer, each on its own line (the pytest message)."""
+        return (self.text + (f"\nwhy: {self.detail}" if self.detail else "")
+                + (f"\nreproduce: {self.reproducer}" if self.reproducer else ""))
 
 
 def explain(claim: dict, report: dict | None = None) -> VerdictLine:
     """The verdict line of ``claim`` (a claim of report.json); ``report`` supplies budget, seed and command."""
-    return VerdictLine(name=claim_name(claim), verdict=claim.get("verdict", "?"), budget=budget_phrase(report),
-                       sentence=sentence(claim), reproducer=reproducer(claim, report))
+    name, verdict, budget = claim_name(claim), claim.get("verdict", "?"), budget_phrase(report)
+    prefix = len(f"{verdict} {name} {budget}: ")
+    brief = short(claim, max(120, min(SHORT_LIMIT, LINE_LIMIT - prefix)))
+    full = sentence(claim)
+    return VerdictLine(name=name, verdict=verdict, budget=budget, sentence=brief,
+                       reproducer=reproducer(claim, report), detail="" if full == brief else full)
 
 
 def cached_phrase(evidence: dict) -> str:
-    """'cached (originally 12.3 s)' for evidence served from the result cache, else ''."""
+    """'cached, computed in 12.3 s' for evidence served from the result cache, else ''."""
     if not evidence.get("cached"):
         return ""
     original = evidence.get("original_seconds")
-    return "cached" + (f" (originally {format_value(float(original))} s)" if original is not None else "")
+    return "cached" + (f", computed in {format_value(float(original), 4)} s" if original is not None else "")
+
+
+def backend_cell(evidence: dict, limit: int = BACKEND_LIMIT) -> str:
+    """A check's backend in one short line (the whole description stays in the record, the parts' in the side file)."""
+    return clip(clean_text(evidence.get("backend") or "—"), limit)
 
 
 def precision_text(evidence: dict) -> str:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
-from .explain import cached_phrase, clean_text, explain, format_value, inputs_text, precision_text, witness_text
-from .markdown_report import FOLD_ROWS
+from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
+                      witness_text)
+from .markdown_report import FOLD_ROWS, anchor, upright_subscripts
 from .tables import evidence_tables
 
 STYLE = """
@@ -30,9 +32,10 @@ table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3;text-align:left}.PASS{color:#0a0;font-weight:bold}.FAIL{color:#c00;font-weight:bold}
 .INCONCLUSIVE{color:#b70;font-weight:bold}.ERROR{color:#808;font-weight:bold}
 tr.deciding td{background:#fff3cd;font-weight:600}tr.deciding td:first-child::before{content:"\\25B6  "}
-.verdict-line{font-size:1.05em;padding:.5em .8em;border-left:4px solid #999;background:#fafafa}
-.verdict-line.FAIL{border-color:#c00}.verdict-line.INCONCLUSIVE{border-color:#b70}.verdict-line.ERROR{border-color:#808}
-.verdict-line.PASS{border-color:#0a0;font-weight:normal;color:#222}
+p.verdict-line{font-size:1.05em;padding:.5em .8em;border-left:4px solid #999;background:#fafafa;font-weight:normal;color:#222;margin-bottom:.2em}
+p.verdict-line.FAIL{border-color:#c00}p.verdict-line.INCONCLUSIVE{border-color:#b70}p.verdict-line.ERROR{border-color:#808}
+p.verdict-line.PASS{border-color:#0a0}details.why{margin:0 0 .6em 1.2em;font-size:.92em;color:#444}
+mrow.overbar{border-top:.08em solid currentColor;padding-top:.14em;margin-left:.05em}
 .counts span{margin-right:1.2em;font-size:1.1em}.statement{font-size:1.1em;margin:.6em 0;overflow-x:auto;overflow-y:hidden;padding:.2em 0}
 code,pre{background:#f6f6f6;font-size:.88em}pre{padding:.5em;overflow-x:auto;max-height:30em}
 figure{display:inline-block;margin:.5em 1em .5em 0}figure img{max-width:100%;border:1px solid #ddd}
@@ -76,13 +79,23 @@ def _is_safe_mathml(markup: str) -> bool:
     return True
 
 
+# latex2mathml draws \bar as a stretchy macron over its base, which browsers render as a faint dot-sized mark: the
+# base goes into an <mrow class="overbar"> instead, whose top border (STYLE) is a bar as wide as the base.
+_BAR = re.compile(r'<mover>(<mi>[^<]*</mi>|<mrow>(?:(?!<mover>|</mrow>).)*</mrow>)<mo stretchy="true">&#x000AF;</mo></mover>')
+
+
+def _visible_bars(markup: str) -> str:
+    return _BAR.sub(lambda m: f'<mrow class="overbar">{m.group(1)}</mrow>', markup)
+
+
 def math(latex, display: bool = True) -> str:
-    """LaTeX as MathML (rendered by the browser, no network); escaped source when it cannot be converted."""
+    r"""LaTeX as MathML (rendered by the browser, no network); escaped source when it cannot be converted.
+    Word subscripts are set upright (``\kappa_{diag}``) and bars made visible (``\bar\kappa``)."""
     text = "" if latex is None else str(latex)
     try:
         from latex2mathml.converter import convert
 
-        markup = convert(text, display="block" if display else "inline")
+        markup = _visible_bars(convert(upright_subscripts(text), display="block" if display else "inline"))
     except Exception:  # noqa: BLE001 - any converter failure falls back to the source, never breaks the page
         markup = None
     if markup and _is_safe_mathml(markup):
@@ -132,7 +145,7 @@ def _evidence(e: dict, open_: bool) -> str:
         out.append(f"<li>worst margin {_e(format_value(e.get('worst_margin')))}: {_t(e['margin_meaning'])}</li>")
     out.append(f"<li>{_e(e.get('instances'))} instances; precision {_e(precision_text(e))}; "
                f"backend {_e(e.get('backend') or '—')}{'; certified' if e.get('certified') else ''}; "
-               f"{_e(format_value(e.get('seconds')))} s{' (' + _e(cached) + ')' if cached else ''}</li></ul>")
+               f"{_e(format_value(e.get('seconds')))} s{'; ' + _e(cached) if cached else ''}</li></ul>")
     derivation = (e.get("details") or {}).get("derivation")
     if derivation:
         out.append("<p>Derivation, as written:</p><ol>" + "".join(
@@ -152,7 +165,7 @@ def _evidence(e: dict, open_: bool) -> str:
 
 
 def _anchor(claim: dict) -> str:
-    return _e("claim-" + claim["id"] + (f"--{claim['mutant']}" if claim.get("mutant") else ""))
+    return _e(anchor(claim))  # the same anchor as report.md's
 
 
 def _claim(c: dict, report: dict) -> str:
@@ -160,6 +173,8 @@ def _claim(c: dict, report: dict) -> str:
     part = [f'<section class="claim" id="{_anchor(c)}"><h2>{_e(line.name)}: {_t(c.get("title"))}</h2>',
             f'<p class="verdict-line {_e(line.verdict)}">{_verdict(line.verdict)} {_e(line.budget)}: '
             f"{_e(line.sentence)}</p>"]
+    if line.detail:  # the full sentence, one click away
+        part.append(f'<details class="why"><summary>why, in full</summary>{_e(line.detail)}</details>')
     if line.reproducer:
         part.append(f"<p>reproduce: <code>{_e(line.reproducer)}</code></p>")
     part.append(f'<div class="statement">{math(c.get("statement"))}</div>')
@@ -170,12 +185,12 @@ def _claim(c: dict, report: dict) -> str:
         part.append(f"<p>Notes: {_t(c['notes'])}</p>")
     evidence = c.get("evidence") or []
     part.append("<table><tr><th>check</th><th>kind</th><th>basis</th><th>verdict</th><th>instances</th>"
-                "<th>worst margin</th><th>digits</th><th>backend</th><th>seconds</th></tr>" + "".join(
+                "<th>worst margin</th><th>digits</th><th>backend</th><th>seconds</th><th>cached</th></tr>" + "".join(
                     f"<tr><td>{_e(e['check'])}</td><td>{_e(e['kind'])}</td><td>{_e(e['basis'])}</td>"
                     f"<td>{_verdict(e['verdict'])}</td><td>{_e(e.get('instances'))}</td>"
                     f"<td>{_e(format_value(e.get('worst_margin')))}</td><td>{_e(format_value(e.get('dps')))}</td>"
-                    f"<td>{_e(e.get('backend'))}</td><td>{_e(format_value(e.get('seconds')))}"
-                    f"{' (' + _e(cached_phrase(e)) + ')' if e.get('cached') else ''}</td></tr>"
+                    f'<td title="{_e(e.get("backend"))}">{_e(backend_cell(e))}</td>'
+                    f"<td>{_e(format_value(e.get('seconds')))}</td><td>{_e(cached_phrase(e) or '—')}</td></tr>"
                     for e in evidence) + "</table>")
     deciding = [e for e in evidence if e.get("verdict") != "PASS"]
     passing = [e for e in evidence if e.get("verdict") == "PASS"]

@@ -24,7 +24,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from . import report as reporting
-from .explain import cached_phrase, clean_text, explain, format_value, witness_text
+from .explain import backend_cell, cached_phrase, clean_text, explain, format_value, witness_text
 
 FILENAME = "report.junit.xml"
 
@@ -36,7 +36,7 @@ def _name(claim: dict) -> str:
 def _evidence_line(e: dict) -> str:
     cached = cached_phrase(e)
     return (f"{e['check']} [{e['kind']}, {e['basis']}]: {e['verdict']}; instances={e['instances']} "
-            f"worst_margin={format_value(e['worst_margin'])} dps={format_value(e['dps'])} backend={e['backend'] or '-'}"
+            f"worst_margin={format_value(e['worst_margin'])} dps={format_value(e['dps'])} backend={backend_cell(e)}"
             f"{' certified' if e.get('certified') else ''}{'; ' + cached if cached else ''}; {clean_text(e['reason'])}")
 
 
@@ -83,10 +83,12 @@ def render(report: dict) -> str:
         case = ET.SubElement(suite, "testcase", classname="proofcheck", name=_name(claim),
                              time=f"{float(claim.get('seconds') or 0):.3f}")
         verdict = claim["verdict"]
+        why = explain(claim, report).detail
+        why = f"why: {why}\n" if why else ""  # the full sentence behind the one-line message
         if verdict == "FAIL":
             failing = [e for e in claim["evidence"] if e["verdict"] == "FAIL"]
             node = ET.SubElement(case, "failure", message=failure_message(claim, report), type="FAIL")
-            node.text = "\n".join(_evidence_line(e) + (f"\nwitness: {witness_text(e['witness'], 4000)}"
+            node.text = why + "\n".join(_evidence_line(e) + (f"\nwitness: {witness_text(e['witness'], 4000)}"
                                                       if e["witness"] is not None else "")
                                   + (f"\nreproduce: {e['reproducer']}" if e.get("reproducer") else "")
                                   for e in failing)
@@ -95,7 +97,7 @@ def render(report: dict) -> str:
             node.text = "\n".join(f"{e['check']}: {e['reason']}\n{e['details'].get('traceback', '')}"
                                   for e in claim["evidence"] if e["verdict"] == "ERROR")
         elif verdict == "INCONCLUSIVE":
-            ET.SubElement(case, "skipped", message=failure_message(claim, report))
+            ET.SubElement(case, "skipped", message=failure_message(claim, report)).text = why.strip() or None
         out = ET.SubElement(case, "system-out")
         out.text = f"{claim['title']}\nprovenance: {claim['provenance']}; source: {claim['source']}\n" + \
             "\n".join(_evidence_line(e) for e in claim["evidence"])

@@ -10,8 +10,10 @@ title or statement holding HTML or ``|`` cannot break the page.
 from __future__ import annotations
 
 import html
+import re
 
-from .explain import cached_phrase, clean_text, explain, format_value, inputs_text, precision_text, witness_text
+from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
+                      witness_text)
 from .tables import evidence_tables
 
 ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
@@ -28,16 +30,28 @@ def cell(value) -> str:
     return text(value).replace("|", "\\|")
 
 
+# A subscript that is a word (``\kappa_{diag}``, ``T_{GD}``), not an index (``Q_{jj}``): set upright, as in the paper.
+_WORD_SUBSCRIPT = re.compile(r"_\{([A-Za-z]{3,}|[A-Z]{2,})\}")
+
+
+def upright_subscripts(latex: str) -> str:
+    r"""``\kappa_{diag}`` -> ``\kappa_{\mathrm{diag}}`` (report.md and report.html alike); index subscripts stay."""
+    return _WORD_SUBSCRIPT.sub(lambda m: "_{\\mathrm{" + m.group(1) + "}}", str(latex))
+
+
 def math(latex) -> str:
     """LaTeX as GitHub inline math; characters that would end the span or read as HTML are rewritten."""
-    body = str(latex or "").replace("`", "'").replace("<", r"\lt ").replace(">", r"\gt ").replace("\n", " ")
+    body = upright_subscripts(str(latex or "")).replace("`", "'").replace("<", r"\lt ").replace(">", r"\gt ").replace("\n", " ")
     return f"$`{body}`$"
 
 
 def anchor(claim: dict) -> str:
-    """The GitHub heading anchor of a claim's section (headings are '<id>' alone, so the slug is the id)."""
-    name = claim["id"] + (f"-mutant-{claim['mutant']}" if claim.get("mutant") else "")
-    return "".join(ch for ch in name.lower() if ch.isalnum() or ch in "-_")
+    """A claim section's anchor, the same in report.md and report.html: ``claim-<id>`` (``claim-<id>--<mutant>``).
+
+    report.md sets it with an explicit ``<a id=...>`` before the heading, so links work on any Markdown viewer,
+    whatever its heading slugs."""
+    name = "claim-" + claim["id"] + (f"--{claim['mutant']}" if claim.get("mutant") else "")
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
 
 
 def heading(claim: dict) -> str:
@@ -62,7 +76,7 @@ def _table(t) -> list[str]:
     lines += ["| | " + " | ".join(cell(h) for h in t.header) + " |", "|---|" + "---|" * len(t.header)]
     for i, row in enumerate(t.rows):
         if i in t.deciding:
-            lines.append(f"| {MARK} | " + " | ".join(f"**{cell(x)}**" for x in row) + " |")
+            lines.append(f"| {MARK} | " + " | ".join(f"**{cell(x)}**" if cell(x) else "" for x in row) + " |")
         else:
             lines.append("| | " + " | ".join(cell(x) for x in row) + " |")
     if t.note:
@@ -78,7 +92,7 @@ def _evidence(e: dict) -> list[str]:
     cached = cached_phrase(e)
     lines.append(f"- {e.get('instances')} instances; precision {precision_text(e)}; backend "
                  f"{text(e.get('backend') or '—')}{'; certified' if e.get('certified') else ''}; "
-                 f"{format_value(e.get('seconds'))} s{' (' + cached + ')' if cached else ''}")
+                 f"{format_value(e.get('seconds'))} s{'; ' + cached if cached else ''}")
     if e.get("witness") is not None:
         lines.append(f"- witness: {text(witness_text(e['witness']))}")
     if e.get("reproducer"):
@@ -101,8 +115,10 @@ def _evidence(e: dict) -> list[str]:
 
 def _claim(c: dict, report: dict) -> list[str]:
     line = explain(c, report)
-    lines = ["", f"## {text(heading(c))}", "", f"*{text(c.get('title'))}*", "",
+    lines = ["", f'<a id="{anchor(c)}"></a>', "", f"## {text(heading(c))}", "", f"*{text(c.get('title'))}*", "",
              f"**{c['verdict']}** {text(line.budget)}: {text(line.sentence)}", ""]
+    if line.detail:
+        lines += [f"Why, in full: {text(line.detail)}", ""]
     if line.reproducer:
         lines += [f"Reproduce: `{line.reproducer}`", ""]
     lines += [f"Source: {text(c.get('source'))}; provenance: {text(c.get('provenance'))}.", "",
@@ -111,13 +127,13 @@ def _claim(c: dict, report: dict) -> list[str]:
         lines += ["Hypotheses:", ""] + [f"- {text(h)}" for h in c["hypotheses"]] + [""]
     if c.get("notes"):
         lines += [f"Notes: {text(c['notes'])}", ""]
-    lines += ["| check | kind | basis | verdict | instances | worst margin | digits | backend | certified | seconds |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += ["| check | kind | basis | verdict | instances | worst margin | digits | backend | certified | seconds | "
+              "cached |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for e in c.get("evidence") or []:
-        cached = cached_phrase(e)
         lines.append(f"| {cell(e['check'])} | {cell(e['kind'])} | {cell(e['basis'])} | {e['verdict']} | {e.get('instances')} | "
-                     f"{format_value(e.get('worst_margin'))} | {format_value(e.get('dps'))} | {cell(e.get('backend') or '—')} | "
-                     f"{'yes' if e.get('certified') else 'no'} | {format_value(e.get('seconds'))}{' (' + cached + ')' if cached else ''} |")
+                     f"{format_value(e.get('worst_margin'))} | {format_value(e.get('dps'))} | {cell(backend_cell(e))} | "
+                     f"{'yes' if e.get('certified') else 'no'} | {format_value(e.get('seconds'))} | "
+                     f"{cell(cached_phrase(e) or '—')} |")
     lines.append("")
     evidence = c.get("evidence") or []
     deciding = [e for e in evidence if e.get("verdict") != "PASS"]
@@ -160,7 +176,8 @@ def render(report: dict) -> str:
     run = report.get("run") or {}
     if run:
         cache = run.get("cache")
-        hits = (f"{cache['hits']} check(s) from the result cache `{cache['dir']}` (only PASS is ever cached)"
+        hits = (f"{cache['hits']} check(s) from the result cache `{cache['dir']}` (PASS and deterministic "
+                f"INCONCLUSIVE results; never FAIL or ERROR)"
                 if cache else "result cache not used")
         lines.append(f"- executed with {run.get('jobs')} job(s)"
                      + (f" on Dask scheduler `{run['scheduler']}`" if run.get("scheduler") else "") + f"; {hits}")

@@ -43,16 +43,45 @@ def label_of(reg, claim_id: str) -> str:
     return next((label for label, cid in labels(reg).items() if cid == claim_id), "")
 
 
+CLOSE = 0.75  # difflib similarity a suggestion needs: one or two typos in an id ("gd-rat"), not a shared word
+_LABEL = re.compile(r"^([A-Za-z]+)(\d+)$")  # a catalogue label: letters, then a number (T5, F1)
+
+
 def close_names(reg, name: str, n: int = 3) -> list[str]:
-    """Ids (or labels) that look like ``name``: only genuinely close ones."""
+    """Ids or labels that look like ``name``: only genuinely close ones (similarity at least :data:`CLOSE`, compared
+    case-insensitively, and within 0.1 of the best), best first; [] when nothing is close."""
     candidates = list(reg.claims) + list(labels(reg))
-    return difflib.get_close_matches(name, candidates, n=n, cutoff=0.6)
+    lowered = name.lower()
+    scored = sorted(((difflib.SequenceMatcher(None, lowered, c.lower()).ratio(), c) for c in candidates),
+                    key=lambda sc: -sc[0])
+    scored = [(score, c) for score, c in scored if score >= CLOSE]
+    return [c for score, c in scored if score >= scored[0][0] - 0.1][:n] if scored else []
+
+
+def sibling_labels(reg, name: str) -> list[str]:
+    """For a label-shaped name that is no label (``T7``): the catalogue's labels of the same letter (T2, T4, ...)."""
+    match = _LABEL.match(name)
+    if not match:
+        return []
+    found = [label for label in labels(reg) if (m := _LABEL.match(label)) and m.group(1).lower() == match.group(1).lower()]
+    return sorted(found, key=lambda label: int(_LABEL.match(label).group(2)))
+
+
+def hint(reg, name: str) -> str:
+    """'; did you mean gd-rate?', '; the catalogue's T labels are T2, T4, ...', or '' when nothing is close."""
+    near = close_names(reg, name)
+    if near:
+        return f"; did you mean {', '.join(near)}?"
+    siblings = sibling_labels(reg, name)
+    if siblings:
+        return f"; the catalogue's {_LABEL.match(name).group(1).upper()} labels are {', '.join(siblings)}"
+    return ""
 
 
 def unknown(reg, name: str) -> UsageError:
-    near = close_names(reg, name)
-    hint = f"; did you mean {', '.join(near)}?" if near else "; 'proofcheck list' shows the claims"
-    return UsageError(f"unknown claim {name!r}{hint}")
+    near = hint(reg, name)
+    return UsageError(f"unknown claim {name!r}{near}" + (" ('proofcheck list' shows the claims)" if near else
+                                                         "; 'proofcheck list' shows the claims"))
 
 
 def resolve(reg, name: str) -> str:

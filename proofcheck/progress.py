@@ -2,7 +2,8 @@
 
 On a terminal (``stream.isatty()``) :class:`LiveProgress` draws one rich progress row per claim
 (checks done, plus the running check's own fraction when it reports one through
-``ctx.report``) under a tally row (``PASS 3  FAIL 0  ERROR 0  INCONCLUSIVE 1  running 2``).
+``ctx.report``) under a tally row that counts claims (``claims: PASS 3 FAIL 0 ERROR 0 INCONCLUSIVE 1 running 2``),
+or checks with ``--tally checks``, never a mix of both.
 When output is piped it draws nothing, but still keeps the tally. The hooks are small on purpose,
 so that any executor can drive them:
 
@@ -23,6 +24,7 @@ from .explain import explain
 from .model import Evidence, combine
 
 ORDER = ("PASS", "FAIL", "ERROR", "INCONCLUSIVE")
+TALLY_UNITS = ("claims", "checks")
 _STYLE = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold magenta", "INCONCLUSIVE": "yellow"}
 
 
@@ -50,7 +52,10 @@ def claim_label(ref) -> str:
 class LiveProgress:
     """Per-claim progress and a running tally; silent unless ``enabled`` (default: ``stream`` is a TTY)."""
 
-    def __init__(self, tasks: Iterable, stream=None, enabled: bool | None = None) -> None:
+    def __init__(self, tasks: Iterable, stream=None, enabled: bool | None = None, unit: str = "claims") -> None:
+        if unit not in TALLY_UNITS:
+            raise ValueError(f"the tally counts one of {TALLY_UNITS}, not {unit!r}")
+        self.unit = unit  # what the tally row counts: claims (the default), or checks (--tally checks)
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = is_terminal(self.stream) if enabled is None else enabled
         self._tasks: dict = {}  # ref -> list of tasks, in order
@@ -65,14 +70,32 @@ class LiveProgress:
 
     # -- the tally -------------------------------------------------------------
     def tally(self) -> dict[str, int]:
+        """Verdict counts of the finished claims and the claims still running; with ``unit="checks"``, of the
+        finished checks and the checks not yet done. One unit at a time, never a mix."""
         counts = {v: 0 for v in ORDER}
+        if self.unit == "checks":
+            for done in self._done.values():
+                for evidence in done.values():
+                    counts[evidence.get("verdict")] = counts.get(evidence.get("verdict"), 0) + 1
+            counts["to do"] = self._total_checks() - sum(map(len, self._done.values()))
+            return counts
         for verdict in self.verdicts.values():
             counts[verdict] += 1
         counts["running"] = len(self._tasks) - len(self.verdicts)
         return counts
 
+    def _total_checks(self) -> int:
+        return sum(map(len, self._tasks.values()))
+
     def tally_text(self) -> str:
-        return " ".join(f"{k} {v}" for k, v in self.tally().items())
+        """'claims: PASS 3 FAIL 0 ERROR 0 INCONCLUSIVE 1 running 8' (or 'checks: ...')."""
+        return f"{self.unit}: " + " ".join(f"{k} {v}" for k, v in self.tally().items())
+
+    def _tally_progress(self) -> tuple[int, int]:
+        """(finished, total) in the tally's unit."""
+        if self.unit == "checks":
+            return sum(map(len, self._done.values())), self._total_checks()
+        return len(self.verdicts), len(self._tasks)
 
     # -- context manager ---------------------------------------------------------
     def __enter__(self) -> "LiveProgress":
@@ -87,7 +110,7 @@ class LiveProgress:
                                              table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis")),
                                   console=console, expand=True,
                                   redirect_stdout=False, redirect_stderr=False, transient=False)
-            self._tally_row = self._live.add_task(f"{'all checks':<28.28}", total=sum(map(len, self._tasks.values())),
+            self._tally_row = self._live.add_task(f"{'all ' + self.unit:<28.28}", total=self._tally_progress()[1],
                                                   status=self.tally_text())
             for ref, tasks in self._tasks.items():
                 self._rows[ref] = self._live.add_task(f"{claim_label(ref):<28.28}", total=len(tasks), status="waiting")
@@ -120,8 +143,7 @@ class LiveProgress:
                 status = _styled(verdict.value)
             if self._live is not None and task.ref in self._rows:
                 self._live.update(self._rows[task.ref], completed=len(done), status=status)
-                self._live.update(self._tally_row, completed=sum(map(len, self._done.values())),
-                                  status=self.tally_text())
+                self._live.update(self._tally_row, completed=self._tally_progress()[0], status=self.tally_text())
 
     def progress_for(self, task) -> Callable[[float, str], None] | None:
         """A ``(fraction, message)`` callable that moves the claim's row within the running check."""
@@ -148,24 +170,39 @@ def _claim_json(r) -> dict:
 
 
 def seconds_text(claim: dict) -> str:
-    """A claim's time; checks served from the cache are counted apart, with their original time."""
+    """A claim's time in this run, in seconds (cached checks count their lookup only: see :func:`cached_text`)."""
+    return f"{float(claim.get('seconds') or 0):.2f}"
+
+
+def cached_text(claim: dict) -> str:
+    """'3 of 9 checks, computed in 5.00 s': the checks of a claim served from the result cache and the time they took
+    when they were computed; '' when none was."""
     evidence = claim.get("evidence") or []
     cached = [e for e in evidence if e.get("cached")]
-    text = f"{float(claim.get('seconds') or 0):.2f}"
-    if cached:
-        original = sum(float(e.get("original_seconds") or 0) for e in cached)
-        text += f" ({len(cached)} cached, originally {original:.2f})"
-    return text
+    if not cached:
+        return ""
+    original = sum(float(e.get("original_seconds") or 0) for e in cached)
+    return f"{len(cached)} of {len(evidence)} check{'s' if len(evidence) != 1 else ''}, computed in {original:.2f} s"
 
 
-def summary_rows(claim_results, report: dict | None = None) -> list[tuple[str, str, str, str]]:
-    """(verdict, claim, seconds, why) per claim result; ``why`` is the verdict line's sentence."""
+def summary_rows(claim_results, report: dict | None = None) -> list[tuple[str, str, str, str, str]]:
+    """(verdict, claim, seconds, cached, why) per claim result; ``why`` is the verdict line's sentence."""
     rows = []
     for r in claim_results:
         claim = _claim_json(r)
         line = explain(claim, report)
-        rows.append((line.verdict, line.name, seconds_text(claim), line.sentence))
+        rows.append((line.verdict, line.name, seconds_text(claim), cached_text(claim), line.sentence))
     return rows
+
+
+def cache_line(claim_results) -> str:
+    """'from the result cache: 12 of 59 checks (they took 40.10 s when computed)', or '' when none came from it."""
+    evidence = [e for r in claim_results for e in (_claim_json(r).get("evidence") or [])]
+    cached = [e for e in evidence if e.get("cached")]
+    if not cached:
+        return ""
+    original = sum(float(e.get("original_seconds") or 0) for e in cached)
+    return f"from the result cache: {len(cached)} of {len(evidence)} checks (they took {original:.2f} s when computed)"
 
 
 def tally_line(claim_results, report: dict | None = None) -> str:
@@ -202,10 +239,11 @@ def summary(claim_results, out, rich: bool | None = None, report: dict | None = 
         from rich.table import Table
 
         table = Table(title="proofcheck summary", show_lines=False)
-        for col in ("verdict", "claim", "seconds", "why"):
+        with_cache = any(row[3] for row in rows)
+        for col in ("verdict", "claim", "seconds") + (("cached",) if with_cache else ()) + ("why",):
             table.add_column(col, justify="right" if col == "seconds" else "left", overflow="fold")
-        for verdict, name, seconds, why in rows:
-            table.add_row(_styled(verdict), name, seconds, why)
+        for verdict, name, seconds, cached, why in rows:
+            table.add_row(_styled(verdict), name, seconds, *((cached or "—",) if with_cache else ()), why)
         console = Console(file=out, force_terminal=True)
         console.print(table)
         for claim in shown:
@@ -213,11 +251,15 @@ def summary(claim_results, out, rich: bool | None = None, report: dict | None = 
             if line.reproducer:
                 console.print(f"reproduce {claim['id']}: {line.reproducer}", markup=False, highlight=False,
                               soft_wrap=True)
+        if cache_line(shown):
+            console.print(cache_line(shown), markup=False, highlight=False)
         console.print(tally_line(shown, report), markup=False, highlight=False)
         return
-    for claim, (verdict, name, _, why) in zip(shown, rows):
+    for claim, (verdict, name, _, _, why) in zip(shown, rows):
         print(f"{verdict:12s} {name:36s} {why}", file=out)
         repro = explain(claim, report).reproducer
         if repro:
             print(f"{'':12s}   reproduce: {repro}", file=out)
+    if cache_line(shown):
+        print(cache_line(shown), file=out)
     print(tally_line(shown, report), file=out)

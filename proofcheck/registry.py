@@ -10,7 +10,6 @@ range) that proofcheck must NOT report as FAIL. A weakening runs as the mutant n
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
 import importlib.util
 import io
@@ -275,9 +274,9 @@ class Registry:
 
     def get(self, claim_id: str) -> Claim:
         if claim_id not in self.claims:
-            near = difflib.get_close_matches(claim_id, self.ids(), n=3, cutoff=0.4)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise UsageError(f"unknown claim {claim_id!r}{hint} (valid claims: {', '.join(self.ids())})")
+            from .naming import hint  # only close names, ids and labels alike
+
+            raise UsageError(f"unknown claim {claim_id!r}{hint(self, claim_id)} (valid claims: {', '.join(self.ids())})")
         return self.claims[claim_id]
 
     def mutant(self, claim_id: str, name: str) -> Claim:

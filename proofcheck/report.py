@@ -2,8 +2,10 @@
 
 A run's files are written as one set (:func:`write_set`): each to a temporary file in the same
 directory, and only when all are on disk are they renamed over the targets, so a crash or a full
-disk never leaves a half-written report, nor new files of one run beside old files of another.
-report.json is standard JSON: non-finite numbers are the strings "inf", "-inf", "nan".
+disk never leaves a half-written report. A report folder then holds one run: once the new set is in
+place, every report file and plot of an earlier run that the set did not replace is removed
+(:func:`remove_stale`), so a ``run F1`` after an ``all`` leaves no ``all`` report.html or plot beside
+F1's report.json. report.json is standard JSON: non-finite numbers are the strings "inf", "-inf", "nan".
 """
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ import math
 import numbers
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -271,7 +272,10 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
 
     An interrupted run (``complete`` false) never replaces a complete report: when ``out_dir`` holds
     one, the partial set is written beside it as ``report.partial.*`` (plots under ``plots.partial/``).
-    A complete run removes a partial set left by an earlier interruption.
+    Once the set is written, every report file and plot of an earlier run that it did not replace is removed
+    (:func:`remove_stale`): the folder holds one run (a complete run also removes an earlier partial set; a
+    partial set beside a complete report replaces only an earlier partial set). A format that failed to render
+    thus leaves no file of an earlier run either.
     Writers named in ``EMBEDDING`` (html) receive artifacts with their data; the others a copy
     without it (JSON and Markdown point at the SVG files under plots/).
     """
@@ -292,27 +296,60 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
             if fmt == "json":
                 raise
             failures.append(f"cannot render {filename}: {type(exc).__name__}: {exc}")
-    write_set([(Path(out_dir) / rel, data) for rel, data in files] + rendered)
-    if report.get("complete") is not False:
-        for filename in [name for name, _ in WRITERS.values()] + [SIDECAR]:  # a stale partial set would contradict
-            stale = Path(out_dir) / partial_name(filename)                    # this complete one
-            if stale.is_file():
-                try:
-                    stale.unlink()
-                except OSError:
-                    pass
-        shutil.rmtree(Path(out_dir) / f"plots.{PARTIAL}", ignore_errors=True)
-    if failures:  # the failed formats' files from an earlier run would be stale beside this set: remove them
-        for fmt in formats:
-            filename = WRITERS[fmt][0]
-            path = Path(out_dir) / (partial_name(filename) if partial else filename)
-            if all(path != p for p, _ in rendered) and path.is_file():
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+    written = [(Path(out_dir) / rel, data) for rel, data in files] + rendered
+    write_set(written)
+    # One folder, one run: files of an earlier run that this set did not replace would contradict it. A partial set
+    # beside a complete one replaces only the earlier partial set; any other set replaces every report file.
+    remove_stale(out_dir, [p for p, _ in written], partial_only=partial)
+    if failures:
         raise RenderError([p for p, _ in rendered], failures)
     return [p for p, _ in rendered]
+
+
+def report_files(out_dir: str, partial: bool | None = None) -> list[Path]:
+    """The report files and plots in ``out_dir`` that proofcheck writes: ``report.*`` of every format and the side
+    file, ``plots/*``, and their partial forms (``report.partial.*``, ``plots.partial/*``); ``partial`` True or False
+    keeps only one of the two kinds."""
+    from .sidecar import SIDECAR
+
+    for plugin in ("html_report", "junit_report"):  # their files count even when this run did not load them
+        try:
+            __import__(f"{__package__}.{plugin}")
+        except ImportError:
+            pass
+    base = Path(out_dir)
+    names = [name for name, _ in WRITERS.values()] + [SIDECAR]
+    found = []
+    for is_partial in (False, True):
+        if partial is not None and partial != is_partial:
+            continue
+        found += [base / (partial_name(n) if is_partial else n) for n in names]
+        plots = base / (f"plots.{PARTIAL}" if is_partial else "plots")
+        if plots.is_dir():
+            found += sorted(p for p in plots.iterdir() if p.suffix in (".svg", ".txt"))
+    return [p for p in found if p.is_file() and not p.is_symlink()]
+
+
+def remove_stale(out_dir: str, keep: list[Path], partial_only: bool = False) -> list[Path]:
+    """Remove every report file and plot of ``out_dir`` (:func:`report_files`) not in ``keep``: what an earlier run
+    left that the set just written did not replace. ``partial_only``: only the earlier partial set (the complete
+    report beside it stays). Returns the removed paths; a file that cannot be removed is left."""
+    kept = {Path(p).resolve() for p in keep}
+    removed = []
+    for path in report_files(out_dir, partial=True if partial_only else None):
+        if path.resolve() in kept:
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    for folder in ("plots", f"plots.{PARTIAL}"):
+        try:
+            (Path(out_dir) / folder).rmdir()  # only when empty
+        except OSError:
+            pass
+    return removed
 
 
 class RenderError(Exception):

@@ -12,6 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+MISSING = "needs jsonschema, the dev extra (pip install -e '.[dev]')"  # the skip reason of tests that validate
+
+
+def available() -> bool:
+    """Whether the validator can run (``jsonschema`` installed)."""
+    import importlib.util
+
+    return importlib.util.find_spec("jsonschema") is not None
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 SIDECAR = "report.cells.json"
-BULKY = ("per_cell",)  # details keys moved out of report.json
+BULKY = ("per_cell", "backends")  # details keys moved out of report.json (cells, and a sweep's full backends)
 
 
 def _key(claim: dict, evidence: dict, field: str) -> str:

@@ -3,8 +3,8 @@
 :func:`evidence_tables` turns one evidence record (report.json's ``claims[i].evidence[j]``) into a list
 of :class:`Table`: slopes, bounded ratios and crossovers for ``scaling``; boundary brackets for
 ``threshold``; cases for ``probability``; the worst instance for ``bound``. Each table marks its
-*deciding* rows (a failed or undecided test; for a PASS, the closest call), so both writers can
-highlight them (``▶`` and bold in Markdown, a ``deciding`` class in HTML). Every cell is plain text:
+*deciding* rows (every failed test of a FAIL, the first undecided one of an INCONCLUSIVE, the closest call of a
+probability PASS: only the rows that decided the verdict), so both writers can highlight them (``▶`` and bold in Markdown, a ``deciding`` class in HTML). Every cell is plain text:
 cells are written ``d = 64, kappa = 100`` and internal keys (``_qseed``) are dropped.
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
-    deciding: set[int] = field(default_factory=set)  # indices of rows that decided the verdict
+    deciding: set[int] = field(default_factory=set)  # indices of rows that decided the verdict (the ▶ rows)
+    unsettled: set[int] = field(default_factory=set)  # other rows not settled (shown after the deciding ones)
     note: str = ""  # rows left out, and where to find them
 
     def add(self, row: list, deciding: bool = False) -> None:
@@ -42,6 +43,8 @@ def _clip(table: Table, limit: int = MAX_ROWS) -> Table:
     keep = sorted(set(range(max(limit - len(table.deciding), 0))) | table.deciding)
     out = Table(table.title, table.header, note=f"{len(table.rows) - len(keep)} more rows in report.json")
     for i in keep:
+        if i in table.unsettled:
+            out.unsettled.add(len(out.rows))
         out.add(table.rows[i], deciding=i in table.deciding)
     return out
 
@@ -52,11 +55,27 @@ def _interval(pair) -> str:
     return f"[{format_value(pair[0])}, {format_value(pair[1])}]"
 
 
-def _status_decides(status, verdict: str) -> bool:
-    status = str(status or "").lower()
+FAILED = ("fail", "outside")  # a row's status that alone makes its check FAIL
+
+
+def _deciding_rows(statuses: list, verdict: str) -> set[int]:
+    """The rows that decided a check's verdict, and only those (the ▶ rows): for a FAIL every failed row (each one
+    alone is a counterexample); for an INCONCLUSIVE the first unsettled row, the one its reason names (the others
+    are open too, but a marker on every open row would mark nothing); for a PASS none."""
+    statuses = [str(s or "").lower() for s in statuses]
     if verdict == "FAIL":
-        return status == "fail"
-    return verdict != "PASS" and status in NOT_SETTLED
+        return {i for i, s in enumerate(statuses) if s in FAILED}
+    if verdict in ("INCONCLUSIVE", "ERROR"):
+        first = next((i for i, s in enumerate(statuses) if s in NOT_SETTLED or s in FAILED), None)
+        return set() if first is None else {first}
+    return set()
+
+
+def _mark(table: Table, statuses: list, verdict: str) -> Table:
+    """Set ``table.deciding`` from the rows' statuses (:func:`_deciding_rows`) and ``table.unsettled`` from the rest."""
+    table.deciding = _deciding_rows(statuses, verdict)
+    table.unsettled = {i for i, s in enumerate(statuses) if str(s or "").lower() in NOT_SETTLED + FAILED} - table.deciding
+    return table
 
 
 def scaling_tables(e: dict) -> list[Table]:
@@ -66,21 +85,21 @@ def scaling_tables(e: dict) -> list[Table]:
     tables = []
     tests = Table("Tests: local exponents at the large end of each line",
                   ["test", "cells (last pair)", "local exponent", "interval", "familywise interval", "limit", "status"])
+    statuses = []
     for t in details.get("tests") or []:
+        statuses.append(t.get("status"))
         if "local_exponents" in t:
             last = (t.get("local_exponents") or [{}])[-1]
             pair = last.get("x") or []
             cells = f"{t.get('vary', '')} = {format_value(pair[0])} to {format_value(pair[1])}" if len(pair) == 2 else "—"
             tests.add([clean_text(str(t.get("what", ""))), cells, last.get("exponent"), _interval(last.get("interval")),
-                       _interval(last.get("interval_familywise")), last.get("limit"), str(t.get("status", ""))],
-                      deciding=_status_decides(t.get("status"), verdict))
+                       _interval(last.get("interval_familywise")), last.get("limit"), str(t.get("status", ""))])
         else:  # a crossover exponent
             tests.add([clean_text(str(t.get("what", ""))), "—", t.get("p_hat"), _interval(t.get("interval")),
                        _interval(t.get("interval_familywise")),
-                       f"{t.get('relation', '')} {format_value(t.get('claimed'))}", str(t.get("status", ""))],
-                      deciding=_status_decides(t.get("status"), verdict))
+                       f"{t.get('relation', '')} {format_value(t.get('claimed'))}", str(t.get("status", ""))])
     if tests.rows:
-        tables.append(tests)
+        tables.append(_mark(tests, statuses, verdict))
     ratio = details.get("ratio")
     if isinstance(ratio, dict) and ratio.get("groups"):
         label = ratio.get("label", "g")
@@ -101,9 +120,8 @@ def scaling_tables(e: dict) -> list[Table]:
             points = "; ".join(", ".join(f"{k} = {format_value(v)}" for k, v in p.items() if k != "interval")
                                for p in line.get("crossover") or [])
             table.add([format_cell(line.get("fixed") or {}), points or "—", line.get("p_hat"), _interval(line.get("interval")),
-                       str(line.get("status", "")), str(line.get("note", ""))],
-                      deciding=_status_decides(line.get("status"), verdict))
-        tables.append(table)
+                       str(line.get("status", "")), str(line.get("note", ""))])
+        tables.append(_mark(table, [line.get("status") for line in c.get("lines", [])], verdict))
     return tables
 
 
@@ -127,9 +145,8 @@ def threshold_tables(e: dict) -> list[Table]:
         where = {k: v for k, v in (case.get("case") or {}).items() if not isinstance(v, (list, dict))}
         table.add([format_cell(where), case.get("formula"), _interval(case.get("band")),
                    _interval([case.get("lo"), case.get("hi")]) if case.get("lo") is not None else "—",
-                   str(case.get("status", ""))],
-                  deciding=verdict != "PASS" and str(case.get("status")) != "inside")
-    return [table]
+                   str(case.get("status", ""))])
+    return [_mark(table, ["pass" if c.get("status") == "inside" else c.get("status") for c in cases], verdict)]
 
 
 def probability_tables(e: dict) -> list[Table]:
@@ -139,11 +156,13 @@ def probability_tables(e: dict) -> list[Table]:
                   ["case", "claimed", "events / trials", "interval or exact value", "decided by", "status"])
     worst = details.get("worst_case")
     for case in cases:
-        decides = _status_decides(case.get("status"), verdict) or (verdict == "PASS" and case == worst)
         table.add([format_cell(case.get("case") or {}), case.get("claimed"),
                    f"{case.get('events', '—')} / {case.get('trials', '—')}",
                    _interval(case.get("interval")) if case.get("interval") else format_value(case.get("exact")),
-                   str(case.get("decided_by", "")), str(case.get("status", ""))], deciding=decides)
+                   str(case.get("decided_by", "")), str(case.get("status", ""))])
+    _mark(table, [c.get("status") for c in cases], verdict)
+    if verdict == "PASS":  # the closest call is what a PASS rests on
+        table.deciding = {i for i, c in enumerate(cases) if c == worst}
     return [_clip(table)] if table.rows else []
 
 
@@ -176,13 +195,16 @@ def evidence_tables(e: dict) -> list[Table]:
         return []
     if e.get("verdict") == "PASS":
         return [_clip(t) for t in render(e)]
-    return [_clip(_deciding_first(t), CONTEXT_ROWS + len(t.deciding) if t.deciding else MAX_ROWS) for t in render(e)]
+    return [_clip(_deciding_first(t), CONTEXT_ROWS + len(t.deciding) + len(t.unsettled) if t.deciding else MAX_ROWS)
+            for t in render(e)]
 
 
 def _deciding_first(table: Table) -> Table:
     """The same table with its deciding rows on top (a reader of a FAIL looks for them first)."""
-    order = sorted(range(len(table.rows)), key=lambda i: i not in table.deciding)
+    order = sorted(range(len(table.rows)), key=lambda i: (i not in table.deciding, i not in table.unsettled))
     out = Table(table.title, table.header, note=table.note)
     for i in order:
+        if i in table.unsettled:
+            out.unsettled.add(len(out.rows))
         out.add(table.rows[i], deciding=i in table.deciding)
     return out

@@ -23,11 +23,11 @@ def _validate_written_reports():
     from pathlib import Path
 
     import proofcheck.report as reporting
-    from proofcheck.report_schema import validate_file
+    from proofcheck.report_schema import available, validate_file
 
     write = reporting.write_reports
-    if getattr(write, "validates_schema", False):
-        return
+    if getattr(write, "validates_schema", False) or not available():
+        return  # without jsonschema (the dev extra) the schema tests skip, saying so
 
     def write_and_validate(*args, **kwargs):
         paths = write(*args, **kwargs)

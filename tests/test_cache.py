@@ -28,16 +28,17 @@ CLAIMS = textwrap.dedent('''
     class Counted(Check):
         kind = "bound"
 
-        def __init__(self, name, verdict=Verdict.PASS, basis="numeric"):
+        def __init__(self, name, verdict=Verdict.PASS, basis="numeric", deterministic=True):
             super().__init__(name)
-            self.verdict, self.basis = verdict, basis
+            self.verdict, self.basis, self.deterministic = verdict, basis, deterministic
 
         def evaluate(self, ctx):
             open(os.path.join(LOG, f"{ctx.claim_id}.{self.name}.{uuid.uuid4().hex}"), "w").close()
             if self.verdict is None:
                 raise RuntimeError("claim code crashed")
             x = float(ctx.rng().standard_normal())
-            return self.evidence(self.verdict, instances=1, worst_margin=x, reason="counted")
+            details = {} if self.deterministic else {"deterministic": False}
+            return self.evidence(self.verdict, instances=1, worst_margin=x, reason="counted", details=details)
 
 
     def claim(cid, *checks):
@@ -50,6 +51,8 @@ CLAIMS = textwrap.dedent('''
         claim("bad", Counted("sym", basis="symbolic"), Counted("num", verdict=Verdict.FAIL)),
         claim("open", Counted("sym", basis="symbolic"), Counted("num", verdict=Verdict.INCONCLUSIVE)),
         claim("crash", Counted("sym", basis="symbolic"), Counted("num", verdict=None)),
+        claim("flaky", Counted("sym", basis="symbolic"),
+              Counted("num", verdict=Verdict.INCONCLUSIVE, deterministic=False)),
     ]
 ''')
 
@@ -117,25 +120,28 @@ def test_builtin_claims_are_keyed_by_their_own_module():
     assert reg.ids()[0] == "gd-rate"
 
 
-def test_only_passes_are_cached_and_reruns_skip_them(env):
+def test_passes_and_deterministic_inconclusives_are_cached_and_reruns_skip_them(env):
     path, runs, tmp = env
     code, first = _cli(path, tmp / "r1")
-    assert code == 1 and len(runs()) == 8  # every check ran; "bad" FAILs (a FAIL outranks the ERROR)
+    assert code == 1 and len(runs()) == 10  # every check ran; "bad" FAILs (a FAIL outranks the ERROR)
     code, second = _cli(path, tmp / "r2")
-    # good/* and the PASSing symbolic checks came from the cache; FAIL, INCONCLUSIVE, ERROR ran again
-    assert runs() == ["bad.num", "crash.num", "open.num"]
+    # good/*, open/* and the PASSing symbolic checks came from the cache (a deterministic INCONCLUSIVE repeats);
+    # the FAIL, the ERROR and the INCONCLUSIVE marked non-deterministic ran again
+    assert runs() == ["bad.num", "crash.num", "flaky.num"]
     hidden = ("details",) + TIMING_KEYS  # what may differ between equal runs: times and cache marks
     strip = lambda rep: [[{k: v for k, v in e.items() if k not in hidden} for e in c["evidence"]] for c in rep["claims"]]  # noqa: E731
     assert strip(first) == strip(second)  # cached evidence is the evidence, unchanged
     served = [e for c in second["claims"] for e in c["evidence"] if e["cached"]]
-    assert len(served) == 5 and all(e["original_seconds"] is not None and e["seconds"] == 0.0 for e in served)
+    assert len(served) == 7 and all(e["original_seconds"] is not None and e["seconds"] == 0.0 for e in served)
+    assert [e["verdict"] for e in served if e["check"] == "num"] == ["PASS", "INCONCLUSIVE"]  # and says so
+    assert "cached" in (tmp / "r2" / "report.json").read_text()
     assert not any(e["cached"] for c in first["claims"] for e in c["evidence"])
     _cli(path, tmp / "r3", "--rerun")
-    assert len(runs()) == 8  # --rerun ignores the cache...
+    assert len(runs()) == 10  # --rerun ignores the cache...
     _cli(path, tmp / "r4")
     assert len(runs()) == 3  # ...but refreshes it
     _cli(path, tmp / "r5", "--no-cache")
-    assert len(runs()) == 8
+    assert len(runs()) == 10
 
 
 def test_no_cache_writes_nothing(env):

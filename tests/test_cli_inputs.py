@@ -257,8 +257,12 @@ def test_output_is_quiet_when_piped_and_verbose_on_request(tmp_path):
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--quiet"])
     assert code == 0 and out == "" and err == ""
     code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose"])
-    assert sorted(line.split(":")[0].strip() for line in err.splitlines()) == [  # in completion order
+    checks = [line for line in out.splitlines() if line.startswith("  gd-rate/")]  # with the output when piped
+    assert err == "" and sorted(line.split(":")[0].strip() for line in checks) == [  # in completion order
         "gd-rate/exact-count-extreme-start", "gd-rate/minimax-step", "gd-rate/per-step-contraction"]
+    code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose", "--no-cache"])
+    code, out, err = run(["run", "gd-rate", "--budget", "quick", "--out", tmp_path, "--verbose"])
+    assert all("(cached, computed in " in line for line in out.splitlines() if line.startswith("  gd-rate/"))
 
 
 def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch):
@@ -277,7 +281,12 @@ def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch)
     text = screen.getvalue()
     assert "alpha" in text and "beta (mutant weaker)" in text
     assert live.tally() == {"PASS": 1, "FAIL": 1, "ERROR": 0, "INCONCLUSIVE": 0, "running": 0}
-    assert "PASS 1 FAIL 1 ERROR 0 INCONCLUSIVE 0 running 0" in text
+    assert "claims: PASS 1 FAIL 1 ERROR 0 INCONCLUSIVE 0 running 0" in text and "all claims" in text
+    assert "2/2" in text  # the tally row counts claims (2 of 2 done), not checks (3)
+    screen = io.StringIO()
+    with LiveProgress(tasks, screen, enabled=True, unit="checks") as live:  # --tally checks
+        live.on_done(tasks[0], ev("PASS", "symbolic"))
+        assert live.tally_text() == "checks: PASS 1 FAIL 0 ERROR 0 INCONCLUSIVE 0 to do 2"
     piped = io.StringIO()
     with LiveProgress(tasks, piped) as quiet:  # a StringIO is not a terminal
         quiet.on_done(tasks[2], ev("FAIL", "numeric"))

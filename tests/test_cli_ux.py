@@ -85,7 +85,7 @@ def test_explain_prints_the_derivation_as_written_and_the_last_verdict(tmp_path)
     code, out, _ = run(["explain", "F1", "--report", tmp_path / "report.json"])
     assert code == 0 and out.startswith("gd-rate (F1): ")
     assert "derivation minimax-step (symbolic), as written:" in out and "  1. " in out and "-> proved" in out
-    assert ("last verdict (abc): INCONCLUSIVE gd-rate at the quick budget (seed 3): "
+    assert (f"last verdict, from {tmp_path / 'report.json'} (abc): INCONCLUSIVE gd-rate at the quick budget (seed 3): "
             "per-step-contraction: undecided at d = 2") in out
     assert "reproduce: python -m proofcheck run gd-rate --budget quick --seed 3" in out
     assert "witness of per-step-contraction: cell: d = 2" in out and "_q" not in out
@@ -139,3 +139,19 @@ def test_a_claim_run_with_one_check_replays_that_check_alone():
                                          "--budget quick --seed 0")
     report["command"] = ["proofcheck", "run", "adam-diagonal"]
     assert "--check" not in reproducer(claim, report)
+
+
+def test_suggestions_only_when_close_for_ids_and_labels():
+    code, _, err = run(["run", "gd-rat"])
+    assert code == 2 and "did you mean gd-rate?" in err and "adam-general?" not in err.split("(valid")[0]
+    code, _, err = run(["show", "T7"])  # no such label: the labels of that letter, not a far-off id
+    assert code == 2 and "the catalogue's T labels are T2, T4, T5, T6" in err and "did you mean" not in err
+    code, _, err = run(["show", "X9"])  # nothing close: no suggestion at all
+    assert code == 2 and "did you mean" not in err and "labels" not in err
+
+
+def test_an_argument_error_names_the_flag_once():
+    code, _, err = run(["run", "gd-rate", "--seed", "x"])
+    assert code == 2 and err.strip() == "proofcheck: error: --seed must be a non-negative integer, got 'x'"
+    code, _, err = run(["run", "gd-rate", "--timeout", "-1"])
+    assert code == 2 and err.count("--timeout") == 1

@@ -24,6 +24,7 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs /usr/bin/chromium (apt-get install chromium)")
 
 PROBE = """<pre id="probe"></pre><script>
+document.querySelectorAll('details').forEach(d => { d.open = true; });
 const maths = [...document.querySelectorAll('math')].map(m => {
   const r = m.getBoundingClientRect(); return [r.width, r.height, m.namespaceURI]; });
 const frac = document.querySelector('mfrac'), mi = document.querySelector('mi');
@@ -31,7 +32,9 @@ const resources = performance.getEntriesByType('resource').map(e => e.name)
   .filter(n => !n.startsWith('data:') && !n.startsWith('file:'));
 document.getElementById('probe').textContent = JSON.stringify({maths, resources,
   frac: frac ? frac.getBoundingClientRect().height : 0, mi: mi ? mi.getBoundingClientRect().height : 0,
-  imgs: [...document.images].map(i => [i.naturalWidth, i.src.slice(0, 5)])});
+  imgs: [...document.images].map(i => [i.naturalWidth, i.src.slice(0, 5), i.getBoundingClientRect().width]),
+  bars: [...document.querySelectorAll('mrow.overbar')].map(b => [parseFloat(getComputedStyle(b).borderTopWidth),
+    b.getBoundingClientRect().height])});
 </script>"""
 
 
@@ -122,5 +125,50 @@ def test_the_committed_reference_report_renders_offline(tmp_path):
     claims = page.count('<section class="claim"')
     assert claims and len(probe["maths"]) == claims
     assert all(w > 20 and h > 5 for w, h, _ in probe["maths"])
-    assert probe["imgs"] and all(width > 0 and src == "data:" for width, src in probe["imgs"])
+    assert probe["imgs"] and all(width > 0 and src == "data:" for width, src, _ in probe["imgs"])
     assert probe["resources"] == [] and fetched == []
+    # kappa-bar has a visible bar: a border at least 1 px thick above the symbol (not latex2mathml's faint macron)
+    assert probe["bars"] and all(width >= 1 and height > 5 for width, height in probe["bars"]), probe["bars"]
+    assert "kappa_{diag}" not in page and "<mi>d</mi><mi>i</mi><mi>a</mi><mi>g</mi>" not in page  # upright subscripts
+    # readable at the size the page shows them: no plot is shrunk to fit (the figures are at most the page's width)
+    assert all(shown >= 0.95 * width for width, _, shown in probe["imgs"]), probe["imgs"]
+
+
+PLOTS = REFERENCE.parent / "plots"
+
+
+@pytest.mark.skipif(not PLOTS.is_dir(), reason="no committed reference/plots")
+def test_the_plots_of_the_reference_in_a_browser_screenshot(tmp_path):
+    """Every committed plot, as a browser draws it at the report's width: one screenshot of them all (kept in
+    $PROOFCHECK_SCREENSHOTS when set, to look at), each plot's area drawn (not blank) and of its natural size."""
+    import os
+
+    image = pytest.importorskip("matplotlib.image", reason="needs matplotlib to read the screenshot")
+    svgs = sorted(PLOTS.glob("*.svg"))
+    assert svgs
+    sizes = []
+    for svg in svgs:
+        head = svg.read_text(encoding="utf-8")[:3000]
+        match = re.search(r'width="([0-9.]+)pt" height="([0-9.]+)pt"', head)
+        sizes.append((round(float(match.group(1)) * 96 / 72), round(float(match.group(2)) * 96 / 72)))
+    gallery = tmp_path / "gallery.html"
+    gallery.write_text("<!DOCTYPE html><html><body style='margin:0;background:#fff;width:1216px'>" + "".join(
+        f"<div style='height:{h}px'><img src='{svg.as_uri()}' width='{w}' height='{h}'></div>"
+        for svg, (w, h) in zip(svgs, sizes)) + "</body></html>")
+    shot = Path(os.environ.get("PROOFCHECK_SCREENSHOTS", tmp_path)) / "reference-plots.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    height = sum(h for _, h in sizes)
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                           "--no-first-run", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
+                           f"--window-size=1216,{height}", f"--screenshot={shot}", gallery.as_uri()],
+                          capture_output=True, text=True, timeout=180)
+    assert shot.is_file(), done.stderr[-2000:]
+    pixels = image.imread(str(shot))[..., :3]
+    assert pixels.shape[0] >= height - 2 and pixels.shape[1] >= 1216 - 2
+    top = 0
+    for svg, (w, h) in zip(svgs, sizes):
+        area = pixels[top:top + h, :w]
+        inked = float((area.mean(axis=2) < 0.9).mean())  # share of non-white pixels
+        assert 0.01 < inked < 0.6, (svg.name, inked)  # drawn, and not a black box
+        assert float((pixels[top:top + h, w + 4:].mean(axis=2) < 0.9).mean()) < 0.001, svg.name  # no wider than said
+        top += h

@@ -121,7 +121,7 @@ def test_annotation_and_xml_escaping():
                       "details": {}}]}]}
     (line,) = annotations(report)
     assert line == ("::error title=proofcheck odd%3Aid%2C1::FAIL odd:id,1 at the quick budget (seed 0): "
-                    "c: 100%25 x < y & z%0Asecond line; reproduce: "
+                    "c: 100%25 x < y & z second line; reproduce: "  # a verdict line is one line
                     "python -m proofcheck run odd --instance '{\"a\":1}'")
     root = ET.fromstring(render(report))  # well-formed despite <, & and quotes
     case = root.find("testsuite/testcase")

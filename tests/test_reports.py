@@ -5,6 +5,7 @@ saved JSON, or a small hand-written report holding a scaling FAIL, so that no te
 """
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from proofcheck import html_report, junit_report
 from proofcheck.cli import main
 from proofcheck.explain import clean_text, explain, format_cell
 from proofcheck.markdown_report import render as to_markdown
+from proofcheck import report_schema
 from proofcheck.report_schema import errors as schema_errors
 from proofcheck.sidecar import SIDECAR, attach, detach
 
@@ -90,12 +92,29 @@ def test_cells_are_written_without_internal_keys_and_dicts_never_leak():
 
 def test_the_verdict_line_names_the_deciding_check_budget_and_reproducer():
     bad = explain(HAND["claims"][1], HAND)
-    assert bad.text.startswith("FAIL bad-claim at the standard budget (seed 0): scaling-sweep: 1 test(s) failed")
-    assert "{" not in bad.text and "_qseed" not in bad.text and "d = 64" in bad.text
+    assert bad.text.startswith("FAIL bad-claim at the standard budget (seed 0): scaling-sweep: 1 of 2 tests failed")
+    assert "exponent 0.8 [0.6, 1] vs limit 0.56" in bad.text  # the deciding number and its limit
+    assert "{" not in bad.text + bad.detail and "_qseed" not in bad.text + bad.detail and "d = 64" in bad.detail
     assert bad.reproducer == "python -m proofcheck run bad-claim --budget standard --seed 0"
     ok = explain(HAND["claims"][0], HAND)  # a PASS states its scope
     assert ok.text == ("PASS ok-claim at the standard budget (seed 0): 1 check passed (1 symbolic, 0 numeric; "
-                       "1 instance tried)") and ok.reproducer is None
+                       "1 instance)") and ok.reproducer is None
+    scoped = explain(dict(HAND["claims"][0], scope="for beta2 = 1, delta = 0"), HAND)  # issue 17's scope, when given
+    assert scoped.text.endswith("1 instance); for beta2 = 1, delta = 0")
+
+
+def test_a_verdict_line_is_a_line_and_the_full_sentence_is_kept():
+    """However long the deciding check's sentence, the line stays about 160 characters: verdict, claim, budget,
+    deciding check, its number and limit; the sentence in full is the line's ``detail``."""
+    long_reason = "scaling-sweep: " + "; ".join(f"finding {i}: a long explanation of the numbers" for i in range(30))
+    claim = dict(HAND["claims"][1], reason=long_reason)
+    line = explain(claim, HAND)
+    assert len(line.text) <= 180 and len(line.sentence) <= 160 and line.detail
+    reference = json.loads((Path(__file__).resolve().parent.parent / "reference" / "report.json").read_text())
+    for c in reference["claims"]:
+        line = explain(c, reference)
+        assert len(line.text) <= 180 and len(line.sentence) <= 160, line.text
+        assert line.sentence.split(":")[0] in {e["check"] for e in c["evidence"]} or c["verdict"] == "PASS"
 
 
 def test_every_output_carries_the_same_sentence(tiny_run):
@@ -106,7 +125,7 @@ def test_every_output_carries_the_same_sentence(tiny_run):
     line = explain(false, report)
     assert "square-below:" in line.sentence and "quick budget" in line.text
     assert line.sentence in terminal and line.reproducer in terminal
-    assert line.sentence in (d / "out" / "report.md").read_text()
+    assert line.sentence in html.unescape((d / "out" / "report.md").read_text())
     assert line.sentence in html_report.render(report).replace("&#x27;", "'").replace("&quot;", '"')
     failure = ET.fromstring(junit_report.render(report)).find(".//testcase[@name='tiny-false']/failure")
     assert line.text in failure.get("message") and line.reproducer in failure.get("message")
@@ -126,14 +145,15 @@ def test_markdown_opens_with_counts_and_failures_and_marks_the_deciding_row():
     md = to_markdown(HAND)
     head = md.split("## Claims")[0]
     assert head.startswith("# proofcheck report\n\n**2 claims: 1 FAIL, 1 PASS** at the standard budget, seed 0.")
-    assert "## Needs attention" in head and "[bad-claim](#bad-claim)" in head
+    assert "## Needs attention" in head and "[bad-claim](#claim-bad-claim)" in head
+    assert '<a id="claim-bad-claim"></a>' in md and 'id="claim-bad-claim"' in html_report.render(HAND)  # one anchor
     assert md.index("## Needs attention") < md.index("## Claims") < md.index("## ok-claim")
     row = next(x for x in md.splitlines() if "d = 64, kappa_bar = 100" in x and x.startswith("| ▶"))
     assert "**0.8**" in row and "**[0.6, 1]**" in row  # the deciding test (its local exponent), marked
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert r"$`T \le C \frac{d}{\kappa} \lt b\gt `$" in md  # math for GitHub; no raw HTML inside
     assert "_qseed" not in md and "{'" not in md
-    assert "cached (originally 12.5 s)" in md
+    assert "| cached, computed in 12.5 s |" in md  # cached evidence: its own column, with the original time
 
 
 def test_html_renders_math_as_mathml_and_opens_the_deciding_check():
@@ -165,6 +185,10 @@ def test_bulky_cells_go_to_the_side_file_and_come_back(tmp_path):
         json.loads(json.dumps(HAND))["claims"][1]["evidence"][1]["details"]["per_cell"]
 
 
+needs_jsonschema = pytest.mark.skipif(not report_schema.available(), reason=report_schema.MISSING)
+
+
+@needs_jsonschema
 def test_the_schema_accepts_reports_and_rejects_broken_ones():
     assert schema_errors(detach(HAND)[0]) == []
     broken = json.loads(json.dumps(HAND))
@@ -192,8 +216,10 @@ def test_cached_checks_show_their_original_time():
     from proofcheck.progress import seconds_text
 
     claim = dict(HAND["claims"][0], seconds=0.01)
-    assert seconds_text(claim) == "0.01 (1 cached, originally 12.50)"
-    assert re.search(r"0\.01 \(cached \(originally 12\.5 s\)\)", html_report.render(HAND))
+    from proofcheck.progress import cached_text
+
+    assert seconds_text(claim) == "0.01" and cached_text(claim) == "1 of 1 check, computed in 12.50 s"
+    assert "<td>0.01</td><td>cached, computed in 12.5 s</td>" in html_report.render(HAND)
 
 
 # -- plots: readable ticks, legends, the witness ---------------------------------------------------------
@@ -211,7 +237,7 @@ def test_log_ticks_do_not_overlap_and_legends_are_plain_and_readable():
     leg = plots.legend(ax)
     assert plots.overlapping_tick_labels(fig, ax) == []
     texts = [t.get_text() for t in leg.get_texts()]
-    assert "method = adam(beta2=1), d = 4" in texts and "claimed bound" in texts and "witness" in texts
+    assert r"method = adam($\beta_2$=1), d = 4" in texts and "claimed bound" in texts and "witness" in texts
     assert all("{" not in t for t in texts) and all(t.get_fontsize() >= 9 for t in leg.get_texts())
     assert plots.plain_label({"method": "gd"}) == "gd" and plots.plain_label("{'method': 'gd'}") == "gd"
     svg = plots.svg_artifact(fig, "t")["data"]
@@ -249,6 +275,7 @@ def test_threshold_boundary_plot_draws_the_claim_and_the_bracket():
     plt.close(fig)
 
 
+@needs_jsonschema
 def test_reports_written_by_the_suite_are_validated(tmp_path):
     """conftest wraps write_reports: a report.json that departs from the schema fails the test that wrote it."""
     import proofcheck.report as reporting

@@ -198,7 +198,7 @@ def boundary_plot(records: list[dict], ylabel: str = "case", parameter: str = "t
     Returns (fig, ax) from :func:`proofcheck.plots.figure`, for the caller to annotate and turn into
     an artifact with :func:`proofcheck.plots.svg_artifact`.
     """
-    from ..plots import figure, legend, log_axis
+    from ..plots import figure, legend, log_axis, math_label
 
     fig, ax = figure()
     markers = {}
@@ -217,7 +217,7 @@ def boundary_plot(records: list[dict], ylabel: str = "case", parameter: str = "t
     ax.axvline(1.0, color="k", lw=1.2, ls="--", label="claimed threshold (formula)")
     legend(ax)
     log_axis(ax, "x")
-    ax.set_xlabel(f"{parameter} / formula")
+    ax.set_xlabel(f"{math_label(parameter)} / formula")
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=9)
