@@ -56,8 +56,8 @@ SETTLE = 0.75  # beta2 < 1 runs stop once 75% of the seeds converged (quantile 1
 
 # The regimes the claim states (Claim.regimes): each is decided by its own deciding checks (proofcheck.covering).
 BETA2_ONE, BETA2_BELOW_ONE = "beta2 = 1", "beta2 < 1"
-REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, phi = 2B lambda_min, alpha tuned",
-           BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, phi = 2B lambda_min, alpha = alpha*"}
+REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, alpha tuned",
+           BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, alpha = alpha*"}
 
 D_VALUES = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 KAPPA_VALUES = [10.0, 1e2, 1e3, 1e4, 1e5, 1e6]

@@ -37,8 +37,8 @@ from ._common.tuning import (ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_ad
 B, EPS, DELTA, NU = 1.0, 1e-12, 0.0, 0.5
 # The regimes the claim states (Claim.regimes), each decided by its own deciding checks (proofcheck.covering).
 BETA2_ONE, BETA2_BELOW_ONE = "beta2 = 1", "beta2 < 1"
-REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, phi = 2B lambda_min, alpha tuned",
-           BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, phi = 2B lambda_min, alpha = 1/L_hi"}
+REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, alpha tuned",
+           BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, alpha = 1/L_hi"}
 PROBABILITY = 1 / math.e
 ADAM_CAP, GD_CAP, SETTLE = 8.0, 10.0, 0.75
 D_VALUES = [2, 4, 8, 16, 32, 64, 128]

@@ -93,7 +93,7 @@ EXPLICIT_CONSTANT = sp.Rational(1, 4)  # T <= (1/4) min(2 d kb sqrt(d kb kd), kb
 TIGHTENED_DIVISOR = 16  # the mutant: beyond the measured largest quantile T/bound
 FAMILIES = ("random", "blocks")  # Q drawn from the run seed; 2x2 blocks reaching kappa = kb kd (F2 with equality)
 BETA2_ONE = "beta2 = 1"
-REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, phi per instance (2B lambda_min or 2B sqrt(d) max_j ||Q e_j||), alpha tuned"}
+REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, phi per instance, alpha tuned"}
 
 
 def blocks_q(d: int, kbar: float, kdiag: float) -> np.ndarray:

@@ -337,15 +337,19 @@ def short(claim: dict, limit: int = SHORT_LIMIT) -> str:
         symbolic = sum("symbolic" in str(e.get("basis")) for e in deciding)
         numeric = sum("numeric" in str(e.get("basis")) for e in deciding)
         instances = sum(int(e.get("instances") or 0) for e in deciding)
-        main = (f"{len(deciding)} {'deciding ' if len(deciding) < len(everything) else ''}check"
-                f"{'s' if len(deciding) != 1 else ''} passed ({symbolic} symbolic, {numeric} numeric; {instances} "
-                f"instance{'s' if instances != 1 else ''})")
-        scope = _claim_scope(claim)
-        support = f"; supporting {', '.join(unsettled)} not settled" if unsettled else ""
-        text = main + scope + support
-        if len(text) > limit and support:
-            text = main + scope + "; supporting checks not settled"
-        return clip(text, limit)
+        checks = (f"{len(deciding)} {'deciding ' if len(deciding) < len(everything) else ''}check"
+                  f"{'s' if len(deciding) != 1 else ''} passed")
+        scope = _claim_scope(claim)[2:]  # the regimes decided, in the claim's words ("for beta2 = 1, ...")
+        support = ([f"supporting {', '.join(unsettled)} not settled", "supporting checks not settled", "support unsettled"]
+                   if unsettled else [""])
+        # The scope is what a PASS promises, so it is the last thing to be cut: the counts shrink first.
+        counts = [f"{checks} ({symbolic} symbolic, {numeric} numeric; {instances} instance{'s' if instances != 1 else ''})",
+                  f"{checks} ({symbolic} symbolic, {numeric} numeric)", checks, "" if scope else checks]
+        candidates = [("; ".join(x for x in (c, scope, sup) if x)) for sup in support for c in counts]
+        for text in candidates:
+            if len(text) <= limit:
+                return text
+        return clip(candidates[-1], limit)
     deciding = deciding_evidence(claim)
     if not deciding:
         return clip(clean_text(claim.get("reason")), limit)

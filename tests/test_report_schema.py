@@ -17,7 +17,10 @@ import sympy as sp
 from proofcheck import (Bound, Check, Claim, Classification, Existence, Identity, Probability, Scaling, Slope, Space,
                         Symbolic, Threshold, equal, fact)
 from proofcheck import checks as check_kinds
+from fractions import Fraction
+
 from proofcheck import report as reporting
+from proofcheck.pep.pepit_backend import available
 from proofcheck import report_schema
 from proofcheck.checks.scaling import Measurement
 from proofcheck.sidecar import detach
@@ -89,6 +92,16 @@ def _raises(ctx):
     raise ZeroDivisionError("claim code that raises")
 
 
+def _gd_rate(scale):
+    """Drori-Teboulle (2014): f(x_N) - f* <= L R^2 / (4 N h + 2) for gradient descent with h = 1 (false at scale 1/2)."""
+    from proofcheck import WorstCase
+    from proofcheck.pep import SmoothStronglyConvex, distance, function_gap, gradient_descent
+    return WorstCase("gd-rate", function_class=SmoothStronglyConvex(mu=0, L=1),
+                     method=lambda s, c: gradient_descent(s, s.start(), c["N"], 1),
+                     initial=distance(0), measure=function_gap(-1), tau=lambda c: scale / (4 * c["N"] + 2),
+                     cells={"N": [1]}, eta="1/100000000")
+
+
 def _claim(cid, *checks):
     return Claim(id=cid, title=cid, source="test", provenance="user", statement="t", hypotheses=[], checks=list(checks))
 
@@ -113,6 +126,8 @@ KIND_CLAIMS = [
     _claim("existence-none", _above(2.0)),
     _claim("error", Symbolic("raises", _raises)),
 ]
+if available()[0]:  # the worstcase kind solves with PEPit (the pep extra, which CI installs)
+    KIND_CLAIMS += [_claim("worstcase-true", _gd_rate(1)), _claim("worstcase-false", _gd_rate(Fraction(1, 2)))]
 
 
 def _kinds_defined() -> set[str]:

@@ -207,3 +207,21 @@ def test_malformed_weakenings_are_a_usage_error(tmp_path):
     path.write_text(textwrap.dedent(WEAK_FILE) + "\nWEAKENINGS = {'pos': [1]}\n")
     code, out, err = run(["selftest", "--claims", path, "pos"])
     assert code == 2 and "WEAKENINGS['pos']" in err
+
+
+def test_a_pass_verdict_line_keeps_its_whole_scope_and_cuts_the_counts_first():
+    """The scope is what a PASS promises: however long the claim's name, the line shortens its counts, never the
+    regimes it decided (a cut scope would read as if only the first regime had been decided)."""
+    from proofcheck.explain import explain
+
+    scope = "for beta2 = 1, delta = 0, alpha tuned; and beta2 in {0.9, 0.99}, delta = 1, alpha = alpha*"
+    evidence = [{"check": f"c{i}", "kind": "bound", "basis": b, "verdict": "PASS", "instances": 1000, "role": "decides"}
+                for i, b in enumerate(["symbolic", "numeric", "numeric"])]
+    evidence.append({"check": "sweep", "kind": "scaling", "basis": "numeric", "verdict": "INCONCLUSIVE",
+                     "role": "supports", "reason": "open"})
+    claim = {"id": "a-claim-with-a-rather-long-identifier", "verdict": "PASS", "reason": "", "scope": scope,
+             "evidence": evidence}
+    line = explain(claim, {"budget": "standard", "seed": 0})
+    assert scope in line.text, line.text
+    assert "…" not in line.text
+    assert "not settled" in line.text or "unsettled" in line.text  # the open supporting check is still named
