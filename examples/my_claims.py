@@ -79,23 +79,29 @@ def harmonic_mean(inst, dps):
 
 a, b = sp.symbols("a b", positive=True)  # a = sqrt(x), b = sqrt(y)
 
-AM_GM = Claim(
-    id="am-gm",
-    title="The geometric mean is at most the arithmetic mean",
-    source="folklore (user example)",
-    provenance="user",
-    statement=r"\sqrt{xy} \le \frac{x+y}{2}\ \text{for}\ x, y > 0",
-    hypotheses=["x > 0", "y > 0"],
-    checks=[
-        Symbolic("square-completion", lambda ctx: [
-            equal("(x + y)/2 - sqrt(xy) = (sqrt(x) - sqrt(y))^2 / 2, with x = a^2, y = b^2",
-                  (a**2 + b**2) / 2 - a * b, (a - b) ** 2 / 2),
-            fact("a square is non-negative", (a - b) ** 2 / 2 >= 0),
-        ], "completing the square"),
-        Bound("gm-below-am", PositivePairs(), lambda inst, dps: (geometric_mean(inst, dps), arithmetic_mean(inst, dps)),
-              "sqrt(xy) <= (x + y)/2 over random, hill-climbed and hypothesis-generated (x, y)"),
-    ],
-)
+def am_gm(divisor: int = 2) -> Claim:
+    """sqrt(xy) <= (x + y)/divisor: the AM-GM inequality for ``divisor`` 2 (false for 4: x = y breaks it)."""
+    return Claim(
+        id="am-gm",
+        title="The geometric mean is at most the arithmetic mean",
+        source="folklore (user example)",
+        provenance="user",
+        statement=rf"\sqrt{{xy}} \le \frac{{x+y}}{{{divisor}}}\ \text{{for}}\ x, y > 0",
+        hypotheses=["x > 0", "y > 0"],
+        checks=[
+            Symbolic("square-completion", lambda ctx: [
+                equal(f"(x + y)/{divisor} - sqrt(xy) = (sqrt(x) - sqrt(y))^2 / {divisor}, with x = a^2, y = b^2",
+                      (a**2 + b**2) / divisor - a * b, (a - b) ** 2 / divisor),
+                fact("a square is non-negative", (a - b) ** 2 / divisor >= 0),
+            ], "completing the square"),
+            Bound("gm-below-am", PositivePairs(),
+                  lambda inst, dps: (geometric_mean(inst, dps), 2 * arithmetic_mean(inst, dps) / divisor),
+                  f"sqrt(xy) <= (x + y)/{divisor} over random, hill-climbed and hypothesis-generated (x, y)"),
+        ],
+    )
+
+
+AM_GM = am_gm()
 
 GM_BELOW_HM = Claim(
     id="gm-below-hm",
@@ -148,4 +154,5 @@ def birthday(threshold: int = 23) -> Claim:
 
 
 CLAIMS = [AM_GM, GM_BELOW_HM, birthday()]
-MUTANTS = {"birthday": {"n-22": lambda: birthday(threshold=22)}}
+MUTANTS = {"am-gm": {"quarter-sum": lambda: am_gm(divisor=4)},  # breaks the derivation step and the bound
+           "birthday": {"n-22": lambda: birthday(threshold=22)}}

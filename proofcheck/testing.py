@@ -1,6 +1,8 @@
 """Helpers for running claims inside tests (ours and users'): one call, one ClaimResult."""
 from __future__ import annotations
 
+import functools
+
 from .context import Budget
 from .model import Claim, decide_claim
 from .runner import ClaimResult, combine, run_check
@@ -51,3 +53,102 @@ def replay(reproducer: str, out_dir, budget: str = "quick") -> tuple[int, str]:
     code = main(argv[3:] + ["--out", str(out_dir), "--budget", budget])
     report = json.loads((Path(out_dir) / "report.json").read_text())
     return code, report["claims"][0]["evidence"][0]["verdict"]
+
+
+# ---------------------------------------------------------------------------------------------
+# One generic suite over a catalogue (ours or a user's): import it into a test module
+# ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _registry(origin: str | None):
+    from .registry import Registry
+
+    if origin is None:
+        return Registry.builtin()
+    reg = Registry()
+    reg.add_origin(origin)
+    return reg
+
+
+@functools.lru_cache(maxsize=None)
+def selftest_outcomes(origin: str | None, claim_id: str, budget: str = "quick", seed: int = 0) -> tuple:
+    """Every mutant and weakening of one claim, run once per process (the generic suite and ``test_selftest``
+    share these runs)."""
+    from .selftest import run_selftest
+
+    return tuple(run_selftest(_registry(origin), claim_ids=[claim_id], budget=budget, seed=seed))
+
+
+def _outcome_of(origin, claim_id, name, budget, seed):
+    (outcome,) = [o for o in selftest_outcomes(origin, claim_id, budget, seed) if o.mutant == name]
+    return outcome
+
+
+def catalogue_tests(origin: str | None = None, *, budget: str = "quick", seed: int = 0) -> dict:
+    """The generic test suite of a catalogue, as pytest test functions (benchopt's ``test_benchmarks`` idea).
+
+    ``origin`` is a claim file, an importable module, or None for the built-in catalogues. In a test module::
+
+        from proofcheck.testing import catalogue_tests
+        globals().update(catalogue_tests("my_claims.py"))
+
+    The suite asserts, for every claim of the catalogue:
+
+    - it is well formed: a title, a statement, a source, a provenance, at least one symbolic and one numeric
+      check, and at least one mutant (a claim whose checks cannot fail is a defect);
+    - every mutant (false variant) is detected: FAIL (or not PASS for existence mutants);
+    - every weakening (true variant) holds: it does not FAIL (nor ERROR);
+    - every PASS rests on both kinds of evidence: a passing symbolic check and a passing numeric one;
+    - every FAIL of a mutant replays from its one-line reproducer (a fresh run of that check FAILs again).
+    """
+    import pytest
+
+    from .model import Verdict
+    from .registry import WEAKENING
+    from .selftest import mutant_refs, weakening_refs
+
+    reg = _registry(origin)
+    claim_ids = reg.ids()
+    mutants = [(ref.id, ref.mutant) for ref in mutant_refs(reg)]
+    weakenings = [(ref.id, ref.mutant) for ref in weakening_refs(reg)]
+    named = lambda pairs: [f"{c}[{m}]" for c, m in pairs]
+
+    @pytest.mark.parametrize("claim_id", claim_ids)
+    def test_claim_is_well_formed(claim_id):
+        claim = reg.get(claim_id)
+        assert claim.title and claim.statement and claim.source and claim.provenance, claim_id
+        bases = {c.basis for c in claim.checks}
+        assert any("symbolic" in b for b in bases) and any("numeric" in b for b in bases), \
+            f"{claim_id}: a PASS needs symbolic and numeric evidence, and its checks are {sorted(bases)}"
+        assert reg.mutants.get(claim_id), f"{claim_id} has no mutant: a check that cannot fail is a defect"
+
+    @pytest.mark.parametrize("claim_id, mutant", mutants, ids=named(mutants))
+    def test_every_mutant_is_detected(claim_id, mutant):
+        outcome = _outcome_of(origin, claim_id, mutant, budget, seed)
+        assert outcome.detected, f"{claim_id}[{mutant}] not detected: {outcome.verdict}: {outcome.reason}"
+
+    @pytest.mark.parametrize("claim_id, weakening", weakenings, ids=named(weakenings))
+    def test_every_weakening_holds(claim_id, weakening):
+        outcome = _outcome_of(origin, claim_id, weakening, budget, seed)
+        assert outcome.detected, f"{claim_id}[{weakening}] FAILED, a FAIL of a true variant: {outcome.reason}"
+
+    @pytest.mark.parametrize("claim_id", claim_ids)
+    def test_every_pass_rests_on_both_kinds_of_evidence(claim_id):
+        result = run_claim(reg.get(claim_id), seed=seed, budget=budget)
+        if result.verdict is not Verdict.PASS:
+            pytest.skip(f"{claim_id} is {result.verdict.value} at the {budget} budget: {result.reason}")
+        passed = {e.basis for e in result.evidence if e.verdict is Verdict.PASS}
+        assert any("symbolic" in b for b in passed) and any("numeric" in b for b in passed), \
+            f"{claim_id} PASSed on {sorted(passed)} evidence only"
+
+    @pytest.mark.parametrize("claim_id, mutant", mutants, ids=named(mutants))
+    def test_every_fail_replays_from_its_reproducer(claim_id, mutant, tmp_path):
+        outcome = _outcome_of(origin, claim_id, mutant, budget, seed)
+        if outcome.verdict != Verdict.FAIL.value or not outcome.reproducer:
+            pytest.skip(f"{claim_id}[{mutant}] did not FAIL with a reproducer ({outcome.verdict})")
+        code, verdict = replay(outcome.reproducer, tmp_path, budget=budget)
+        assert verdict == Verdict.FAIL.value and code == 1, f"{outcome.reproducer} gave {verdict} (exit {code})"
+
+    assert not any(m.startswith(WEAKENING) for _, m in mutants)
+    return {f.__name__: f for f in (test_claim_is_well_formed, test_every_mutant_is_detected, test_every_weakening_holds,
+                                    test_every_pass_rests_on_both_kinds_of_evidence,
+                                    test_every_fail_replays_from_its_reproducer)}
