@@ -96,7 +96,9 @@ def _no_duplicate_keys(pairs):
 
 
 def _check_instance_value(value, where: str) -> None:
-    """Numbers (finite, within float range, not booleans), rectangular lists of them, or objects of them."""
+    """Numbers (finite, within float range, not booleans), rectangular lists of them, or objects of them; an
+    object's value may also be a label (a string) or a flag (a boolean, e.g. T6's ``"diagonal": true``), which the
+    claim's own checks validate."""
     if isinstance(value, bool) or value is None:
         raise argparse.ArgumentTypeError(f"--instance value {where} is {json.dumps(value)}, not a number")
     if isinstance(value, int):
@@ -114,7 +116,8 @@ def _check_instance_value(value, where: str) -> None:
         return  # a label (e.g. a spectrum name): the claim's own checks validate it
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_instance_value(item, f"{where}.{key}")
+            if not isinstance(item, bool):
+                _check_instance_value(item, f"{where}.{key}" if where else key)
         return
     if isinstance(value, list):
         kinds = {"row" if isinstance(x, list) else "label" if isinstance(x, str) else "number" for x in value}
@@ -142,8 +145,7 @@ def _instance(text: str) -> dict:
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError("--instance must be a JSON object")
     try:
-        for key, item in value.items():
-            _check_instance_value(item, key)
+        _check_instance_value(value, "")
     except RecursionError:
         raise argparse.ArgumentTypeError("--instance is nested too deeply") from None
     return value

@@ -70,7 +70,7 @@ def _registry(origin: str | None):
 
 
 @functools.lru_cache(maxsize=None)
-def selftest_outcomes(origin: str | None, claim_id: str, budget: str = "quick", seed: int = 0) -> tuple:
+def selftest_outcomes(origin: str | None, claim_id: str, budget: str, seed: int) -> tuple:
     """Every mutant and weakening of one claim, run once per process (the generic suite and ``test_selftest``
     share these runs)."""
     from .selftest import run_selftest

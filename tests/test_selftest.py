@@ -7,7 +7,6 @@ faster local loop, leaving the fast subset (gd-rate's mutant and the example use
 """
 from __future__ import annotations
 
-import functools
 import io
 import os
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from proofcheck import Claim
 from proofcheck.cli import main
 from proofcheck.registry import Registry
+from proofcheck.testing import selftest_outcomes
 from proofcheck.selftest import MutantOutcome, detected_share, mutant_refs, render, run_selftest, weakening_refs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,10 +56,9 @@ def test_every_builtin_claim_has_a_mutant():
     assert [cid for cid in BUILTIN.ids() if not BUILTIN.mutants.get(cid)] == []
 
 
-@functools.lru_cache(maxsize=None)
 def selftest_of(claim_id: str) -> tuple:
-    """All mutants of one claim, run once at the quick budget."""
-    return tuple(run_selftest(BUILTIN, claim_ids=[claim_id], budget="quick"))
+    """All mutants of one claim, run once at the quick budget (shared with the generic suite of test_catalogue)."""
+    return selftest_outcomes(None, claim_id, "quick", 0)
 
 
 @pytest.mark.skipif(not FULL, reason="full selftest skipped by PROOFCHECK_FULL_SELFTEST=0")
