@@ -39,7 +39,7 @@ import time
 from collections import deque
 from typing import Callable, Iterable
 
-from . import interrupts
+from . import interrupts, strays
 from .errors import InvalidInstance
 from .cache import TimingHints
 from .model import Evidence, Verdict
@@ -192,6 +192,7 @@ class _Schedule:
             if parts:
                 payload = dict(payload, seconds=round((payload.get("seconds") or 0.0)
                                                       + sum(p.get("seconds") or 0.0 for p in parts), 4))
+                payload = _with_parts_strays(payload, parts)
             _finish(task, payload, self.results, self.cache, self.on_done)
             return
         back = self.back.get(task.task)
@@ -211,12 +212,40 @@ class _Schedule:
             self.queue.appendleft(task.task)
 
 
+def _with_parts_strays(evidence: dict, parts: list) -> dict:
+    """A split check's evidence saying which processes its parts left running and were ended (``details.strays``)."""
+    ended = [p for part in parts for p in (part.get("strays") or {}).get("processes", ())]
+    if not ended:
+        return evidence
+    mine = (evidence.get("details") or {}).get("strays") or {}
+    ended += mine.get("processes", [])
+    return dict(evidence, details=dict(evidence.get("details") or {},
+                                       strays={"summary": strays.summary(ended), "processes": ended}))
+
+
 def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_done=None, progress_for=None) -> None:
-    """Run ``tasks`` one after the other in this process (no time limit can be enforced here)."""
-    for task in tasks:
-        with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
-            evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
-        _finish(task, evidence, results, cache, on_done)
+    """Run ``tasks`` one after the other in this process (no time limit can be enforced here). The processes a
+    check leaves behind are ended when it ends (:func:`end_strays_of`); those this process had before are kept."""
+    with strays.subreaping():
+        for task in tasks:
+            before = set(strays.descendants(session=False))
+            with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
+                evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
+            _finish(task, end_strays_of(evidence, exclude=before, session=False), results, cache, on_done)
+
+
+def end_strays_of(evidence: dict, exclude=(), session: bool = True) -> dict:
+    """``evidence`` (or a part's output) after ending the processes its check left running (:mod:`proofcheck.strays`):
+    when there were some, its details say which (``details.strays``: a sentence and the list), as does a part's
+    output (``strays``, carried to its check's evidence by :meth:`_Schedule.finish`)."""
+    ended = strays.end_strays(exclude=exclude, session=session)
+    if not ended:
+        return evidence
+    record = {"summary": strays.summary(ended), "processes": ended}
+    if "part" in evidence:
+        return dict(evidence, strays=record)
+    return dict(evidence, details=dict(evidence.get("details") or {}, strays=record))
+
 
 
 # -- time limits ------------------------------------------------------------------------------------
@@ -323,6 +352,7 @@ def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
     """
     interrupts.become_worker()
     _die_with_parent()
+    strays.own_session()  # what a check starts stays in this worker's session: ended when the check ends
     # See modules and settings as the parent does now (a forkserver was started earlier, with older ones).
     os.environ.clear()
     os.environ.update(environ)
@@ -352,8 +382,9 @@ def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
             return
         task, parts = message
         try:
-            evidence = execute_task(task, progress=progress, parts=parts)
+            evidence = end_strays_of(execute_task(task, progress=progress, parts=parts))
         except InvalidInstance as exc:  # the user's --instance was rejected: the parent makes it an input error
+            strays.end_strays()
             conn.send(("invalid", str(exc)))
             continue
         try:
@@ -393,6 +424,9 @@ class _Worker:
         self.deadline = None if limit is None else self.began + limit
 
     def kill(self) -> None:
+        """Kill the worker with its session: whatever its check started goes with it."""
+        if self.process.pid is not None:
+            strays.end_session(self.process.pid)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)

@@ -118,3 +118,167 @@ def test_invalid_instance_is_exported():
     from proofcheck.errors import InvalidInstance
 
     assert proofcheck.InvalidInstance is InvalidInstance and "InvalidInstance" in proofcheck.__all__
+
+
+# -- 2. every report validates against the published schema -------------------------------------------
+
+def test_every_report_json_of_a_quick_run_of_all_follows_the_schema(tmp_path):
+    """18 of 46 reports written by `all` failed report.schema.json (basis "symbolic+numeric" not in its enum,
+    details.spot_checks typed integer but written as a list), the committed reference among them. This runs the 12
+    built-in claims at the quick budget (the one slow test here: about 50 CPU s; --format json draws no plot) and
+    validates every JSON file it writes, the report with its side file attached too, and the committed reference."""
+    from proofcheck import report_schema
+    from proofcheck.sidecar import attach
+
+    if not report_schema.available():
+        pytest.skip(report_schema.MISSING)
+    out = tmp_path / "all"
+    code, stdout, err = run("all", "--budget", "quick", "--jobs", "2", "--no-cache", "--format", "json", "--out", out)
+    assert code == 0, (stdout, err)
+    written = sorted(out.glob("*.json"))
+    assert {p.name for p in written} >= {"report.json", "report.cells.json"}
+    for path in written:
+        json.loads(path.read_text(encoding="utf-8"))  # standard JSON, every file
+    for folder in (out, ROOT / "reference"):
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        assert report_schema.errors(report) == [], folder
+        assert report_schema.errors(attach(report, folder)) == [], folder
+    kinds = {(e["kind"], e["basis"]) for c in report["claims"] for e in c["evidence"]}
+    assert ("identity", "symbolic+numeric") in kinds
+
+
+# -- 3. workers own their process groups --------------------------------------------------------------
+
+FORKING = textwrap.dedent('''
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from proofcheck import Check, Claim, Verdict
+
+    PIDS = os.environ["PROOFCHECK_TEST_PIDS"]  # each stray's pid is appended here, for the test to look for
+
+
+    def note(pid):
+        with open(PIDS, "a") as handle:
+            handle.write(f"{pid}\\n")
+
+
+    def start_sleep():
+        note(subprocess.Popen(["sleep", "300"]).pid)
+
+
+    def fork_a_copy():
+        pid = os.fork()
+        if pid == 0:  # the copy of the worker: holds its pipes, and starts a grandchild of its own
+            note(subprocess.Popen(["sleep", "301"]).pid)
+            time.sleep(300)
+            os._exit(0)
+        note(pid)
+        time.sleep(0.3)  # the copy has started its grandchild
+
+
+    def start_and_hang():
+        start_sleep()
+        while True:
+            time.sleep(0.05)
+
+
+    class Act(Check):
+        kind = "bound"
+
+        def __init__(self, name, action, basis="numeric"):
+            super().__init__(name)
+            self.action, self.basis = action, basis
+
+        def evaluate(self, ctx):
+            self.action()
+            return self.evidence(Verdict.PASS, instances=1, worst_margin=-1.0, reason="acted")
+
+
+    def claim(cid, action):
+        return Claim(id=cid, title=cid, source="tests", provenance="user", statement=cid, hypotheses=[],
+                     checks=[Act("sym", lambda: None, basis="symbolic"), Act("num", action)])
+
+
+    CLAIMS = [claim("starts-sleep", start_sleep), claim("forks", fork_a_copy), claim("hangs", start_and_hang)]
+    CLAIMS[2].checks[-1].time_limit = 1.5
+''')
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _strays_setup(tmp_path, monkeypatch):
+    path = tmp_path / "forking.py"
+    path.write_text(FORKING)
+    pids = tmp_path / "pids"
+    pids.write_text("")
+    monkeypatch.setenv("PROOFCHECK_TEST_PIDS", str(pids))
+    return path, pids
+
+
+def _noted(pids: Path) -> list[int]:
+    return [int(line) for line in pids.read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_strays_of_a_check_are_ended_and_proofcheck_returns_with_its_pipes_closed(tmp_path, monkeypatch):
+    """A check that starts `sleep 300`, or os.fork()s a copy of itself (which starts a grandchild), left them alive
+    after proofcheck exited, holding its stdout and stderr: a caller reading the pipes blocked. Now each is ended when
+    its check ends (the evidence says so), a worker killed at its time limit takes what it started with it, and
+    communicate() returns promptly."""
+    import subprocess
+    import sys
+
+    path, pids = _strays_setup(tmp_path, monkeypatch)
+    proc = subprocess.Popen([sys.executable, "-m", "proofcheck", "run", str(path), "--jobs", "2", "--no-cache",
+                             "--out", str(tmp_path / "r"), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)  # blocked until the strays died (300 s) before
+    finally:
+        proc.kill()
+    assert proc.returncode == 3, (stdout, stderr)  # the hanging check is an ERROR at its time limit
+    noted = _noted(pids)
+    assert len(noted) == 4, noted  # sleep 300; the fork, its sleep 301; the hanging check's sleep 300
+    assert [pid for pid in noted if _alive(pid)] == []
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert "ended 1 process(es)" in evidence_of(report, "starts-sleep", "num")["details"]["strays"]["summary"]
+    forked = evidence_of(report, "forks", "num")["details"]["strays"]
+    assert len(forked["processes"]) == 2 and "sleep 301" in forked["summary"]
+    assert "exceeded 1.5 s" in evidence_of(report, "hangs", "num")["reason"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_strays_of_a_check_run_in_this_process_are_ended(tmp_path, monkeypatch):
+    """The library's in-process mode (run_tasks(isolate=False)): what a check starts is ended when it ends, and the
+    processes this one had before are left alone."""
+    import subprocess
+
+    from proofcheck.context import Budget
+    from proofcheck.execution import run_tasks
+    from proofcheck.registry import Registry
+    from proofcheck.runner import tasks_for
+
+    path, pids = _strays_setup(tmp_path, monkeypatch)
+    mine = subprocess.Popen(["sleep", "30"])
+    try:
+        reg = Registry()
+        reg.add_origin(str(path))
+        refs = [reg.ref(cid) for cid in ("starts-sleep", "forks")]
+        tasks = tasks_for(refs, {r.id: reg.claims[r.id] for r in refs}, 0, Budget("quick"))
+        results = run_tasks(tasks, jobs=1, isolate=False)
+        assert _alive(mine.pid)
+    finally:
+        mine.kill()
+        mine.wait()
+    assert [pid for pid in _noted(pids) if _alive(pid)] == []
+    ended = [r["details"]["strays"] for t, r in results.items() if t.check == "num"]
+    assert [len(e["processes"]) for e in ended] == [1, 2]

@@ -1,0 +1,192 @@
+"""Processes a check leaves behind (issue 22): a check that starts ``sleep 300`` or ``os.fork()``s must not leave
+them alive after it ends, holding proofcheck's stdout and stderr, so that a caller reading the pipes blocks.
+
+A pool worker makes itself the leader of a session of its own (:func:`own_session`) and the *subreaper* of its
+descendants (Linux ``PR_SET_CHILD_SUBREAPER``: an orphaned grandchild is re-parented to the worker, not to init).
+When a check ends, every process of the worker's session and every descendant of the worker is a stray of that
+check: :func:`end_strays` sends them SIGTERM, then SIGKILL to those still alive after a grace period, reaps its own
+children, and says which it ended (the evidence keeps it, ``details.strays``). The parent ends a worker it kills
+with its whole process group (:func:`end_group`). A descendant that starts a session of its own *and* is re-parented
+elsewhere (a daemon that double-forks after its parent, the worker, was killed) is out of reach; on Dask, the Dask
+worker owns its processes.
+
+Linux only (``/proc``); elsewhere these functions find nothing and do nothing.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+GRACE_SECONDS = 1.0  # between SIGTERM and SIGKILL: time for a stray to exit cleanly
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _stat(pid: int) -> tuple[int, int, int, str] | None:
+    """(ppid, pgid, session, state) of ``pid`` from /proc, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            text = handle.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2:].split()  # the command name, in parentheses, may hold spaces and ')'
+    try:
+        return int(fields[1]), int(fields[2]), int(fields[3]), fields[0]
+    except (IndexError, ValueError):
+        return None
+
+
+def _table() -> dict[int, tuple[int, int, int, str]]:
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:  # pragma: no cover - not Linux
+        return table
+    for name in names:
+        if name.isdigit():
+            stat = _stat(int(name))
+            if stat is not None:
+                table[int(name)] = stat
+    return table
+
+
+def set_subreaper(on: bool = True) -> bool:
+    """Make this process the subreaper of its descendants (or stop being one); False where that is not possible."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+
+
+def own_session() -> None:
+    """Make this process (a pool worker) the leader of a new session and process group, and its descendants'
+    subreaper, so that whatever its checks start can be found and ended (:func:`end_strays`)."""
+    try:
+        os.setsid()
+    except OSError:  # already a group leader
+        pass
+    set_subreaper(True)
+
+
+def descendants(root: int | None = None, session: bool = True) -> list[int]:
+    """Live processes below ``root`` (default: this process): its descendants and, with ``session`` when ``root``
+    leads a session, the other members of that session. Zombies are left out (they hold nothing)."""
+    root = os.getpid() if root is None else root
+    table = _table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, stack = set(), [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    if session and root in table and table[root][2] == root:
+        found.update(pid for pid, (_, _, sid, _) in table.items() if sid == root)
+    found.discard(root)
+    return sorted(pid for pid in found if table.get(pid, (0, 0, 0, "Z"))[3] != "Z")
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            words = handle.read().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(w.decode("utf-8", "replace") for w in words if w)
+    return text[:120] or "?"
+
+
+def _reap(pids) -> None:
+    """Collect the exit status of those of ``pids`` that are this process's children (no zombies left)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except (ChildProcessError, OSError):
+            pass
+
+
+def _signal(pids, sig) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def end_strays(root: int | None = None, exclude=(), grace: float = GRACE_SECONDS, session: bool = True) -> list[dict]:
+    """End every live process below ``root`` (default: this process; see :func:`descendants`, and ``session``) but
+    ``exclude``:
+    SIGTERM, then SIGKILL after ``grace`` seconds to those still alive. Returns what was ended,
+    ``[{"pid", "command", "signal"}]`` (empty when nothing was left behind)."""
+    exclude = set(exclude)
+    strays = [pid for pid in descendants(root, session) if pid not in exclude]
+    if not strays:
+        return []
+    ended = {pid: {"pid": pid, "command": _command(pid), "signal": "SIGTERM"} for pid in strays}
+    _signal(strays, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while True:
+        _reap(strays)
+        alive = [pid for pid in descendants(root, session) if pid not in exclude]
+        if not alive or time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    for pid in alive:  # still there after the grace period, or started meanwhile
+        ended.setdefault(pid, {"pid": pid, "command": _command(pid)})["signal"] = "SIGKILL"
+    while alive:
+        _signal(alive, signal.SIGKILL)
+        _reap(alive)
+        time.sleep(0.01)
+        alive = [pid for pid in descendants(root, session) if pid not in exclude]
+        if time.monotonic() >= deadline + 5:  # pragma: no cover - an unkillable (D-state) process
+            break
+    return list(ended.values())
+
+
+def end_session(leader: int) -> None:
+    """SIGKILL the session and process group that ``leader`` (a worker being killed) leads, the leader included, with
+    whatever its check started there; nothing when there is none (the worker never got as far as its own session)."""
+    try:
+        os.killpg(leader, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    members = [pid for pid, (_, _, sid, _) in _table().items() if sid == leader]
+    _signal(members, signal.SIGKILL)
+
+
+class subreaping:
+    """``with subreaping():`` this process is its descendants' subreaper inside the block (for checks run in this
+    process: an orphaned grandchild stays findable), as it was before afterwards."""
+
+    def __enter__(self):
+        self.was = _get_subreaper()
+        if not self.was:
+            set_subreaper(True)
+        return self
+
+    def __exit__(self, *exc):
+        if not self.was:
+            set_subreaper(False)
+        return False
+
+
+def _get_subreaper() -> bool:
+    try:
+        import ctypes
+
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER + 1, ctypes.byref(value), 0, 0, 0)
+        return bool(value.value)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+
+
+def summary(ended: list[dict]) -> str:
+    """One line for the evidence: how many strays were ended and what they were."""
+    shown = ", ".join(f"{e['command']} (pid {e['pid']}, {e['signal']})" for e in ended[:5])
+    more = f" and {len(ended) - 5} more" if len(ended) > 5 else ""
+    return f"ended {len(ended)} process(es) the check left running: {shown}{more}"
