@@ -506,8 +506,8 @@ def cmd_selftest(args, out, err) -> int:
 
 
 def main(argv: list[str] | None = None, out=None, err=None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = _tolerant(out or sys.stdout)
+    err = _tolerant(err or sys.stderr)
     with interrupts.watching():  # the user's Ctrl-C or SIGTERM, told apart from claim code raising KeyboardInterrupt
         try:
             code = _main(argv, out, err)
@@ -519,6 +519,18 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
             print("proofcheck: interrupted", file=err)
             return interrupts.exit_code(EXIT_INTERRUPTED)
+
+
+def _tolerant(stream):
+    """``stream``, made to write any ``str``: what its encoding cannot hold (a lone surrogate, non-ASCII text with
+    PYTHONIOENCODING=ascii) is written as a backslash escape instead of raising UnicodeEncodeError (issue 22)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) not in ("backslashreplace", "replace"):
+        try:
+            reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, io.UnsupportedOperation):  # pragma: no cover - a stream that cannot
+            pass
+    return stream
 
 
 def _silence(stream) -> None:

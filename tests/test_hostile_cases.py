@@ -282,3 +282,75 @@ def test_strays_of_a_check_run_in_this_process_are_ended(tmp_path, monkeypatch):
     assert [pid for pid in _noted(pids) if _alive(pid)] == []
     ended = [r["details"]["strays"] for t, r in results.items() if t.check == "num"]
     assert [len(e["processes"]) for e in ended] == [1, 2]
+
+
+# -- 4. writers that no string can break -------------------------------------------------------------
+
+HOSTILE_STRINGS = textwrap.dedent(r'''
+    from proofcheck import Check, Claim, Verdict
+
+    # a lone surrogate (no encoding can write it), raw HTML, combining marks and an emoji, control characters (NUL,
+    # ESC, DEL), a line separator, Markdown and XML syntax
+    HOSTILE = ("lone \ud800 surrogate <script>alert(1)</script> & <b>bold</b> kappa-bar \u03ba\u0304 \U0001F600 "
+               "ctl \x00\x1b[31m\x7f sep \u2028 |pipe| `tick` *star* ]]> \udfff")
+
+
+    class Act(Check):
+        kind = "bound"
+
+        def __init__(self, name, basis, verdict):
+            super().__init__(name, description=HOSTILE)
+            self.basis, self.verdict = basis, verdict
+
+        def evaluate(self, ctx):
+            fail = self.verdict is Verdict.FAIL
+            return self.evidence(self.verdict, instances=1, worst_margin=0.5, reason=HOSTILE,
+                                 witness={"t": HOSTILE} if fail else None,
+                                 reproducer="python -m proofcheck run hostile --check num" if fail else None,
+                                 details={"note": HOSTILE, HOSTILE: 1})
+
+
+    CLAIMS = [Claim(id="hostile", title=HOSTILE, source=HOSTILE, provenance="user", statement=HOSTILE,
+                    hypotheses=[HOSTILE], checks=[Act("sym", "symbolic", Verdict.PASS), Act("num", "numeric", Verdict.FAIL)])]
+''')
+
+
+def test_every_writer_survives_any_string_and_an_ascii_stdout(tmp_path):
+    """A lone surrogate in a title raised UnicodeEncodeError in report.write_set (exit 1, no report, the FAIL lost);
+    with PYTHONIOENCODING=ascii the verdict lines were lost to a traceback; report.md had to escape raw HTML. Now every
+    writer (JSON, Markdown, HTML, JUnit, the terminal, `show`, a re-render) writes such a claim, with its FAIL."""
+    import os
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    path = tmp_path / "strings.py"
+    path.write_text(HOSTILE_STRINGS)
+    env = dict(os.environ, PYTHONIOENCODING="ascii", PYTHONPATH=str(ROOT))
+    out = tmp_path / "r"
+
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "proofcheck", *map(str, argv)], capture_output=True, env=env,
+                              cwd=tmp_path, timeout=120)
+
+    done = cli("run", path, "--jobs", "1", "--no-cache", "--budget", "quick", "--out", out, "--format",
+               "json,md,html,junit")
+    assert done.returncode == 1, done.stderr.decode("ascii", "replace")  # the FAIL, not a crash
+    stdout = done.stdout.decode("ascii")  # every byte on stdout is ASCII
+    assert "FAIL" in stdout and "hostile" in stdout and "reproduce:" in stdout and not done.stderr
+    for name in ("report.json", "report.md", "report.html", "report.junit.xml"):
+        raw = (out / name).read_bytes()
+        text = raw.decode("utf-8")  # strict UTF-8: no surrogate reached a file
+        assert b"\x00" not in raw and b"\x1b" not in raw, name
+        if name != "report.json":
+            assert "<script>" not in text and "&lt;script&gt;" in text, name  # HTML escaped where it would render
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["claims"][0]["verdict"] == "FAIL"
+    assert report["claims"][0]["title"].startswith("lone \\ud800 surrogate <script>")  # the surrogate, spelled out
+    json.dumps(report, ensure_ascii=False).encode("utf-8")  # every string of the record is valid Unicode
+    ET.parse(out / "report.junit.xml")
+    rerender = cli("report", out / "report.json", "--format", "md,html,junit", "--out", tmp_path / "again")
+    assert rerender.returncode == 0, rerender.stderr.decode("ascii", "replace")
+    shown = cli("show", "--claims", path, "hostile")
+    assert shown.returncode == 0 and b"kappa-bar" in shown.stdout, shown.stderr.decode("ascii", "replace")
+    shown.stdout.decode("ascii")
