@@ -183,6 +183,9 @@ def write_set(files: list[tuple[Path, str]]) -> None:
 def check_writable(out_dir: str) -> Path:
     """Create ``out_dir`` if needed and prove it writable, before any work is done."""
     path = Path(out_dir)
+    if path.is_symlink() and not path.exists():  # mkdir would say only "File exists"
+        raise UsageError(f"output directory {out_dir!r} is a dangling symbolic link (to {os.readlink(path)!r}); "
+                         "remove it or point it at a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path)

@@ -354,3 +354,62 @@ def test_every_writer_survives_any_string_and_an_ascii_stdout(tmp_path):
     shown = cli("show", "--claims", path, "hostile")
     assert shown.returncode == 0 and b"kappa-bar" in shown.stdout, shown.stderr.decode("ascii", "replace")
     shown.stdout.decode("ascii")
+
+
+# -- 5. input errors are input errors ----------------------------------------------------------------
+
+def _one_line_input_error(code, stdout, err, *words):
+    assert code == 2, (code, stdout, err)
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert all(word in err for word in words), err
+
+
+def test_report_on_hostile_json_is_an_input_error(tmp_path):
+    """`report` on a report.json nested 100,000 levels gave a RecursionError traceback and exit 1 (the FAIL code); one
+    whose claims have the wrong shape an AttributeError traceback."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    _one_line_input_error(*run("report", deep, "--out", tmp_path / "a"), "nested too deeply")
+    inner = tmp_path / "inner.json"
+    inner.write_text('{"claims": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    _one_line_input_error(*run("report", inner, "--out", tmp_path / "b"), "nested too deeply")
+    shapeless = tmp_path / "shapeless.json"
+    shapeless.write_text('{"claims": [1, {"id": 5, "evidence": "x"}]}')
+    _one_line_input_error(*run("report", shapeless, "--out", tmp_path / "c"), "not a usable proofcheck report")
+    assert not (tmp_path / "c").exists() or not any((tmp_path / "c").iterdir())  # nothing written
+
+
+def test_a_claim_file_that_is_a_symlink_loop_is_an_input_error(tmp_path):
+    """A claim file that is a symlink loop gave a 43-line RuntimeError traceback and exit 1."""
+    (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
+    (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
+    _one_line_input_error(*run("run", tmp_path / "a.py", "--out", tmp_path / "r"), "symbolic link loop")
+    _one_line_input_error(*run("run", "--claims", tmp_path / "a.py", "gd-rate", "--out", tmp_path / "r"),
+                          "symbolic link loop")
+
+
+def test_a_dangling_symlink_as_out_is_an_input_error(tmp_path):
+    """A dangling symlink as --out said only "File exists"."""
+    (tmp_path / "out").symlink_to(tmp_path / "nowhere")
+    _one_line_input_error(*run("run", "gd-rate", "--check", "minimax-step", "--budget", "quick", "--out",
+                               tmp_path / "out"), "dangling symbolic link", "nowhere")
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("argv, flag", [(["run", "gd-rate", "--seed", "1_0"], "--seed"),
+                                        (["selftest", "--seed", "1_0"], "--seed"),
+                                        (["run", "gd-rate", "--jobs", "\u0662"], "--jobs"),  # an Arabic-Indic 2
+                                        (["run", "gd-rate", "--timeout", "1_0"], "--timeout")])
+def test_numbers_are_ascii_digits_only(argv, flag, tmp_path):
+    """`--seed 1_0` ran seed 10 (int() takes digit separators, and other scripts' digits)."""
+    _one_line_input_error(*run(*argv, "--out", tmp_path), flag, "got")
+
+
+def test_one_symbolic_check_runs_without_an_instance(tmp_path):
+    """`run CLAIM --check CHECK` of a symbolic check was refused with "--instance does not apply" though no --instance
+    was given."""
+    code, stdout, err = run("run", "gd-rate", "--check", "minimax-step", "--budget", "quick", "--no-cache", "--jobs",
+                            "1", "--out", tmp_path, "--format", "json")
+    assert code == 0, (stdout, err)
+    _one_line_input_error(*run("run", "gd-rate", "--check", "minimax-step", "--instance", '{"kappa": 2}', "--out",
+                               tmp_path), "--instance does not apply")
