@@ -592,6 +592,12 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
     try:
         try:
             while queue or running:
+                lost = _scheduler_lost(client, address)
+                if lost is not None:  # like a worker that dies: what finished stands, the rest are ERRORs
+                    if log is not None:
+                        log(f"proofcheck: {lost}; the {len(queue) + len(running)} pending check(s) are ERRORs")
+                    _fail_pending(queue, running, lost)
+                    break
                 workers = _dask_workers(client)
                 most_workers = max(most_workers, workers)
                 if workers == 0:
@@ -601,15 +607,8 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                             f"for one before the {len(queue) + len(running)} pending check(s) become ERRORs")
                         said = True
                     if time.monotonic() - alone_since >= no_worker_wait:
-                        reason = f"no Dask worker was alive for {no_worker_wait:g} s (the cluster lost its workers)"
-                        for future, (task, started, parts) in list(running.items()):
-                            future.cancel()
-                            queue.finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"),
-                                         parts)
-                        running.clear()
-                        while queue:
-                            task, parts = queue.next()
-                            queue.finish(task, _failed_evidence(task, reason, 0.0, "dask"), parts)
+                        _fail_pending(queue, running, f"no Dask worker was alive for {no_worker_wait:g} s (the "
+                                                      "cluster lost its workers)")
                         break
                 else:
                     alone_since, said = None, False
@@ -623,9 +622,13 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                         done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
                     except TimeoutError:
                         done = set()
+                    except Exception:  # noqa: BLE001 - futures cancelled under us (the scheduler lost): see below
+                        done = {future for future in running if future.done()}
                 for future in list(running):
                     task, started, parts = running[future]
                     limit = limits.get(whole(task))
+                    if future in done and future.cancelled() and _scheduler_lost(client, address) is not None:
+                        continue  # the scheduler's loss, not this check's: the next round fails every pending check
                     if future in done:
                         del running[future]
                         try:
@@ -647,6 +650,32 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
             info["jobs"] = most_workers
         if own_client:
             client.close()
+
+
+def _scheduler_lost(client, address) -> str | None:
+    """Why the Dask scheduler is lost (the client no longer runs: it lost the connection and its futures were
+    cancelled), naming it; None while it runs. Dask's own tracebacks about it are silenced from then on: this
+    sentence, in the log and in each pending check's ERROR, says it once."""
+    status = str(getattr(client, "status", "running"))
+    if status in ("running", "newly-created"):
+        return None
+    import logging
+
+    for name in [n for n in logging.root.manager.loggerDict if n == "distributed" or n.startswith("distributed.")]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    where = address if isinstance(address, str) else getattr(getattr(client, "scheduler", None), "address", "?")
+    return f"the Dask scheduler {where} was lost (its client is {status}) before this check finished"
+
+
+def _fail_pending(queue: _Schedule, running: dict, reason: str) -> None:
+    """Every check still running or queued on Dask becomes an ERROR with ``reason``; what finished stands."""
+    for future, (task, started, parts) in list(running.items()):
+        future.cancel()
+        queue.finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"), parts)
+    running.clear()
+    while queue:
+        task, parts = queue.next()
+        queue.finish(task, _failed_evidence(task, reason, 0.0, "dask"), parts)
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:

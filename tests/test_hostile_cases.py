@@ -413,3 +413,104 @@ def test_one_symbolic_check_runs_without_an_instance(tmp_path):
     assert code == 0, (stdout, err)
     _one_line_input_error(*run("run", "gd-rate", "--check", "minimax-step", "--instance", '{"kappa": 2}', "--out",
                                tmp_path), "--instance does not apply")
+
+
+# -- 6. a Dask scheduler that dies is like a worker that dies ------------------------------------------
+
+DASK_CLAIMS = textwrap.dedent('''
+    import os
+    import time
+
+    from proofcheck import Check, Claim, Verdict
+
+
+    class Act(Check):
+        kind = "bound"
+
+        def __init__(self, name, verdict=Verdict.PASS, basis="numeric", hang=False):
+            super().__init__(name)
+            self.verdict, self.basis, self.hang = verdict, basis, hang
+
+        def evaluate(self, ctx):
+            if self.hang:  # say that it started (every check before it has finished: one worker, one thread)
+                with open(os.environ["PROOFCHECK_TEST_MARK"], "w") as handle:
+                    handle.write("started")
+                while True:
+                    time.sleep(0.05)
+            fail = self.verdict is Verdict.FAIL
+            return self.evidence(self.verdict, instances=1, worst_margin=0.25 if fail else -1.0, reason="acted",
+                                 witness={"t": 1.0} if fail else None,
+                                 reproducer="python -m proofcheck run false-claim --check num" if fail else None)
+
+
+    def claim(cid, check):
+        return Claim(id=cid, title=cid, source="tests", provenance="user", statement=cid, hypotheses=[],
+                     checks=[Act("sym", basis="symbolic"), check])
+
+
+    CLAIMS = [claim("false-claim", Act("num", Verdict.FAIL)), claim("true-claim", Act("num")),
+              claim("pending", Act("num", hang=True))]
+''')
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(predicate, seconds: float, what: str):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_a_dask_scheduler_that_dies_mid_run_leaves_errors_and_writes_what_finished(tmp_path):
+    """Killing the scheduler mid-run gave a FuturesCancelledError traceback, exit 1 and no report. Now the pending checks
+    are ERRORs naming the lost scheduler, what finished is written, and the exit code is 1 (a FAIL finished)."""
+    pytest.importorskip("distributed")
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    if shutil.which("dask") is None:
+        pytest.skip("needs the dask command line (dask distributed)")
+    path = tmp_path / "dask_claims.py"
+    path.write_text(DASK_CLAIMS)
+    mark = tmp_path / "started"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PROOFCHECK_TEST_MARK=str(mark))
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
+    scheduler = subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                                  "--no-dashboard"], start_new_session=True, **quiet)
+    worker = run_ = None
+    try:
+        worker = subprocess.Popen(["dask", "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                                  start_new_session=True, **quiet)
+        run_ = subprocess.Popen([sys.executable, "-m", "proofcheck", "run", str(path), "--scheduler", address,
+                                 "--no-cache", "--out", str(tmp_path / "r"), "--format", "json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+        _wait_for(mark.exists, 60, "the last check to start on the Dask worker")
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        stdout, stderr = run_.communicate(timeout=60)
+    finally:
+        for proc in (run_, worker, scheduler):
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL) if proc is not run_ else proc.kill()
+                proc.wait()
+    err = stderr.decode("utf-8", "replace")
+    assert run_.returncode == 1, (stdout, err)
+    assert "Traceback" not in err, err
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    got = {c["id"]: c["verdict"] for c in report["claims"]}
+    assert got == {"false-claim": "FAIL", "true-claim": "PASS", "pending": "ERROR"}, got
+    lost = evidence_of(report, "pending", "num")
+    assert "scheduler" in lost["reason"] and address in lost["reason"], lost["reason"]
