@@ -238,7 +238,9 @@ def end_strays_of(evidence: dict, exclude=(), session: bool = True) -> dict:
     """``evidence`` (or a part's output) after ending the processes its check left running (:mod:`proofcheck.strays`):
     when there were some, its details say which (``details.strays``: a sentence and the list), as does a part's
     output (``strays``, carried to its check's evidence by :meth:`_Schedule.finish`)."""
-    ended = strays.end_strays(exclude=exclude, session=session)
+    # In this process (``session`` False), SIGKILL at once: a forked copy of this process would answer SIGTERM with the
+    # run's own interruption handler (proofcheck.interrupts) and carry on as proofcheck, writing a partial report.
+    ended = strays.end_strays(exclude=exclude, session=session, grace=strays.GRACE_SECONDS if session else 0.0)
     if not ended:
         return evidence
     record = {"summary": strays.summary(ended), "processes": ended}

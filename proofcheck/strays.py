@@ -119,22 +119,24 @@ def _signal(pids, sig) -> None:
 
 def end_strays(root: int | None = None, exclude=(), grace: float = GRACE_SECONDS, session: bool = True) -> list[dict]:
     """End every live process below ``root`` (default: this process; see :func:`descendants`, and ``session``) but
-    ``exclude``:
-    SIGTERM, then SIGKILL after ``grace`` seconds to those still alive. Returns what was ended,
-    ``[{"pid", "command", "signal"}]`` (empty when nothing was left behind)."""
+    ``exclude``: SIGTERM, then SIGKILL after ``grace`` seconds to those still alive (``grace`` 0: SIGKILL at once).
+    Returns what was ended, ``[{"pid", "command", "signal"}]`` (empty when nothing was left behind)."""
     exclude = set(exclude)
     strays = [pid for pid in descendants(root, session) if pid not in exclude]
     if not strays:
         return []
     ended = {pid: {"pid": pid, "command": _command(pid), "signal": "SIGTERM"} for pid in strays}
-    _signal(strays, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while True:
+    if grace > 0:
+        _signal(strays, signal.SIGTERM)
+    while grace > 0:
         _reap(strays)
         alive = [pid for pid in descendants(root, session) if pid not in exclude]
         if not alive or time.monotonic() >= deadline:
             break
         time.sleep(0.02)
+    else:  # no grace: SIGKILL at once
+        alive = strays
     for pid in alive:  # still there after the grace period, or started meanwhile
         ended.setdefault(pid, {"pid": pid, "command": _command(pid)})["signal"] = "SIGKILL"
     while alive:
