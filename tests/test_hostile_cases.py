@@ -65,6 +65,19 @@ RAISING = textwrap.dedent('''
         raise InvalidInstance("no point is in the domain")
 
 
+    class Shrinks(Unit):
+        def shrink(self, inst):
+            return [{"x": 1.5}]  # where the sides raise
+
+
+    def violated_but_raises_at_the_shrunk_point(inst, dps):
+        if inst["x"] == 1.5:
+            raise ValueError("raised while shrinking")
+        if dps is None:
+            return inst["x"], 0.05
+        return mpmath.mpf(inst["x"]), mpmath.mpf(1) / 20  # violated everywhere: a confirmed FAIL
+
+
     a = sp.Symbol("a", positive=True)
 
 
@@ -74,23 +87,27 @@ RAISING = textwrap.dedent('''
 
 
     CLAIMS = [claim("domain-error", domain_error), claim("high-precision-raises", only_at_high_precision),
-              claim("outside-marked", outside_above_one), claim("all-outside", everywhere_outside)]
+              claim("outside-marked", outside_above_one), claim("all-outside", everywhere_outside),
+              claim("fails-then-raises", violated_but_raises_at_the_shrunk_point)]
+    CLAIMS[-1].checks[-1].space = Shrinks()
 ''')
 
 
 def test_claim_code_that_raises_arithmetic_errors_is_an_error_naming_the_instance(tmp_path):
     """A Bound whose sides raise ValueError at every point was INCONCLUSIVE, exit 0; one that raises only at high
-    precision too. Both are ERRORs (exit 3) naming the instance and the exception; InvalidInstance marks a point outside
-    the domain (skipped, and a claim with no point inside is INCONCLUSIVE, not PASS)."""
+    precision too. Both are ERRORs naming the instance and the exception; InvalidInstance marks a point outside the
+    domain (skipped, and a claim with no point inside is INCONCLUSIVE, not PASS); a confirmed FAIL whose shrinking
+    meets a point where the sides raise stays a FAIL and says so."""
     path = tmp_path / "raising.py"
     path.write_text(RAISING)
     code, stdout, err = run("run", path, "--budget", "quick", "--jobs", "1", "--no-cache", "--out", tmp_path / "r",
                             "--format", "json")
-    assert code == 3, (stdout, err)
+    assert code == 1, (stdout, err)  # the FAIL is never hidden by the ERRORs beside it
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     got = {c["id"]: c["verdict"] for c in report["claims"]}
     assert got == {"domain-error": "ERROR", "high-precision-raises": "ERROR", "outside-marked": "PASS",
-                   "all-outside": "INCONCLUSIVE"}, got
+                   "all-outside": "INCONCLUSIVE", "fails-then-raises": "FAIL"}, got
+    assert "raised while shrinking" in evidence_of(report, "fails-then-raises", "num")["details"]["claim_code_raised"][0]
     raised = evidence_of(report, "domain-error", "num")
     assert "ValueError: math domain error" in raised["reason"] and "at x = " in raised["reason"]
     assert raised["details"]["raised_at"]["where"] == "sides (float64 screening)"

@@ -228,9 +228,8 @@ class Bound(Check):
         return found
 
     # -- verdict ----------------------------------------------------------------
-    def shrink_witness(self, instance: dict, limit: int = 200, raised: list | None = None) -> tuple[dict, int]:
-        """Greedy shrinking: move to the first simpler candidate still decided violating. A candidate whose claim code
-        raises is skipped and kept in ``raised`` (the confirmed violation stands; the FAIL names what raised)."""
+    def shrink_witness(self, instance: dict, limit: int = 200) -> tuple[dict, int]:
+        """Greedy shrinking: move to the first simpler candidate still decided violating."""
         steps = 0
         improved = True
         while improved and steps < limit:
@@ -239,18 +238,16 @@ class Bound(Check):
                 steps += 1
                 if not self._admissible(cand):
                     continue
-                if self._decide_or_note(cand, raised).positive:
+                if self.decide(cand).positive:
                     instance, improved = cand, True
                     break
                 if steps >= limit:
                     break
         return instance, steps
 
-    def _decide_or_note(self, instance: dict, raised: list | None) -> SignDecision:
-        """``decide(instance)`` after a violation was confirmed: claim code raising here is noted in ``raised`` (when
-        given) and the candidate counts as undecided, so that the confirmed FAIL is not lost to it."""
-        if raised is None:
-            return self.decide(instance)
+    def _decide_or_note(self, instance: dict, raised: list) -> SignDecision:
+        """``decide(instance)`` after a violation was confirmed: claim code raising here is noted in ``raised`` and the
+        candidate counts as undecided, so that the confirmed FAIL is not lost to it."""
         try:
             return self.decide(instance)
         except ClaimCodeRaised as exc:
@@ -374,7 +371,11 @@ class Bound(Check):
         return best
 
     def _fail(self, ctx, seen, m, inst, d, counts, n_positive, n_near, raised: list):
-        shrunk, tried = self.shrink_witness(inst, raised=raised)
+        try:
+            shrunk, tried = self.shrink_witness(inst)
+        except ClaimCodeRaised as exc:  # the confirmed violation stands, unshrunk; the FAIL names what raised
+            raised.append(exc.sentence())
+            shrunk, tried = inst, 0
         final = self.decide(shrunk) if shrunk is not inst else d
         cert = self.certify(shrunk) if self.certify else None
         excess = final.float_value()
