@@ -230,7 +230,7 @@ def _rerender(report: dict, source: Path, args, out) -> int:
     from .cli import available_formats
     from .sidecar import SIDECAR, attach, detach
 
-    attach(report, source.parent)
+    report = reporting.encodable_strings(attach(report, source.parent))  # lone surrogates spelled out, as in a run
     out_dir = reporting.check_writable(args.out or str(source.parent))
     writers = available_formats()
     formats = args.format or ["md", "html"]
