@@ -413,6 +413,7 @@ class _Worker:
         self.started = 0.0
         self.began = 0.0  # when the time limit of the task's check began to run (see _Schedule.began)
         self.deadline: float | None = None
+        self.ended = False  # killed (or exited) for good: see kill()
 
     def give(self, task: CheckTask | PartTask, limit: float | None, parts: list | None = None,
              began: float | None = None) -> None:
@@ -426,9 +427,13 @@ class _Worker:
         self.deadline = None if limit is None else self.began + limit
 
     def kill(self) -> None:
-        """Kill the worker with its session: whatever its check started goes with it."""
-        if self.process.pid is not None:
+        """Kill the worker with its session: whatever its check started goes with it. Once (``ended``): after that
+        its process id is free, and another process may have it."""
+        if self.process.pid is not None and not self.ended:
+            # The id still names this worker's session: the worker is alive, or dead with members of its session alive
+            # (the kernel does not hand out an id that a session still holds).
             strays.end_session(self.process.pid)
+        self.ended = True
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
@@ -436,12 +441,14 @@ class _Worker:
             self.conn.close()
 
     def stop(self) -> None:
-        """Ask an idle worker to exit; kill it if it does not within a moment."""
+        """Ask an idle worker to exit; kill it if it does not within a moment. An idle worker ended its checks'
+        strays already, so one that exits leaves its session alone."""
         try:
             self.conn.send(None)
         except (OSError, ValueError):
             pass
         self.process.join(timeout=2)
+        self.ended = self.ended or self.process.exitcode is not None
         self.kill()
 
 
