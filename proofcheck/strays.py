@@ -4,11 +4,12 @@ them alive after it ends, holding proofcheck's stdout and stderr, so that a call
 A pool worker makes itself the leader of a session of its own (:func:`own_session`) and the *subreaper* of its
 descendants (Linux ``PR_SET_CHILD_SUBREAPER``: an orphaned grandchild is re-parented to the worker, not to init).
 When a check ends, every process of the worker's session and every descendant of the worker is a stray of that
-check: :func:`end_strays` sends them SIGTERM, then SIGKILL to those still alive after a grace period, reaps its own
-children, and says which it ended (the evidence keeps it, ``details.strays``). The parent ends a worker it kills
-with its whole process group (:func:`end_group`). A descendant that starts a session of its own *and* is re-parented
-elsewhere (a daemon that double-forks after its parent, the worker, was killed) is out of reach; on Dask, the Dask
-worker owns its processes.
+check (but the session's keeper, below): :func:`end_strays` sends them SIGTERM, then SIGKILL to those still alive
+after a grace period, reaps its own children, and says which it ended (the evidence keeps it, ``details.strays``).
+The parent kills a worker together with its session (:func:`end_session`), and a keeper process, the worker's
+first child, ends the session when the worker dies however it dies (a kill -9 of the run, which takes the workers
+with it, included). Out of reach: a descendant that starts a session of its own just as its worker is killed. On
+Dask, the Dask worker owns its processes.
 
 Linux only (``/proc``); elsewhere these functions find nothing and do nothing.
 """
@@ -60,14 +61,45 @@ def set_subreaper(on: bool = True) -> bool:
         return False
 
 
+_keeper: int | None = None  # this worker's session keeper (see :func:`own_session`), never a stray
+
+
 def own_session() -> None:
     """Make this process (a pool worker) the leader of a new session and process group, and its descendants'
-    subreaper, so that whatever its checks start can be found and ended (:func:`end_strays`)."""
+    subreaper, so that whatever its checks start can be found and ended (:func:`end_strays`); and start the session's
+    keeper, which ends the session when this process dies, however it dies (:func:`_keep`)."""
+    global _keeper
     try:
         os.setsid()
     except OSError:  # already a group leader
-        pass
+        return
     set_subreaper(True)
+    leader = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the keeper process
+        _keep(leader)
+    _keeper = pid
+
+
+KEEPER_POLL = 0.2  # seconds between the keeper's looks at its parent
+
+
+def _keep(leader: int) -> None:
+    """The session keeper: a child of the worker (``leader``) that holds no file of it and only watches it. When the
+    worker dies, even by SIGKILL (the run killed with kill -9 takes its workers with it, PR_SET_PDEATHSIG), the keeper
+    is re-parented; it then kills every process left in the worker's session and group (itself last) so that none
+    keeps proofcheck's pipes open. It calls only the operating system (it is a fork of a process with threads)."""
+    try:
+        os.closerange(0, 1 << 16)  # the worker's pipes and proofcheck's stdout and stderr: the keeper holds none
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        while os.getppid() == leader:
+            time.sleep(KEEPER_POLL)
+        me = os.getpid()
+        _signal([pid for pid, (_, _, sid, _) in _table().items() if sid == leader and pid != me], signal.SIGKILL)
+        os.killpg(leader, signal.SIGKILL)
+    finally:
+        os._exit(0)
 
 
 def descendants(root: int | None = None, session: bool = True) -> list[int]:
@@ -121,7 +153,7 @@ def end_strays(root: int | None = None, exclude=(), grace: float = GRACE_SECONDS
     """End every live process below ``root`` (default: this process; see :func:`descendants`, and ``session``) but
     ``exclude``: SIGTERM, then SIGKILL after ``grace`` seconds to those still alive (``grace`` 0: SIGKILL at once).
     Returns what was ended, ``[{"pid", "command", "signal"}]`` (empty when nothing was left behind)."""
-    exclude = set(exclude)
+    exclude = set(exclude) | ({_keeper} if _keeper is not None else set())
     strays = [pid for pid in descendants(root, session) if pid not in exclude]
     if not strays:
         return []

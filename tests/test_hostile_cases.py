@@ -531,3 +531,24 @@ def test_a_dask_scheduler_that_dies_mid_run_leaves_errors_and_writes_what_finish
     assert got == {"false-claim": "FAIL", "true-claim": "PASS", "pending": "ERROR"}, got
     lost = evidence_of(report, "pending", "num")
     assert "scheduler" in lost["reason"] and address in lost["reason"], lost["reason"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_run_killed_with_sigkill_leaves_no_stray_holding_its_pipes(tmp_path, monkeypatch):
+    """kill -9 of proofcheck takes its workers with it (PR_SET_PDEATHSIG), but what a running check had started lived
+    on, holding the pipes; the worker's session keeper ends it."""
+    import signal
+    import subprocess
+    import sys
+
+    path, pids = _strays_setup(tmp_path, monkeypatch)
+    proc = subprocess.Popen([sys.executable, "-m", "proofcheck", "run", "--claims", str(path), "hangs", "--jobs", "1",
+                             "--timeout", "0", "--no-cache", "--out", str(tmp_path / "r"), "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    try:
+        _wait_for(lambda: _noted(pids), 60, "the check to start its sleep")
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)  # every writer of the pipes is gone
+    finally:
+        proc.kill()
+    _wait_for(lambda: not any(_alive(pid) for pid in _noted(pids)), 5, "the stray to be ended")
