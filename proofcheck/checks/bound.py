@@ -320,7 +320,8 @@ class Bound(Check):
         worst_m, worst_inst, worst_d = self._worst(decided, ranked)
         details.update(worst_instance=worst_inst, worst_margin_screen=worst_m,
                        worst_decision=worst_d.json() if worst_d else None)
-        cert = self.certify(worst_inst) if (self.certify and worst_inst is not None) else None
+        cert = call_claim_code(self.certify, worst_inst, instance=worst_inst, where="certify") \
+            if (self.certify and worst_inst is not None) else None
         details["certificate"] = cert
         worst_value = worst_d.float_value() if worst_d else None
         common = dict(instances=len(seen), worst_margin=worst_value,
@@ -377,7 +378,11 @@ class Bound(Check):
             raised.append(exc.sentence())
             shrunk, tried = inst, 0
         final = self.decide(shrunk) if shrunk is not inst else d
-        cert = self.certify(shrunk) if self.certify else None
+        try:
+            cert = call_claim_code(self.certify, shrunk, instance=shrunk, where="certify") if self.certify else None
+        except ClaimCodeRaised as exc:  # an optional certificate: the violation decided at two precisions stands
+            raised.append(exc.sentence())
+            cert = None
         excess = final.float_value()
         return self.evidence(
             Verdict.FAIL, instances=len(seen), worst_margin=excess,
