@@ -24,6 +24,10 @@ finished and a rerun resumes from there.
 
 The default directory is ``.proofcheck-cache/`` in the current working directory (ignored by git);
 the environment variable ``PROOFCHECK_CACHE_DIR`` overrides it.
+
+Trust: the cache is trusted input (README, "Execution"). Entries are unsigned JSON, served on their key alone, so
+whoever can write the directory can turn a would-be FAIL into PASS or INCONCLUSIVE; they are never executed or
+unpickled. Untrusted trees run with ``--no-cache`` or a private ``PROOFCHECK_CACHE_DIR`` outside the tree.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -41,12 +42,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+# What a number on the command line may look like: ASCII digits (Python's int() and float() also take "1_0", which
+# would run seed 10, and other scripts' digits), and for seconds a decimal point and an exponent.
+_DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _nonneg_int(name: str):
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a non-negative integer, got {text!r}") from None
+        if not _DIGITS.fullmatch(text.strip()):
+            raise argparse.ArgumentTypeError(f"{name} must be a non-negative integer, got {text!r}")
+        value = int(text)
         if value < 0:
             raise argparse.ArgumentTypeError(f"{name} must be a non-negative integer, got {text!r}")
         return value
@@ -152,10 +158,7 @@ def _instance(text: str) -> dict:
 
 
 def _timeout(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
+    value = float(text) if _DECIMAL.fullmatch(text.strip()) else float("nan")
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"--timeout must be a non-negative number of seconds, got {text!r}")
     return value
@@ -360,7 +363,7 @@ def _claims_for(reg: Registry, refs: list, args) -> dict:
             checks = {c.name: c for c in claims[key].checks}
             if args.check not in checks:
                 raise UsageError(f"claim {ref.id!r} has no check {args.check!r} (valid checks: {', '.join(checks)})")
-            if getattr(checks[args.check], "basis", "numeric") == "symbolic":
+            if args.instance is not None and getattr(checks[args.check], "basis", "numeric") == "symbolic":
                 numeric = [name for name, c in checks.items() if getattr(c, "basis", "numeric") != "symbolic"]
                 raise UsageError(f"--instance does not apply to the symbolic check {args.check!r} of claim {ref.id!r}"
                                  f" (checks that take an instance: {', '.join(numeric) or 'none'})")
@@ -508,8 +511,8 @@ def cmd_selftest(args, out, err) -> int:
 
 
 def main(argv: list[str] | None = None, out=None, err=None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = _tolerant(out or sys.stdout)
+    err = _tolerant(err or sys.stderr)
     with interrupts.watching():  # the user's Ctrl-C or SIGTERM, told apart from claim code raising KeyboardInterrupt
         try:
             code = _main(argv, out, err)
@@ -521,6 +524,18 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         except KeyboardInterrupt:  # outside the run loop (which keeps what finished): nothing half-written remains
             print("proofcheck: interrupted", file=err)
             return interrupts.exit_code(EXIT_INTERRUPTED)
+
+
+def _tolerant(stream):
+    """``stream``, made to write any ``str``: what its encoding cannot hold (a lone surrogate, non-ASCII text with
+    PYTHONIOENCODING=ascii) is written as a backslash escape instead of raising UnicodeEncodeError (issue 22)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) not in ("backslashreplace", "replace"):
+        try:
+            reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, io.UnsupportedOperation):  # pragma: no cover - a stream that cannot
+            pass
+    return stream
 
 
 def _silence(stream) -> None:

@@ -190,19 +190,47 @@ def _load_artifacts(report: dict, base: Path) -> None:
 
 def cmd_report(args, out) -> int:
     """``report FILE --format ... [--out DIR]``: re-render a saved report.json, running nothing."""
-    from .cli import available_formats
-    from .sidecar import SIDECAR, attach, detach
-
     source = Path(args.file)
     try:
         report = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot read report {args.file!r}: {exc.strerror or exc}") from None
+    except RecursionError:  # hostile JSON (nested 100,000 levels): an input error, not a crash
+        raise UsageError(f"{args.file!r} is not a usable JSON report: nested too deeply") from None
     except ValueError as exc:
         raise UsageError(f"{args.file!r} is not a JSON report: {exc}") from None
     if not isinstance(report, dict) or not isinstance(report.get("claims"), list):
         raise UsageError(f"{args.file!r} is not a proofcheck report (no 'claims' list)")
-    attach(report, source.parent)
+    try:
+        return _rerender(report, source, args, out)
+    except RecursionError:  # nested deeply enough to pass the parser but not the writers
+        raise UsageError(f"{args.file!r} is not a usable proofcheck report: nested too deeply") from None
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:  # a record of the wrong shape
+        raise UsageError(f"{args.file!r} is not a usable proofcheck report: {_shape_problem(report, exc)}") from None
+
+
+def _shape_problem(report: dict, exc: Exception) -> str:
+    """Why a saved report cannot be rendered: its first departure from the published schema when the validator is
+    installed, else what rendering it raised."""
+    from . import report_schema
+
+    if report_schema.available():
+        try:
+            found = report_schema.errors(report)
+        except RecursionError:  # pragma: no cover - caught by the caller's nesting check first
+            found = []
+        found.sort(key=lambda line: not line.startswith("claims"))  # the claims' shape is what rendering reads
+        if found:
+            return found[0] + (f" (and {len(found) - 1} more departures from report.schema.json)" if len(found) > 1
+                               else " (report.schema.json)")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _rerender(report: dict, source: Path, args, out) -> int:
+    from .cli import available_formats
+    from .sidecar import SIDECAR, attach, detach
+
+    report = reporting.encodable_strings(attach(report, source.parent))  # lone surrogates spelled out, as in a run
     out_dir = reporting.check_writable(args.out or str(source.parent))
     writers = available_formats()
     formats = args.format or ["md", "html"]

@@ -39,7 +39,7 @@ import time
 from collections import deque
 from typing import Callable, Iterable
 
-from . import interrupts
+from . import interrupts, strays
 from .errors import InvalidInstance
 from .cache import TimingHints
 from .model import Evidence, Verdict
@@ -192,6 +192,7 @@ class _Schedule:
             if parts:
                 payload = dict(payload, seconds=round((payload.get("seconds") or 0.0)
                                                       + sum(p.get("seconds") or 0.0 for p in parts), 4))
+                payload = _with_parts_strays(payload, parts)
             _finish(task, payload, self.results, self.cache, self.on_done)
             return
         back = self.back.get(task.task)
@@ -211,12 +212,42 @@ class _Schedule:
             self.queue.appendleft(task.task)
 
 
+def _with_parts_strays(evidence: dict, parts: list) -> dict:
+    """A split check's evidence saying which processes its parts left running and were ended (``details.strays``)."""
+    ended = [p for part in parts for p in (part.get("strays") or {}).get("processes", ())]
+    if not ended:
+        return evidence
+    mine = (evidence.get("details") or {}).get("strays") or {}
+    ended += mine.get("processes", [])
+    return dict(evidence, details=dict(evidence.get("details") or {},
+                                       strays={"summary": strays.summary(ended), "processes": ended}))
+
+
 def run_in_process(tasks: Iterable[CheckTask], results: dict, cache=None, on_done=None, progress_for=None) -> None:
-    """Run ``tasks`` one after the other in this process (no time limit can be enforced here)."""
-    for task in tasks:
-        with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
-            evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
-        _finish(task, evidence, results, cache, on_done)
+    """Run ``tasks`` one after the other in this process (no time limit can be enforced here). The processes a
+    check leaves behind are ended when it ends (:func:`end_strays_of`); those this process had before are kept."""
+    with strays.subreaping():
+        for task in tasks:
+            before = set(strays.descendants(session=False))
+            with limited_threads():  # BLAS: one thread, as in the workers (proofcheck.threads)
+                evidence = execute_task(task, progress=progress_for(task) if progress_for else None)
+            _finish(task, end_strays_of(evidence, exclude=before, session=False), results, cache, on_done)
+
+
+def end_strays_of(evidence: dict, exclude=(), session: bool = True) -> dict:
+    """``evidence`` (or a part's output) after ending the processes its check left running (:mod:`proofcheck.strays`):
+    when there were some, its details say which (``details.strays``: a sentence and the list), as does a part's
+    output (``strays``, carried to its check's evidence by :meth:`_Schedule.finish`)."""
+    # In this process (``session`` False), SIGKILL at once: a forked copy of this process would answer SIGTERM with the
+    # run's own interruption handler (proofcheck.interrupts) and carry on as proofcheck, writing a partial report.
+    ended = strays.end_strays(exclude=exclude, session=session, grace=strays.GRACE_SECONDS if session else 0.0)
+    if not ended:
+        return evidence
+    record = {"summary": strays.summary(ended), "processes": ended}
+    if "part" in evidence:
+        return dict(evidence, strays=record)
+    return dict(evidence, details=dict(evidence.get("details") or {}, strays=record))
+
 
 
 # -- time limits ------------------------------------------------------------------------------------
@@ -323,6 +354,7 @@ def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
     """
     interrupts.become_worker()
     _die_with_parent()
+    strays.own_session()  # what a check starts stays in this worker's session: ended when the check ends
     # See modules and settings as the parent does now (a forkserver was started earlier, with older ones).
     os.environ.clear()
     os.environ.update(environ)
@@ -352,8 +384,9 @@ def _worker_main(conn, threads: int, path: list[str], environ: dict) -> None:
             return
         task, parts = message
         try:
-            evidence = execute_task(task, progress=progress, parts=parts)
+            evidence = end_strays_of(execute_task(task, progress=progress, parts=parts))
         except InvalidInstance as exc:  # the user's --instance was rejected: the parent makes it an input error
+            strays.end_strays()
             conn.send(("invalid", str(exc)))
             continue
         try:
@@ -380,6 +413,7 @@ class _Worker:
         self.started = 0.0
         self.began = 0.0  # when the time limit of the task's check began to run (see _Schedule.began)
         self.deadline: float | None = None
+        self.ended = False  # killed (or exited) for good: see kill()
 
     def give(self, task: CheckTask | PartTask, limit: float | None, parts: list | None = None,
              began: float | None = None) -> None:
@@ -393,6 +427,13 @@ class _Worker:
         self.deadline = None if limit is None else self.began + limit
 
     def kill(self) -> None:
+        """Kill the worker with its session: whatever its check started goes with it. Once (``ended``): after that
+        its process id is free, and another process may have it."""
+        if self.process.pid is not None and not self.ended:
+            # The id still names this worker's session: the worker is alive, or dead with members of its session alive
+            # (the kernel does not hand out an id that a session still holds).
+            strays.end_session(self.process.pid)
+        self.ended = True
         if self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=5)
@@ -400,12 +441,14 @@ class _Worker:
             self.conn.close()
 
     def stop(self) -> None:
-        """Ask an idle worker to exit; kill it if it does not within a moment."""
+        """Ask an idle worker to exit; kill it if it does not within a moment. An idle worker ended its checks'
+        strays already, so one that exits leaves its session alone."""
         try:
             self.conn.send(None)
         except (OSError, ValueError):
             pass
         self.process.join(timeout=2)
+        self.ended = self.ended or self.process.exitcode is not None
         self.kill()
 
 
@@ -558,6 +601,12 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
     try:
         try:
             while queue or running:
+                lost = _scheduler_lost(client, address)
+                if lost is not None:  # like a worker that dies: what finished stands, the rest are ERRORs
+                    if log is not None:
+                        log(f"proofcheck: {lost}; the {len(queue) + len(running)} pending check(s) are ERRORs")
+                    _fail_pending(queue, running, lost)
+                    break
                 workers = _dask_workers(client)
                 most_workers = max(most_workers, workers)
                 if workers == 0:
@@ -567,15 +616,8 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                             f"for one before the {len(queue) + len(running)} pending check(s) become ERRORs")
                         said = True
                     if time.monotonic() - alone_since >= no_worker_wait:
-                        reason = f"no Dask worker was alive for {no_worker_wait:g} s (the cluster lost its workers)"
-                        for future, (task, started, parts) in list(running.items()):
-                            future.cancel()
-                            queue.finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"),
-                                         parts)
-                        running.clear()
-                        while queue:
-                            task, parts = queue.next()
-                            queue.finish(task, _failed_evidence(task, reason, 0.0, "dask"), parts)
+                        _fail_pending(queue, running, f"no Dask worker was alive for {no_worker_wait:g} s (the "
+                                                      "cluster lost its workers)")
                         break
                 else:
                     alone_since, said = None, False
@@ -589,9 +631,13 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
                         done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
                     except TimeoutError:
                         done = set()
+                    except Exception:  # noqa: BLE001 - futures cancelled under us (the scheduler lost): see below
+                        done = {future for future in running if future.done()}
                 for future in list(running):
                     task, started, parts = running[future]
                     limit = limits.get(whole(task))
+                    if future in done and future.cancelled() and _scheduler_lost(client, address) is not None:
+                        continue  # the scheduler's loss, not this check's: the next round fails every pending check
                     if future in done:
                         del running[future]
                         try:
@@ -613,6 +659,32 @@ def run_dask(tasks: list[CheckTask], address, results: dict, cache=None, on_done
             info["jobs"] = most_workers
         if own_client:
             client.close()
+
+
+def _scheduler_lost(client, address) -> str | None:
+    """Why the Dask scheduler is lost (the client no longer runs: it lost the connection and its futures were
+    cancelled), naming it; None while it runs. Dask's own tracebacks about it are silenced from then on: this
+    sentence, in the log and in each pending check's ERROR, says it once."""
+    status = str(getattr(client, "status", "running"))
+    if status in ("running", "newly-created"):
+        return None
+    import logging
+
+    for name in [n for n in logging.root.manager.loggerDict if n == "distributed" or n.startswith("distributed.")]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    where = address if isinstance(address, str) else getattr(getattr(client, "scheduler", None), "address", "?")
+    return f"the Dask scheduler {where} was lost (its client is {status}) before this check finished"
+
+
+def _fail_pending(queue: _Schedule, running: dict, reason: str) -> None:
+    """Every check still running or queued on Dask becomes an ERROR with ``reason``; what finished stands."""
+    for future, (task, started, parts) in list(running.items()):
+        future.cancel()
+        queue.finish(task, _failed_evidence(task, reason, time.monotonic() - started, "dask"), parts)
+    running.clear()
+    while queue:
+        task, parts = queue.next()
+        queue.finish(task, _failed_evidence(task, reason, 0.0, "dask"), parts)
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:

@@ -57,7 +57,7 @@ SAFE_ATTRIBUTES = {"display", "stretchy", "mathvariant", "fence", "separator", "
 
 
 def _e(x) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
+    return html.escape(reporting.visible_controls("" if x is None else str(x)), quote=True)
 
 
 def _t(x) -> str:

@@ -14,6 +14,7 @@ import re
 
 from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
                       witness_text)
+from .report import visible_controls
 from .tables import evidence_tables
 
 ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
@@ -22,7 +23,7 @@ MARK = "▶"
 
 def text(value) -> str:
     """Plain text safe in Markdown: HTML escaped, one line."""
-    return html.escape(clean_text(value), quote=False).replace("\n", " ").replace("\r", " ")
+    return html.escape(visible_controls(clean_text(value)), quote=False).replace("\n", " ").replace("\r", " ")
 
 
 def cell(value) -> str:
@@ -41,7 +42,7 @@ def upright_subscripts(latex: str) -> str:
 
 def math(latex) -> str:
     """LaTeX as GitHub inline math; characters that would end the span or read as HTML are rewritten."""
-    body = upright_subscripts(str(latex or "")).replace("`", "'").replace("<", r"\lt ").replace(">", r"\gt ").replace("\n", " ")
+    body = upright_subscripts(visible_controls(str(latex or ""))).replace("`", "'").replace("<", r"\lt ").replace(">", r"\gt ").replace("\n", " ")
     return f"$`{body}`$"
 
 

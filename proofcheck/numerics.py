@@ -13,8 +13,10 @@ consecutive precisions tell the same story:
   (|v_p| <= 10^(-p/2) and |v_q| <= 10^(-q/2)): consistent with exact equality. A bound attained with equality
   is not violated; a quantity of relative size below about 10^(-q/2) is indistinguishable from 0 at q digits,
   which the evidence states (extend the schedule to look further).
-- **undecided**: anything else (the two precisions disagree, a value is not finite, or the evaluation did not
-  return high-precision numbers), after the whole schedule.
+- **undecided**: anything else (the two precisions disagree, a value is not finite, the evaluation did not
+  return high-precision numbers, or the engine's own evaluation raised an arithmetic error), after the whole
+  schedule. Claim code that raises is never "undecided": it is wrapped in
+  :class:`proofcheck.errors.ClaimCodeRaised`, which :func:`decide_sign` lets through (the claim's ERROR).
 """
 from __future__ import annotations
 
@@ -134,7 +136,11 @@ def decide_sign(fn: Callable[[int], object], schedule: Sequence[int] = DEFAULT_S
                 v = exact_or_mpf(fn(dps), dps)
         except NotHighPrecision as exc:
             return SignDecision("undecided", None, dps, values, str(exc))
-        except (ArithmeticError, ValueError, TypeError) as exc:  # e.g. a division by zero at this point
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            # The engine's own evaluation (a sympy residual with no real value here, mpmath at its limits) leaves the
+            # sign undecided. Claim code is not covered by this: the check kinds call it through
+            # proofcheck.errors.call_claim_code, whose ClaimCodeRaised passes through as the claim's ERROR (issue 22);
+            # an InvalidInstance (a ValueError: the point is outside the claim's domain) leaves it undecided.
             return SignDecision("undecided", None, dps, values, f"the evaluation at {dps} digits raised "
                                                                 f"{type(exc).__name__}: {exc}")
         with mpmath.workdps(dps):

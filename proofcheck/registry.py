@@ -10,6 +10,7 @@ range) that proofcheck must NOT report as FAIL. A weakening runs as the mutant n
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import importlib.util
 import io
@@ -55,7 +56,14 @@ class ClaimRef:
 
 
 def _load_file(path: str) -> ModuleType:
-    file = Path(path).resolve()
+    try:
+        file = Path(path).resolve(strict=True)
+    except FileNotFoundError:
+        raise UsageError(f"claim file {path!r} does not exist") from None
+    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before Python 3.13), a denied directory
+        why = "is a symbolic link loop" if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP \
+            else f"cannot be read ({exc.strerror or exc})"
+        raise UsageError(f"claim file {path!r} {why}") from None
     if not file.is_file():
         raise UsageError(f"claim file {path!r} does not exist")
     name = "proofcheck_user_" + file.stem.replace("-", "_") + "_" + str(abs(hash(str(file))) % 10**8)

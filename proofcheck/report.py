@@ -14,6 +14,7 @@ import math
 import numbers
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -93,6 +94,40 @@ def build_report(results, *, seed: int, budget: str, command: list[str], seconds
     return report
 
 
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate (``"\\ud800"``: a Python ``str`` that no encoding can write) spelled as its
+    escape, ``\\ud800``: every writer can then encode it (issue 22). Text without one is returned as it is."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Characters that no reader of a rendered page should receive raw: C0 controls but tab and newlines (an ESC would
+# restyle a terminal, a NUL makes tools call report.md binary), DEL, the Unicode line and paragraph separators, and the
+# bidirectional overrides that make text read differently from what it holds.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with every control character (:data:`_INVISIBLE`) shown as ``\\xNN`` or ``\\uNNNN``, for report.md
+    and report.html (report.json keeps the text as it is; JUnit has :func:`proofcheck.junit_report.xml_safe`)."""
+    return _INVISIBLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                          text)
+
+
+def encodable_strings(value):
+    """``value`` (a report, or any JSON-like tree) with :func:`encodable` applied to every string, keys included."""
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {encodable_strings(key): encodable_strings(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable_strings(item) for item in value]
+    return value
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -106,7 +141,7 @@ def _stage(path: Path, text: str) -> str:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600 files; a report is as readable as any new file
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:  # no str can break the write
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -148,6 +183,9 @@ def write_set(files: list[tuple[Path, str]]) -> None:
 def check_writable(out_dir: str) -> Path:
     """Create ``out_dir`` if needed and prove it writable, before any work is done."""
     path = Path(out_dir)
+    if path.is_symlink() and not path.exists():  # mkdir would say only "File exists"
+        raise UsageError(f"output directory {out_dir!r} is a dangling symbolic link (to {os.readlink(path)!r}); "
+                         "remove it or point it at a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".probe.", dir=path)
@@ -281,6 +319,7 @@ def write_reports(report: dict, out_dir: str, formats: list[str]) -> list[Path]:
     """
     from .sidecar import SIDECAR, detach
 
+    report = encodable_strings(report)  # a lone surrogate in a title must not lose the run (issue 22)
     partial = report.get("complete") is False and holds_complete_report(out_dir)
     files = place_artifacts(report, f"plots.{PARTIAL}" if partial else "plots")
     light, side = detach(without_data(report))  # per-cell measurements go to report.cells.json

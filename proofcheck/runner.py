@@ -18,7 +18,7 @@ from . import interrupts
 from .inputs import data_files, recording
 from .checks.base import Check
 from .context import Budget, Context
-from .errors import InvalidInstance
+from .errors import ClaimCodeRaised, InvalidInstance
 from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
 from .registry import BUILTIN, ClaimRef, resolve
 
@@ -96,6 +96,8 @@ def _error(check, reason: str, start: float, details: dict | None = None) -> Evi
 
 def describe_exception(exc: BaseException) -> str:
     """One line naming what claim code raised; ``sys.exit`` and friends say so plainly."""
+    if isinstance(exc, ClaimCodeRaised):  # names the instance and where it raised
+        return exc.sentence()
     if isinstance(exc, SystemExit):
         return f"claim code called sys.exit({exc.code!r}) (SystemExit)"
     if isinstance(exc, (KeyboardInterrupt, GeneratorExit)) and not str(exc):
@@ -165,6 +167,11 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
             raise
         return _error(check, f"claim code raised InvalidInstance during its own search: {exc}", start,
                       {"traceback": traceback.format_exc()})
+    except ClaimCodeRaised as exc:  # claim code raised at an instance: the ERROR names both (issue 22)
+        if instance is not None and isinstance(exc.original, INSTANCE_MISFITS):  # the user's --instance misfits
+            raise InvalidInstance(f"check {check.name!r} cannot use it ({exc.sentence()})") from None
+        return _error(check, exc.sentence(), start, {"traceback": traceback.format_exc(), "raised_at": {
+            "instance": exc.instance, "where": exc.where, "exception": f"{type(exc.original).__name__}: {exc.original}"}})
     except INSTANCE_MISFITS as exc:
         if instance is not None:  # the user's --instance does not have the shape or types the check reads
             raise InvalidInstance(f"check {check.name!r} cannot use it ({type(exc).__name__}: {exc})") from None

@@ -32,7 +32,7 @@ import mpmath
 import numpy as np
 
 from ..context import Context
-from ..errors import InvalidInstance
+from ..errors import ClaimCodeRaised, InvalidInstance, call_claim_code
 from ..model import Verdict
 from ..numbers import call_with_precision
 from ..numerics import DEFAULT_SCHEDULE, NEAR_BOUNDARY_REL, SignDecision, decide_sign, exact_or_mpf, schedule_of
@@ -108,24 +108,39 @@ class Bound(Check):
 
     # -- margins ---------------------------------------------------------------
     def margin_f64(self, instance: dict) -> float:
-        """The screening margin (float64, or mpmath at ``screen_dps`` rounded to float)."""
+        """The screening margin (float64, or mpmath at ``screen_dps`` rounded to float).
+
+        Whatever ``sides`` raises is the claim's ERROR (:class:`ClaimCodeRaised`, naming the instance), and
+        :class:`InvalidInstance` says the point lies outside the claim's domain (the caller skips it). Only the
+        engine's own arithmetic on the returned sides may give "not a number" (NaN: escalated, never ignored)."""
         with np.errstate(all="ignore"):
+            if self.screen_dps is not None:
+                with mpmath.workdps(self.screen_dps):
+                    return float(self.margin_mp(instance, self.screen_dps))
+            lhs, rhs = call_claim_code(call_with_precision, self.sides, instance, None, instance=instance,
+                                       where="sides (float64 screening)")
             try:
-                if self.screen_dps is not None:
-                    with mpmath.workdps(self.screen_dps):
-                        return float(self.margin_mp(instance, self.screen_dps))
-                lhs, rhs = call_with_precision(self.sides, instance, None)
                 value = float(relative_excess(float(lhs), float(rhs))) - self.tolerance
-            except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+            except (ArithmeticError, ValueError, np.linalg.LinAlgError):  # e.g. an int too large for a float
                 return math.nan
         return value
 
     def margin_mp(self, instance: dict, dps: int):
         """The margin at ``dps`` digits; float64 results are refused (they cannot confirm anything)."""
         with mpmath.workdps(dps):
-            lhs, rhs = call_with_precision(self.sides, instance, dps)
+            lhs, rhs = call_claim_code(call_with_precision, self.sides, instance, dps, instance=instance,
+                                       where=f"sides (at {dps} digits)")
             lhs, rhs = exact_or_mpf(lhs, dps, "lhs"), exact_or_mpf(rhs, dps, "rhs")
             return relative_excess(lhs, rhs) - mpmath.mpf(self.tolerance)
+
+    def _screen(self, instance: dict, tally: dict) -> float | None:
+        """The screening margin, or None when the claim's code marks ``instance`` outside its domain (counted in
+        ``tally["outside_domain"]``)."""
+        try:
+            return self.margin_f64(instance)
+        except InvalidInstance:
+            tally["outside_domain"] = tally.get("outside_domain", 0) + 1
+            return None
 
     def decide(self, instance: dict) -> SignDecision:
         """The sign of the margin along the precision schedule."""
@@ -139,14 +154,18 @@ class Bound(Check):
         except InvalidInstance:
             return False
 
-    def search(self, ctx: Context) -> list[tuple[float, dict]]:
-        """All screened (margin, instance) pairs. Non-finite margins sort first (they must be escalated)."""
+    def search(self, ctx: Context, tally: dict | None = None) -> list[tuple[float, dict]]:
+        """All screened (margin, instance) pairs. Non-finite margins sort first (they must be escalated).
+        Instances the claim's code marks outside its domain (InvalidInstance) are counted in ``tally``, not kept."""
+        tally = {} if tally is None else tally
         seen: list[tuple[float, dict]] = []
         rng = ctx.rng("random")
         n_random = ctx.pick(*self.effort["random"])
         for i in range(n_random):
             inst = self.space.sample(rng)
-            seen.append((self.margin_f64(inst), inst))
+            m = self._screen(inst, tally)
+            if m is not None:
+                seen.append((m, inst))
             if i % 500 == 0:
                 ctx.report(0.5 * i / n_random, "random restarts")
         key = lambda p: math.inf if math.isnan(p[0]) else p[0]
@@ -159,7 +178,9 @@ class Bound(Check):
                 cand = self.space.perturb(inst, crng, scale)
                 if not self._admissible(cand):
                     continue
-                m = self.margin_f64(cand)
+                m = self._screen(cand, tally)
+                if m is None:
+                    continue
                 seen.append((m, cand))
                 if not math.isnan(m) and (math.isnan(margin) or m > margin):
                     margin, inst, fails = m, cand, 0
@@ -168,11 +189,11 @@ class Bound(Check):
                     if fails >= 10:
                         scale, fails = max(scale / 2, 1e-6), 0
             ctx.report(0.5 + 0.3 * (c + 1) / len(starts), "hill climbing")
-        seen.extend(self._hypothesis_search(ctx))
+        seen.extend(self._hypothesis_search(ctx, tally))
         ctx.report(0.9, "confirming")
         return seen
 
-    def _hypothesis_search(self, ctx: Context) -> list[tuple[float, dict]]:
+    def _hypothesis_search(self, ctx: Context, tally: dict) -> list[tuple[float, dict]]:
         strategy = self.space.strategy()
         examples = ctx.pick(*self.effort["hypothesis"])
         if strategy is None or examples <= 0:
@@ -181,20 +202,29 @@ class Bound(Check):
         from hypothesis import seed as hseed
 
         found: list[tuple[float, dict]] = []
+        raised: list[ClaimCodeRaised] = []  # claim code that raised: re-raised after the search, never swallowed
 
         @hseed(ctx.subseed("hypothesis") % (2**32))
         @settings(max_examples=examples, database=None, deadline=None, derandomize=False,
                   phases=[Phase.generate, Phase.target], suppress_health_check=list(HealthCheck), print_blob=False)
         @given(strategy)
         def probe(inst):
-            if not self._admissible(inst):
+            if raised or not self._admissible(inst):
                 return
-            m = self.margin_f64(inst)
+            try:
+                m = self._screen(inst, tally)
+            except ClaimCodeRaised as exc:  # kept out of hypothesis, which would report it as its own failure
+                raised.append(exc)
+                return
+            if m is None:
+                return
             found.append((m, inst))
             if math.isfinite(m):
                 target(m, label="relative excess")
 
         probe()
+        if raised:
+            raise raised[0]
         return found
 
     # -- verdict ----------------------------------------------------------------
@@ -214,6 +244,15 @@ class Bound(Check):
                 if steps >= limit:
                     break
         return instance, steps
+
+    def _decide_or_note(self, instance: dict, raised: list) -> SignDecision:
+        """``decide(instance)`` after a violation was confirmed: claim code raising here is noted in ``raised`` and the
+        candidate counts as undecided, so that the confirmed FAIL is not lost to it."""
+        try:
+            return self.decide(instance)
+        except ClaimCodeRaised as exc:
+            raised.append(exc.sentence())
+            return SignDecision("undecided", None, None, [], exc.sentence())
 
     def _escalation_queue(self, seen):
         """Distinct candidates to decide at high precision: positive or non-finite margins first (all of them),
@@ -240,9 +279,15 @@ class Bound(Check):
     def evaluate(self, ctx: Context):
         if ctx.instance is not None:
             self.space.validate(ctx.instance)  # InvalidInstance propagates: the user gets the reason
-            seen = [(self.margin_f64(ctx.instance), ctx.instance)]
+            seen, tally = [(self.margin_f64(ctx.instance), ctx.instance)], {}
         else:
-            seen = self.search(ctx)
+            tally = {}
+            seen = self.search(ctx, tally)
+        outside = tally.get("outside_domain", 0)
+        if not seen:  # nothing was screened: no evidence either way
+            return self.evidence(Verdict.INCONCLUSIVE, instances=0, details={"outside_domain": outside},
+                                 reason=f"no instance to screen: all {outside} tried lie outside the claim's domain "
+                                        "(InvalidInstance)")
         positive, near, ranked = self._escalation_queue(seen)
         if ctx.instance is not None:  # a replay decides the given instance whatever its screening margin
             positive, near = [(seen[0][0], ctx.instance)], []
@@ -261,20 +306,22 @@ class Bound(Check):
             if i % 200 == 0:
                 ctx.report(0.9 + 0.1 * i / max(len(queue), 1), f"deciding {i + 1}/{len(queue)} candidates")
             if d.positive:
-                m, inst, d = self._largest_violation(queue[i + 1:len(positive)], (m, inst, d), counts)
-                return self._fail(ctx, seen, m, inst, d, counts, len(positive), len(near))
+                raised: list[str] = []
+                m, inst, d = self._largest_violation(queue[i + 1:len(positive)], (m, inst, d), counts, raised)
+                return self._fail(ctx, seen, m, inst, d, counts, len(positive), len(near), raised)
         left_positive = max(0, len(positive) - budget)
         details = {"screening": self.screening, "precision_schedule": list(self.schedule), "tolerance": self.tolerance,
                    "distinct_instances": len(ranked), "positive_screen_margins": len(positive),
                    "near_boundary": {"threshold": self.near, "count": len(near), "decided": len(near_sample)},
                    "escalation_budget": budget, "decided": counts, "left_unexamined_positive": left_positive,
-                   "nonfinite_screen_values": nonfinite,
+                   "nonfinite_screen_values": nonfinite, "outside_domain": outside,
                    "search": {k: ctx.pick(*v) for k, v in self.effort.items()}}
         undecided = [(m, inst, d) for m, inst, d in decided if d.status == "undecided"]
         worst_m, worst_inst, worst_d = self._worst(decided, ranked)
         details.update(worst_instance=worst_inst, worst_margin_screen=worst_m,
                        worst_decision=worst_d.json() if worst_d else None)
-        cert = self.certify(worst_inst) if (self.certify and worst_inst is not None) else None
+        cert = call_claim_code(self.certify, worst_inst, instance=worst_inst, where="certify") \
+            if (self.certify and worst_inst is not None) else None
         details["certificate"] = cert
         worst_value = worst_d.float_value() if worst_d else None
         common = dict(instances=len(seen), worst_margin=worst_value,
@@ -310,27 +357,32 @@ class Bound(Check):
         best = next(((m, i) for m, i in ranked if math.isfinite(m)), ranked[0] if ranked else (None, None))
         if best[1] is None:
             return None, None, None
-        try:
-            return best[0], best[1], self.decide(best[1])
-        except (ArithmeticError, ValueError, TypeError):
-            return best[0], best[1], None
+        return best[0], best[1], self.decide(best[1])  # claim code that raises here is the claim's ERROR
 
-    def _largest_violation(self, rest, first, counts, more: int = 200):
+    def _largest_violation(self, rest, first, counts, raised: list, more: int = 200):
         """After a first confirmed violation, decide up to ``more`` of the ``rest`` of the positive candidates, spread
         evenly over the ranking (float64 may rank noise above the real violations), and keep the largest decided excess:
         the witness a reader can check by hand is the clearest one, not the first one found."""
         best = first
         for m, inst in self._spread(rest, more):
-            d = self.decide(inst)
+            d = self._decide_or_note(inst, raised)
             counts[d.status] += 1
             if d.positive and d.float_value() > best[2].float_value():
                 best = (m, inst, d)
         return best
 
-    def _fail(self, ctx, seen, m, inst, d, counts, n_positive, n_near):
-        shrunk, tried = self.shrink_witness(inst)
+    def _fail(self, ctx, seen, m, inst, d, counts, n_positive, n_near, raised: list):
+        try:
+            shrunk, tried = self.shrink_witness(inst)
+        except ClaimCodeRaised as exc:  # the confirmed violation stands, unshrunk; the FAIL names what raised
+            raised.append(exc.sentence())
+            shrunk, tried = inst, 0
         final = self.decide(shrunk) if shrunk is not inst else d
-        cert = self.certify(shrunk) if self.certify else None
+        try:
+            cert = call_claim_code(self.certify, shrunk, instance=shrunk, where="certify") if self.certify else None
+        except ClaimCodeRaised as exc:  # an optional certificate: the violation decided at two precisions stands
+            raised.append(exc.sentence())
+            cert = None
         excess = final.float_value()
         return self.evidence(
             Verdict.FAIL, instances=len(seen), worst_margin=excess,
@@ -344,4 +396,4 @@ class Bound(Check):
                      "precision_schedule": list(self.schedule), "tolerance": self.tolerance, "decided_before": counts,
                      "positive_screen_margins": n_positive, "near_boundary": n_near,
                      "nonfinite_screen_values": sum(1 for mm, _ in seen if not math.isfinite(mm)),
-                     "certificate": cert})
+                     "certificate": cert, **({"claim_code_raised": raised[:5]} if raised else {})})
