@@ -39,15 +39,20 @@ HUBER = sp.Piecewise((x**2 / 2, sp.Abs(x) <= 1), (sp.Abs(x) - sp.Rational(1, 2),
 def test_identity_true_on_its_range_never_fails(span, budget):
     e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: span}), budget)
     assert e.verdict.value in ("PASS", "INCONCLUSIVE"), e.reason
-    assert "sympy proves" not in e.reason
+    assert "sympy proves lhs - rhs !=" not in e.reason
     assert all(abs(c["point"]["x"]) <= 1 for c in e.details["spot_checks"])
+
+
+def test_identity_on_exactly_its_zone_is_proved_by_refining_under_the_range():
+    e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: (-1, 1)}))
+    assert e.verdict.value == "PASS" and "refine under the ranges" in e.reason, e.reason
 
 
 def test_identity_false_on_its_range_fails_numerically_at_a_confirmed_point():
     e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: (-2, 2)}))
     assert e.verdict.value == "FAIL", e.reason
     assert e.basis == "numeric"
-    assert "sympy proves" not in e.reason
+    assert "sympy proves lhs - rhs !=" not in e.reason
     assert 1 < abs(e.witness["x"]) <= 2
     # the witness is confirmed at two precisions
     decided = [c["decision"] for c in e.details["spot_checks"] if c["point"] == e.witness]
@@ -59,7 +64,7 @@ def test_fallback_disproof_is_numeric_with_its_points():
     e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: (-1.02, 1.02)}, spot_checks=1))
     assert e.verdict.value in ("FAIL", "PASS", "INCONCLUSIVE")
     if e.verdict.value == "FAIL":
-        assert e.basis == "numeric" and "sympy proves" not in e.reason
+        assert e.basis == "numeric" and "sympy proves lhs - rhs !=" not in e.reason
         assert 1 < abs(e.witness["x"]) <= 1.02
 
 
@@ -131,7 +136,9 @@ def test_equal_step_over_an_unconstrained_symbol_is_undecided_not_disproved():
 
 def test_equal_step_respects_its_ranges():
     ok = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-1, 1)})))
-    assert ok.verdict.value == "INCONCLUSIVE", ok.reason  # sympy cannot prove it; no point disproves it
+    assert ok.verdict.value == "PASS", ok.reason  # refined under -1 <= x <= 1, the residual is 0
+    inner = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-0.5, 0.5)})))
+    assert inner.verdict.value == "INCONCLUSIVE", inner.reason  # sympy cannot prove it; no point disproves it
     bad = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-3, 3)})))
     assert bad.verdict.value == "FAIL" and bad.basis == "numeric", bad.reason
     assert "sympy" not in bad.reason.split("(")[0] and bad.witness["points"]

@@ -265,11 +265,29 @@ def decide_zero_on(expr, domain: Domain | None = None) -> ZeroDecision:
         return ZeroDecision(False, "doit + simplify to a nonzero number", residual)
     if simplified.is_zero is False:  # nonzero on the whole domain the assumptions allow, so on any part of it
         return ZeroDecision(False, "doit + simplify; nonzero for every value allowed by the assumptions", residual)
+    refined = _refine_on_ranges(simplified, domain)
+    if refined is not None and refined == 0:  # e.g. a Piecewise whose other branches lie outside the ranges
+        return ZeroDecision(True, "doit + simplify, then refine under the ranges (lo <= symbol <= hi) to 0", "0")
     if simplified.free_symbols and not simplified.has(sp.Limit, sp.Integral, sp.Derivative, sp.Subs):
         found = _numeric_disproof(simplified, domain)
         if found is not None:
             return found
     return ZeroDecision(None, "doit + simplify left a residual sympy cannot decide", residual)
+
+
+def _refine_on_ranges(expr, domain: Domain | None):
+    """``expr`` refined (and simplified) under lo <= s <= hi for each ranged symbol, or None (no ranges, or sympy
+    failed). Sound for the statement "expr == 0 on the ranges": only facts the claim states are assumed."""
+    if domain is None or not domain.ranges or not getattr(expr, "free_symbols", None):
+        return None
+    facts = [sp.Q.ge(s, span[0]) & sp.Q.le(s, span[1]) for s, span in domain.ranges.items()
+             if isinstance(s, sp.Symbol) and s in expr.free_symbols]
+    if not facts:
+        return None
+    try:
+        return sp.simplify(sp.refine(expr, sp.And(*facts)))
+    except Exception:  # noqa: BLE001 - refine is an extra chance to prove, not a requirement
+        return None
 
 
 def decide_zero(expr, domain: Domain | None = None) -> tuple[bool | None, str, str]:
@@ -715,7 +733,8 @@ class Identity(Check):
             return self.evidence(Verdict.PASS, reason=f"the residual at {format_instance(points[0])} is 0 to within "
                                                       f"rounding ({worst_d.why})", **common).with_basis(basis)
         if proved is True:
-            return self.evidence(Verdict.PASS, reason=f"sympy simplifies lhs - rhs to 0, and {len(points)} spot checks "
+            how = "simplifies lhs - rhs to 0" if method == "doit + simplify to 0" else f"proves lhs - rhs = 0 ({method})"
+            return self.evidence(Verdict.PASS, reason=f"sympy {how}, and {len(points)} spot checks "
                                                       f"agree to {self.schedule[-1]} digits", **common).with_basis(basis)
         return self.evidence(Verdict.INCONCLUSIVE, reason=f"sympy could not simplify the residual to 0 ({method}; "
                                                           f"residual {residual}); {len(points)} spot checks in the "
