@@ -216,6 +216,20 @@ def tally_line(claim_results, report: dict | None = None) -> str:
     return f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items()) + where
 
 
+def warning_lines(claims: list[dict]) -> list[str]:
+    """One line per warning a check left for the author (``details["warnings"]``: a derivation step that proves
+    nothing as written, with the line where it was written), e.g. ``warning: f1/derivation: step 'x' (f.py:12) not
+    counted: both sides identical as written: proves nothing``."""
+    lines = []
+    for claim in claims:
+        for e in claim.get("evidence") or []:
+            for w in (e.get("details") or {}).get("warnings") or []:
+                where = f" ({w['source']})" if w.get("source") else ""
+                lines.append(f"warning: {claim['id']}/{e['check']}: step '{w.get('step', '')}'{where} "
+                             f"{w.get('warning', '')}")
+    return lines
+
+
 def summary(claim_results, out, rich: bool | None = None, report: dict | None = None,
             only: tuple[str, ...] | None = None) -> None:
     """The end-of-run table: per claim its verdict line, each non-PASS's reproducer under it, the tally last.
@@ -251,6 +265,8 @@ def summary(claim_results, out, rich: bool | None = None, report: dict | None = 
             if line.reproducer:
                 console.print(f"reproduce {claim['id']}: {line.reproducer}", markup=False, highlight=False,
                               soft_wrap=True)
+        for line in warning_lines(shown):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         if cache_line(shown):
             console.print(cache_line(shown), markup=False, highlight=False)
         console.print(tally_line(shown, report), markup=False, highlight=False)
@@ -260,6 +276,8 @@ def summary(claim_results, out, rich: bool | None = None, report: dict | None = 
         repro = explain(claim, report).reproducer
         if repro:
             print(f"{'':12s}   reproduce: {repro}", file=out)
+    for line in warning_lines(shown):
+        print(line, file=out)
     if cache_line(shown):
         print(cache_line(shown), file=out)
     print(tally_line(shown, report), file=out)

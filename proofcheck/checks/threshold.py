@@ -19,6 +19,11 @@ between two behaviours by bisection on one parameter ``theta``:
 
 Tolerance band: ``[formula (1 - tol), formula (1 + tol)]``. FAIL when the confirmed bracket lies
 wholly outside it: then the empirical boundary lies outside the tolerance around the formula.
+
+The tolerance is part of the claim's statement ("theta* = formula to within tol"): one value, declared in the
+claim (default 1%), the same at every budget. A budget changes only the effort (the bisection steps, through
+``max_steps``, and the cases the claim's ``cases(ctx)`` returns): a coarser search can leave a case open
+(INCONCLUSIVE), never decide it differently.
 """
 from __future__ import annotations
 
@@ -48,10 +53,19 @@ def _as_classification(value) -> Classification:
     return Classification(str(label), int(dps), dict(rest[0]) if rest else {})
 
 
+DEFAULT_TOLERANCE = 0.01  # tight on purpose: a loose default would pass wrong formulas
+
+
+def _percent(tol: float) -> str:
+    """0.01 -> '1%', 0.002 -> '0.2%'."""
+    return f"{100 * tol:.3g}%"
+
+
 class Threshold(Check):
     """The boundary between behaviours ``below`` and ``above`` in ``theta`` lies at ``formula(case)``.
 
-    ``tolerance`` is a relative tolerance, or a (quick, standard, deep) tuple of them.
+    ``tolerance`` is the relative tolerance of the claim (default 0.01): one number, used at every budget (a
+    per-budget tuple is refused: the tolerance is the statement, and a budget may only make the search finer).
     ``plot(ctx, records)`` may return artifacts (see :mod:`proofcheck.plots`); ``records`` are the
     per-case dicts stored in the evidence (formula, bracket, every classification with its dps).
     """
@@ -61,13 +75,20 @@ class Threshold(Check):
 
     def __init__(self, name: str, *, cases: Callable[[Context], list[dict]],
                  classify: Callable[[dict, float, int], Classification], formula: Callable[[dict], float],
-                 below: str, above: str, tolerance=(0.05, 0.01, 0.002), bracket: tuple = (0.25, 4.0),
+                 below: str, above: str, tolerance: float = DEFAULT_TOLERANCE, bracket: tuple = (0.25, 4.0),
                  log_scale: bool = True, max_steps: tuple = (10, 16, 24), dps: int = HIGH_DPS,
                  confirm_factor: int = 2, parameter: str = "theta", plot: Callable | None = None,
                  description: str = ""):
         if not 0 < bracket[0] < 1 < bracket[1]:
             raise ValueError("bracket factors must satisfy 0 < lo < 1 < hi")
-        super().__init__(name, description)
+        if isinstance(tolerance, (tuple, list)):
+            raise ValueError(f"Threshold {name!r}: give one tolerance, the claim's, used at every budget (got "
+                             f"{tolerance!r}); a budget changes the effort (max_steps), never the statement")
+        tolerance = float(tolerance)
+        if not 0 < tolerance < 1:
+            raise ValueError(f"Threshold {name!r}: the relative tolerance must lie in (0, 1), got {tolerance!r}")
+        super().__init__(name, (description + "; " if description else "")
+                         + f"boundary within {_percent(tolerance)} (relative) of the formula")
         self.cases, self.classify, self.formula = cases, classify, formula
         self.below, self.above = below, above
         self.tolerance, self.bracket, self.log_scale = tolerance, bracket, log_scale
@@ -76,7 +97,7 @@ class Threshold(Check):
 
     # -- helpers -----------------------------------------------------------------
     def _tol(self, ctx: Context) -> float:
-        return float(ctx.pick(*self.tolerance) if isinstance(self.tolerance, (tuple, list)) else self.tolerance)
+        return self.tolerance  # the claim's, whatever the budget
 
     def _between(self, lo: float, hi: float, frac: float) -> float:
         if self.log_scale:
@@ -180,13 +201,16 @@ class Threshold(Check):
             r = failed[0]
             witness = {"case": r["case"], "formula": r["formula"], "empirical_lo": r.get("lo"), "empirical_hi": r.get("hi")}
             return self.evidence(Verdict.FAIL, witness=witness, reproducer=reproducer(ctx, r["case"]),
-                                 reason=f"{len(failed)} case(s) with the empirical boundary outside the tolerance band, "
-                                        f"confirmed at {self.dps} and {self.confirm_factor * self.dps} digits", **common)
+                                 reason=f"{len(failed)} case(s) with the empirical boundary outside the tolerance band "
+                                        f"(formula +- {_percent(tol)}), confirmed at {self.dps} and "
+                                        f"{self.confirm_factor * self.dps} digits", **common)
         open_ = [r for r in records if r["status"] != "inside"]
         if open_:
             return self.evidence(Verdict.INCONCLUSIVE, witness=open_[0]["case"],
-                                 reason=f"{len(open_)} case(s) not settled: {open_[0].get('why', '')}", **common)
-        return self.evidence(Verdict.PASS, reason=f"all {len(cases)} empirical boundaries within {tol:g} (relative) of "
+                                 reason=f"{len(open_)} case(s) not settled within the tolerance {_percent(tol)}: "
+                                        f"{open_[0].get('why', '')}", **common)
+        return self.evidence(Verdict.PASS, reason=f"all {len(cases)} empirical boundaries within {_percent(tol)} "
+                                                  f"(relative) of "
                                                   f"the formula, confirmed at {self.confirm_factor * self.dps} digits",
                              **common)
 
