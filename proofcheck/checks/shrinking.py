@@ -243,9 +243,12 @@ class ShrinkResult:
     @property
     def summary(self) -> str:
         if not self.tried:
-            return "not shrunk: no simpler candidates"
-        return (f"shrunk in {self.steps} step(s): {self.tried} candidates tried, {self.new} new, {self.decided} decided"
-                + (f" (stopped at the limit of {self.limit})" if self.limit_reached else ""))
+            return "not shrunk: no candidates"
+        counts = f"{self.tried} candidates tried, {self.new} new, {self.decided} decided"
+        limit = f" (stopped at the limit of {self.limit})" if self.limit_reached else ""
+        if not self.steps:
+            return f"not shrunk: {counts}{limit}"
+        return f"shrunk in {self.steps} step(s): {counts}{limit}"
 
     def json(self) -> dict:
         return {"steps": self.steps, "tried": self.tried, "new": self.new, "decided": self.decided,
