@@ -240,7 +240,7 @@ class Bound(Check):
         precision schedule. Returns the :class:`proofcheck.checks.shrinking.ShrinkResult`."""
         candidates, source = space_candidates(self.space, box)
         return shrink(instance, lambda cand: self.decide(cand).positive, candidates, admissible=self._admissible,
-                      limit=limit, source=source)
+                      limit=limit, source=source, proposal_order=source == "the space's shrink")
 
     def _escalation_queue(self, seen):
         """Distinct candidates to decide at high precision: positive or non-finite margins first (all of them),

@@ -208,7 +208,8 @@ class Probability(Check):
                 return True
             return False
 
-        result = shrink_instance(record["case"], still_fails, self.shrink, limit=limit)
+        result = shrink_instance(record["case"], still_fails, self.shrink, limit=limit, source="the check's shrink",
+                                 proposal_order=True)
         details["shrink"] = result.json()
         details["unshrunk_case"] = record["case"]
         return records.get(id(result.instance), record)

@@ -14,7 +14,8 @@ Generation: Insights from the Hypothesis Reducer", ECOOP 2020), not its code:
   smaller dimension, a rounder matrix) or, for a space without one whose instances are dicts of numbers, from
   :func:`default_candidates` (0, integers, powers of ten, fewer significant digits, the range's endpoints). Each
   round collects the candidates of the current instance, sorts the new, simpler ones simplest first and decides them
-  in turn; the first that still fails becomes the current instance;
+  in turn (a space's own shrink: smallest dimension first, then in the order it proposed them); the first that
+  still fails becomes the current instance;
 - **counts.** The result says how many candidates were proposed (``tried``), how many of them were new
   (``new``: never proposed before), how many were decided (``decided``), and how many steps were accepted.
 
@@ -258,12 +259,14 @@ class ShrinkResult:
 
 def shrink(instance, still_fails: Callable[[dict], bool], candidates: Callable[[dict], Iterable[dict]], *,
            admissible: Callable[[dict], bool] | None = None, limit: int = DEFAULT_LIMIT, per_round: int = PER_ROUND,
-           source: str = "") -> ShrinkResult:
+           source: str = "", proposal_order: bool = False) -> ShrinkResult:
     """Shrink ``instance`` (which fails) to the simplest instance that still fails.
 
     ``candidates(current)`` proposes simpler instances (any order, repeats allowed: at most ``per_round`` are read
     per round); ``admissible(candidate)`` validates one (a hypothesis of the claim); ``still_fails(candidate)``
-    decides it at confirmed precision. At most ``limit`` candidates are decided."""
+    decides it at confirmed precision. At most ``limit`` candidates are decided. ``proposal_order``: decide equally
+    large candidates in the order proposed (a space's own shrink) rather than in the shared order; either way only a
+    candidate no more complex than the current instance in the shared order is accepted."""
     seen = {_key(instance)}
     result = ShrinkResult(instance=instance, start=instance, limit=limit, source=source)
     current, current_key = instance, simplicity(instance)
@@ -276,8 +279,11 @@ def shrink(instance, still_fails: Callable[[dict], bool], candidates: Callable[[
                 fresh[k] = cand
         result.new += len(fresh)
         seen.update(fresh)  # more complex than the current instance: more complex than any later one too
-        # simplest first; among equally simple ones, the order in which they were proposed (the space's own word)
-        ordered = sorted(((simplicity(c), i, c) for i, c in enumerate(fresh.values())), key=lambda t: (t[0], t[1]))
+        # Decided in the shared order, simplest first; or, for a space's own shrink (which proposes simplest first by
+        # its knowledge of the domain), smallest dimension first and then in the order proposed: which of several
+        # equally large candidates is tried first decides which path the greedy descent takes.
+        ranked = [(simplicity(c), i, c) for i, c in enumerate(fresh.values())]
+        ordered = sorted(ranked, key=(lambda t: (t[0][0], t[1])) if proposal_order else (lambda t: (t[0], t[1])))
         accepted = None
         for key, _, cand in ordered:
             if key > current_key:  # not more complex: new and as simple is progress too (the seen-set ends cycles)
