@@ -69,9 +69,9 @@ class Probability(Check):
 
         return at
 
-    def _judge(self, case: dict, ctx: Context, n: int, confidence: float, simulate: bool = True,
-               n_simulation: int | None = None) -> dict:
-        """Per-case record with 'status' in {'pass', 'fail', 'open', 'error'} and a signed margin (>= 0 is good)."""
+    def _judge(self, case: dict, ctx: Context, n: int, confidence: float) -> dict:
+        """Per-case record with 'status' in {'pass', 'fail', 'open', 'error'} and a signed margin (>= 0 is good).
+        (Subclasses override it with this signature; the simulation's sample count comes from ``ctx``.)"""
         claimed_at = self._claimed_at(case)
         first = claimed_at(self.schedule[0])
         claimed = float(first)
@@ -103,8 +103,7 @@ class Probability(Check):
                     if first.within_rounding(p):  # decided by the float's own rounding, not by the claim
                         status, record["rounding"] = "open", first.exact_form_advice()
                 record["status"] = status
-                if simulate:
-                    self._simulate(record, case, ctx, n_simulation or n, confidence)
+                self._simulate(record, case, ctx, int(ctx.pick(*self.simulation_samples)), confidence)
                 return record
         k = int(self.count_events(case, ctx.rng("mc", repr(sorted(case.items()))), n))
         lo, hi = clopper_pearson(k, n, confidence)
@@ -134,7 +133,7 @@ class Probability(Check):
         confidence = 1 - (1 - self.confidence) / max(len(cases), 1)  # Bonferroni over cases
         records = []
         for i, case in enumerate(cases):
-            records.append(self._judge(case, ctx, n, confidence, n_simulation=n_sim))
+            records.append(self._judge(case, ctx, n, confidence))
             ctx.report((i + 1) / len(cases), f"case {i + 1}/{len(cases)}")
         worst = min(records, key=lambda r: r["margin"])
         exact_cases = sum(1 for r in records if "exact" in r)
@@ -197,12 +196,12 @@ class Probability(Check):
         return out
 
     def _shrink(self, record: dict, ctx: Context, n: int, confidence: float, details: dict, limit: int = 50) -> dict:
-        """The simplest case that still FAILs (shared shrinker; each candidate judged as the cases were, without the
-        simulation beside exact values, which checked the formula on the cases themselves). Returns its record."""
+        """The simplest case that still FAILs (shared shrinker; each candidate judged as the cases were, so a candidate
+        whose exact value simulation contradicts is an error there, not a failing case). Returns its record."""
         records = {}
 
         def still_fails(case):
-            r = self._judge(case, ctx, n, confidence, simulate=False)
+            r = self._judge(case, ctx, n, confidence)
             if r["status"] == "fail":
                 records[id(case)] = r
                 return True
