@@ -36,11 +36,11 @@ from typing import Callable, Iterable
 import mpmath
 import numpy as np
 
+from ..claimed import ExactFloat, claimed_value
 from ..context import Context
 from ..errors import InvalidInstance
 from ..model import Verdict
 from ..numbers import call_with_precision
-from ..claimed import ExactFloat, claimed_value
 from ..numerics import DEFAULT_SCHEDULE, NEAR_BOUNDARY_REL, SignDecision, decide_sign, exact_or_mpf, schedule_of
 from .base import Check, format_instance, format_value, reproducer
 from .shrinking import observed_box, shrink, space_candidates
@@ -103,7 +103,7 @@ class Bound(Check):
                  certify: Callable[[dict], dict] | None = None,
                  random: tuple = (300, 3000, 30000), climbs: tuple = (4, 8, 32), climb_steps: tuple = (40, 150, 600),
                  hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL,
-                 screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance: float = 0.0,
+                 screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance=0.0,
                  escalations: tuple = (2000, 20000, 200000), near_escalations: tuple = (50, 200, 2000),
                  screen_dps: int | None = None):
         if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and tolerance == 0:
@@ -124,7 +124,7 @@ class Bound(Check):
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "hypothesis": hypothesis_examples,
                        "escalations": escalations, "near_escalations": near_escalations}
         self.near, self.tolerance = near, float(tol)  # the float screens; ``_tolerance_at`` decides
-        self._tolerance_spec, self._tolerance = tolerance, tol
+        self._tolerance_spec, self._tolerance, self._tolerance_by_dps = tolerance, tol, {}
         self.tolerance_text = tol.text
         self.schedule = schedule_of(precision)
 
@@ -152,7 +152,9 @@ class Bound(Check):
     def _tolerance_at(self, dps: int):
         if self._tolerance.exact and self._tolerance.kind != "sympy":
             return self._tolerance.value  # exact at any precision
-        return claimed_value(self._tolerance_spec, dps=dps, what="tolerance").value
+        if dps not in self._tolerance_by_dps:  # a sympy form, evaluated once per precision
+            self._tolerance_by_dps[dps] = claimed_value(self._tolerance_spec, dps=dps, what="tolerance").value
+        return self._tolerance_by_dps[dps]
 
     def decide(self, instance: dict) -> SignDecision:
         """The sign of the margin along the precision schedule. A positive margin inside the rounding of a float
