@@ -146,9 +146,10 @@ def birthday(threshold: int = 23) -> Claim:
                      sp.Rational(365 - threshold, 365) < 1),
             ]),
             Probability("at-least-half", cases=lambda ctx: [{"n": m} for m in narrow(grid, ctx.selection, "n")],
-                        count_events=count_shared, claimed=lambda case: 0.5,
+                        # the claimed 1/2 written exactly (README, "Exact values": a float is a rounding)
+                        count_events=count_shared, claimed=sp.Rational(1, 2),
                         exact=lambda case, dps: shared_birthday(case["n"], dps), samples=(2000, 20000, 200000),
-                        description="exact product formula; Monte Carlo with a Clopper-Pearson interval otherwise"),
+                        description="exact product formula, checked against Monte Carlo (Clopper-Pearson interval)"),
         ],
     )
 

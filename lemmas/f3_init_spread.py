@@ -444,6 +444,9 @@ def build(claimed=claimed_bound, form=exact_form) -> Claim:
                                            "B, lambda_min), Clopper-Pearson vs the claimed bound"),
             SampledProbability("cond-event-exact", EventSampler("cond"), cases=exact_cases, claimed=claimed_in_case,
                                exact=exact_cond, shrink=shrink_case,
+                               # each exact case is also simulated (a check of the formula, d up to 1024): few samples
+                               # there, since sampler-agreement cross-checks the form with 20000+ samples per case
+                               simulation_samples=(200, 500, 5000),
                                description="the exact form (1 - 1/c)^N of P(E) vs the claimed bound, mpmath, d up to 1024"),
             Agreement("sampler-agreement", agreement_cases,
                       {"cond": EventSampler("cond"), "min-coordinate": EventSampler("min-coordinate")},

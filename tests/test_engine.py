@@ -101,9 +101,10 @@ def test_probability_check(true_p, claimed, direction, expected):
 
 
 def test_probability_exact_value_decides():
+    # the simulated coin has the exact value's probability: an exact formula is also checked against simulation
     exact = lambda case, dps: mpmath.mpf(1) / 3
-    good = Probability("p", cases=lambda ctx: [{}], count_events=coin(0.3), claimed=lambda c: 0.3333, exact=exact)
-    bad = Probability("p", cases=lambda ctx: [{}], count_events=coin(0.3), claimed=lambda c: 0.3334, exact=exact)
+    good = Probability("p", cases=lambda ctx: [{}], count_events=coin(1 / 3), claimed=lambda c: 0.3333, exact=exact)
+    bad = Probability("p", cases=lambda ctx: [{}], count_events=coin(1 / 3), claimed=lambda c: 0.3334, exact=exact)
     ctx = Context(1, Budget("quick"))
     assert good.run(ctx).verdict is Verdict.PASS and good.run(ctx).dps >= 50
     assert bad.run(ctx).verdict is Verdict.FAIL

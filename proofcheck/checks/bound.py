@@ -20,7 +20,12 @@ Verdicts:
   rounding of the last precision).
 
 ``tolerance`` is part of the claim (lhs <= rhs (1 + tolerance)); it is printed in the description and stored
-in the evidence. It is 0 unless the claim declares otherwise.
+in the evidence. It is 0 unless the claim declares otherwise. It may be written exactly (``Fraction(1, 100)``, a
+sympy number; :mod:`proofcheck.claimed`); a float tolerance is a rounding of the number meant, so an excess inside
+its rounding interval is undecided (INCONCLUSIVE, asking for the exact form), never a FAIL.
+
+A FAIL's witness is shrunk by the shared shrinker (:mod:`proofcheck.checks.shrinking`): the space's ``shrink``, or
+the default one for dicts of numbers; every candidate is validated and decided along the schedule.
 """
 from __future__ import annotations
 
@@ -31,12 +36,14 @@ from typing import Callable, Iterable
 import mpmath
 import numpy as np
 
+from ..claimed import ExactFloat, claimed_value
 from ..context import Context
 from ..errors import ClaimCodeRaised, InvalidInstance, call_claim_code
 from ..model import Verdict
 from ..numbers import call_with_precision
 from ..numerics import DEFAULT_SCHEDULE, NEAR_BOUNDARY_REL, SignDecision, decide_sign, exact_or_mpf, schedule_of
 from .base import Check, format_instance, format_value, reproducer
+from .shrinking import observed_box, shrink, space_candidates
 
 
 class Space:
@@ -49,8 +56,14 @@ class Space:
         """A nearby admissible instance; ``scale`` in (0, 1] is the relative step size."""
         raise NotImplementedError
 
+    # Optional: {key: (lo, hi)}, the range of each number of an instance. The default shrink (used when a space has no
+    # ``shrink`` method; proofcheck.checks.shrinking) keeps candidates inside it and tries its endpoints.
+    ranges: dict | None = None
+
     def shrink(self, instance: dict) -> Iterable[dict]:
-        """Simpler admissible candidates (smaller dimension, rounder numbers), simplest first."""
+        """Simpler admissible candidates (smaller dimension, rounder numbers), simplest first. A space that does not
+        define it gets the default shrink of proofcheck.checks.shrinking (dicts of numbers: toward 0, integers,
+        powers of ten, fewer significant digits, the endpoints of ``ranges``)."""
         return []
 
     def validate(self, instance: dict) -> None:
@@ -90,20 +103,29 @@ class Bound(Check):
                  certify: Callable[[dict], dict] | None = None,
                  random: tuple = (300, 3000, 30000), climbs: tuple = (4, 8, 32), climb_steps: tuple = (40, 150, 600),
                  hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL,
-                 screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance: float = 0.0,
+                 screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance=0.0,
                  escalations: tuple = (2000, 20000, 200000), near_escalations: tuple = (50, 200, 2000),
                  screen_dps: int | None = None):
-        if not (tolerance >= 0 and math.isfinite(tolerance)):
+        if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and tolerance == 0:
+            tolerance = ExactFloat(0.0)  # no tolerance at all: nothing to round
+        try:
+            tol = claimed_value(tolerance, dps=30, what="tolerance")
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}") from exc
+        if not (tol.value >= 0 and mpmath.isfinite(tol.value)):
             raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
-        if tolerance:
-            description = (description + " " if description else "") + f"(declared tolerance: lhs <= rhs (1 + {tolerance:g}))"
+        if tol.value:
+            shown = f"{float(tol):g}" if tol.kind == "float" else tol.text
+            description = (description + " " if description else "") + f"(declared tolerance: lhs <= rhs (1 + {shown}))"
         super().__init__(name, description)
         self.screen_dps = screen_dps
         self.screening = screening if screen_dps is None else f"mpmath {screen_dps} digits"
         self.space, self.sides, self.certify = space, sides, certify
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "hypothesis": hypothesis_examples,
                        "escalations": escalations, "near_escalations": near_escalations}
-        self.near, self.tolerance = near, float(tolerance)
+        self.near, self.tolerance = near, float(tol)  # the float screens; ``_tolerance_at`` decides
+        self._tolerance_spec, self._tolerance, self._tolerance_by_dps = tolerance, tol, {}
+        self.tolerance_text = tol.text
         self.schedule = schedule_of(precision)
 
     # -- margins ---------------------------------------------------------------
@@ -131,7 +153,14 @@ class Bound(Check):
             lhs, rhs = call_claim_code(call_with_precision, self.sides, instance, dps, instance=instance,
                                        where=f"sides (at {dps} digits)")
             lhs, rhs = exact_or_mpf(lhs, dps, "lhs"), exact_or_mpf(rhs, dps, "rhs")
-            return relative_excess(lhs, rhs) - mpmath.mpf(self.tolerance)
+            return relative_excess(lhs, rhs) - self._tolerance_at(dps)
+
+    def _tolerance_at(self, dps: int):
+        if self._tolerance.exact and self._tolerance.kind != "sympy":
+            return self._tolerance.value  # exact at any precision
+        if dps not in self._tolerance_by_dps:  # a sympy form, evaluated once per precision
+            self._tolerance_by_dps[dps] = claimed_value(self._tolerance_spec, dps=dps, what="tolerance").value
+        return self._tolerance_by_dps[dps]
 
     def _screen(self, instance: dict, tally: dict) -> float | None:
         """The screening margin, or None when the claim's code marks ``instance`` outside its domain (counted in
@@ -143,8 +172,17 @@ class Bound(Check):
             return None
 
     def decide(self, instance: dict) -> SignDecision:
-        """The sign of the margin along the precision schedule."""
-        return decide_sign(lambda dps: self.margin_mp(instance, dps), self.schedule)
+        """The sign of the margin along the precision schedule. A positive margin inside the rounding of a float
+        tolerance is undecided: the float's rounding, not the claim, would decide it."""
+        d = decide_sign(lambda dps: self.margin_mp(instance, dps), self.schedule)
+        if d.positive and not self._tolerance.exact:
+            with mpmath.workdps(d.dps):
+                excess = d.value + self._tolerance.value  # the relative excess itself
+            if self._tolerance.within_rounding(excess):
+                return SignDecision("undecided", d.value, d.dps, d.values,
+                                    f"the relative excess {mpmath.nstr(excess, 17)} lies inside the rounding of the float "
+                                    f"tolerance, so it is no violation; {self._tolerance.exact_form_advice()}")
+        return d
 
     # -- search ----------------------------------------------------------------
     def _admissible(self, instance: dict) -> bool:
@@ -228,22 +266,15 @@ class Bound(Check):
         return found
 
     # -- verdict ----------------------------------------------------------------
-    def shrink_witness(self, instance: dict, limit: int = 200) -> tuple[dict, int]:
-        """Greedy shrinking: move to the first simpler candidate still decided violating."""
-        steps = 0
-        improved = True
-        while improved and steps < limit:
-            improved = False
-            for cand in self.space.shrink(instance):
-                steps += 1
-                if not self._admissible(cand):
-                    continue
-                if self.decide(cand).positive:
-                    instance, improved = cand, True
-                    break
-                if steps >= limit:
-                    break
-        return instance, steps
+    def shrink_witness(self, instance: dict, box: dict | None = None, limit: int = 200, raised: list | None = None):
+        """The simplest instance that still violates (shared shrinker): candidates from the space's ``shrink`` or the
+        default shrink (inside ``box`` when the space declares no domain), each validated and decided along the
+        precision schedule; claim code raising on a candidate is noted in ``raised`` and the candidate does not count.
+        Returns the :class:`proofcheck.checks.shrinking.ShrinkResult`."""
+        candidates, source = space_candidates(self.space, box)
+        noted = [] if raised is None else raised
+        return shrink(instance, lambda cand: self._decide_or_note(cand, noted).positive, candidates, admissible=self._admissible,
+                      limit=limit, source=source, proposal_order=source == "the space's shrink")
 
     def _decide_or_note(self, instance: dict, raised: list) -> SignDecision:
         """``decide(instance)`` after a violation was confirmed: claim code raising here is noted in ``raised`` and the
@@ -311,6 +342,7 @@ class Bound(Check):
                 return self._fail(ctx, seen, m, inst, d, counts, len(positive), len(near), raised)
         left_positive = max(0, len(positive) - budget)
         details = {"screening": self.screening, "precision_schedule": list(self.schedule), "tolerance": self.tolerance,
+                   "tolerance_as_written": self.tolerance_text,
                    "distinct_instances": len(ranked), "positive_screen_margins": len(positive),
                    "near_boundary": {"threshold": self.near, "count": len(near), "decided": len(near_sample)},
                    "escalation_budget": budget, "decided": counts, "left_unexamined_positive": left_positive,
@@ -372,11 +404,10 @@ class Bound(Check):
         return best
 
     def _fail(self, ctx, seen, m, inst, d, counts, n_positive, n_near, raised: list):
-        try:
-            shrunk, tried = self.shrink_witness(inst)
-        except ClaimCodeRaised as exc:  # the confirmed violation stands, unshrunk; the FAIL names what raised
-            raised.append(exc.sentence())
-            shrunk, tried = inst, 0
+        # a candidate on which the claim's code raises while shrinking is no smaller witness; it is noted in
+        # ``raised`` and the confirmed violation stands (the FAIL names what raised)
+        result = self.shrink_witness(inst, box=observed_box(i for _, i in seen), raised=raised)
+        shrunk = result.instance
         final = self.decide(shrunk) if shrunk is not inst else d
         try:
             cert = call_claim_code(self.certify, shrunk, instance=shrunk, where="certify") if self.certify else None
@@ -391,9 +422,10 @@ class Bound(Check):
             reproducer=reproducer(ctx, shrunk), certified=bool(cert and cert.get("certified")),
             reason=f"lhs exceeds rhs{' (1 + tolerance)' if self.tolerance else ''} by a relative "
                    f"{format_value(excess, 4)} at {format_instance(shrunk)} (decided: {final.why}; "
-                   f"shrunk in {tried} tries)",
-            details={"screen_margin": m, "unshrunk_witness": inst, "decision": final.json(),
-                     "precision_schedule": list(self.schedule), "tolerance": self.tolerance, "decided_before": counts,
+                   f"{result.summary})",
+            details={"screen_margin": m, "unshrunk_witness": inst, "decision": final.json(), "shrink": result.json(),
+                     "precision_schedule": list(self.schedule), "tolerance": self.tolerance,
+                   "tolerance_as_written": self.tolerance_text, "decided_before": counts,
                      "positive_screen_margins": n_positive, "near_boundary": n_near,
                      "nonfinite_screen_values": sum(1 for mm, _ in seen if not math.isfinite(mm)),
                      "certificate": cert, **({"claim_code_raised": raised[:5]} if raised else {})})

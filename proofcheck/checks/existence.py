@@ -9,7 +9,9 @@ Refutation (the negation established): a search that finds nothing proves nothin
 can still FAIL when its negation is established, by one of two paths the claim may give:
 
 - ``exhaustive(ctx)``: every instance of a *finite* space. Each one is certified; when every instance is
-  certified not to be a witness, no witness exists: FAIL, with the count and the certification backend;
+  certified not to be a witness (``holds`` False *and* ``certified`` True, as ``refute=`` requires), no witness
+  exists: FAIL, with the count and the certification backend. A "not a witness" without a certificate (a float64
+  evaluation) refutes nothing: INCONCLUSIVE, with the uncertified count;
 - ``refute(ctx)``: a proof that no witness exists (a certified bound on the property, say), returning a dict with
   ``refuted`` (True / False / None), ``method``, ``certified`` (True for an enclosure-grade or exact argument) and
   any record. Only a certified refutation FAILs; an uncertified one is reported and leaves the check INCONCLUSIVE.
@@ -27,7 +29,7 @@ import numpy as np
 
 from ..context import Context
 from ..model import Verdict
-from .base import Check, reproducer
+from .base import Check, format_instance, reproducer
 from .bound import Space
 
 
@@ -127,7 +129,7 @@ class Existence(Check):
     def _exhaustive(self, ctx: Context):
         """Certify every instance of a finite space: a witness PASSes; all certified non-witnesses FAIL."""
         instances = list(self.exhaustive(ctx))
-        certs, undecided = [], []
+        certs, undecided, uncertified = [], [], []
         for i, inst in enumerate(instances):
             cert = dict(self.certify(inst))
             certs.append(cert)
@@ -140,16 +142,24 @@ class Existence(Check):
                                      **self._common(certs[-1:], i + 1, inst))
             if cert.get("holds") is None:
                 undecided.append(inst)
+            elif not cert.get("certified"):
+                uncertified.append(inst)
         common = self._common(certs[-1:], len(instances), instances[0] if instances else None)
-        common["details"]["exhaustive"] = {"instances": len(instances), "undecided": len(undecided)}
+        common["details"]["exhaustive"] = {"instances": len(instances), "undecided": len(undecided),
+                                           "uncertified": len(uncertified)}
         if not instances:
             return self.evidence(Verdict.INCONCLUSIVE, reason="the finite space to search exhaustively is empty", **common)
         if undecided:
             return self.evidence(Verdict.INCONCLUSIVE, witness=undecided[0],
                                  reason=f"{len(undecided)} of {len(instances)} instances of the finite space undecided by "
                                         "certification", **common)
+        if uncertified:
+            return self.evidence(Verdict.INCONCLUSIVE, witness=uncertified[0],
+                                 reason=f"{len(uncertified)} of {len(instances)} instances of the finite space are not "
+                                        "certified not to be witnesses (an uncertified 'not a witness' refutes nothing), "
+                                        f"first at {format_instance(uncertified[0])}", **common)
         backends = sorted({str(c.get("backend", "")) for c in certs})
-        return self.evidence(Verdict.FAIL, reproducer=reproducer(ctx, None), certified=all(c.get("certified") for c in certs),
+        return self.evidence(Verdict.FAIL, reproducer=reproducer(ctx, None), certified=True,
                              reason=f"no witness exists: all {len(instances)} instances of the finite space are certified "
                                     f"not to have the property ({', '.join(backends)})", **common)
 
