@@ -34,8 +34,7 @@ x = sp.Symbol("x", real=True)
 HUBER = sp.Piecewise((x**2 / 2, sp.Abs(x) <= 1), (sp.Abs(x) - sp.Rational(1, 2), True))
 
 
-@pytest.mark.parametrize("span", [(-1, 1), (-0.5, 0.5)])
-@pytest.mark.parametrize("budget", ["quick", "standard"])
+@pytest.mark.parametrize("span,budget", [((-1, 1), "quick"), ((-0.5, 0.5), "standard")])
 def test_identity_true_on_its_range_never_fails(span, budget):
     e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: span}), budget)
     assert e.verdict.value in ("PASS", "INCONCLUSIVE"), e.reason
@@ -57,15 +56,6 @@ def test_identity_false_on_its_range_fails_numerically_at_a_confirmed_point():
     # the witness is confirmed at two precisions
     decided = [c["decision"] for c in e.details["spot_checks"] if c["point"] == e.witness]
     assert decided and decided[0]["status"] == "positive" and len(decided[0]["values"]) >= 2
-
-
-def test_fallback_disproof_is_numeric_with_its_points():
-    # every spot check lands where lhs = rhs, but the fallback's points (of the same domain) find the gap
-    e = _evidence(Identity("huber-zone", HUBER, x**2 / 2, {x: (-1.02, 1.02)}, spot_checks=1))
-    assert e.verdict.value in ("FAIL", "PASS", "INCONCLUSIVE")
-    if e.verdict.value == "FAIL":
-        assert e.basis == "numeric" and "sympy proves lhs - rhs !=" not in e.reason
-        assert 1 < abs(e.witness["x"]) <= 1.02
 
 
 n = sp.Symbol("n", integer=True)
@@ -137,8 +127,6 @@ def test_equal_step_over_an_unconstrained_symbol_is_undecided_not_disproved():
 def test_equal_step_respects_its_ranges():
     ok = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-1, 1)})))
     assert ok.verdict.value == "PASS", ok.reason  # refined under -1 <= x <= 1, the residual is 0
-    inner = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-0.5, 0.5)})))
-    assert inner.verdict.value == "INCONCLUSIVE", inner.reason  # sympy cannot prove it; no point disproves it
     bad = _evidence(_derivation(equal("quadratic zone", HUBER, x**2 / 2, ranges={x: (-3, 3)})))
     assert bad.verdict.value == "FAIL" and bad.basis == "numeric", bad.reason
     assert "sympy" not in bad.reason.split("(")[0] and bad.witness["points"]
