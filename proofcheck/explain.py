@@ -188,15 +188,16 @@ def _scope(claim: dict) -> str:
             f"{'s' if instances != 1 else ''}{where}){support}")
 
 
-def _known_false_prefix(claim: dict) -> str:
+def _known_false_prefix(claim: dict, brief: bool = False) -> str:
     """'refuted as expected (SOURCE): ' for a REFUTED claim, 'not refuted (known false: SOURCE): ' for a known-false
-    claim with any other verdict (model.expect_outcome), '' for every other claim."""
+    claim with any other verdict (model.expect_outcome), '' for every other claim; ``brief``: without the source (the
+    one-line form; the source is in the full sentence and the claim's record)."""
     if claim.get("expect") != "FAIL":
         return ""
-    source = clean_text(claim.get("refuted_by"))
+    source = "" if brief else f" ({clean_text(claim.get('refuted_by'))})"
     if expect_outcome(claim) == "as expected":
-        return f"refuted as expected ({source}): "
-    return f"not refuted (known false: {source}): "
+        return f"refuted as expected{source}: "
+    return f"not refuted (known false{source.replace(' (', ': ', 1)[:-1] if source else ''}): "
 
 
 def sentence(claim: dict) -> str:
@@ -348,7 +349,7 @@ def headline(e: dict) -> str:
 def short(claim: dict, limit: int = SHORT_LIMIT) -> str:
     """The verdict line's sentence: the deciding check, its deciding number and limit, and for a PASS its scope, in at
     most ``limit`` characters (the full sentence is :func:`sentence`)."""
-    prefix = _known_false_prefix(claim)
+    prefix = _known_false_prefix(claim, brief=True)
     if prefix:  # a known-false claim: the line says first whether its refutation reproduced
         plain = dict(claim, verdict="FAIL" if claim.get("verdict") == "REFUTED" else claim.get("verdict"), expect="PASS")
         return clip(prefix + short(plain, max(40, limit - len(prefix))), limit)
