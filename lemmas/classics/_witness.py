@@ -103,6 +103,8 @@ def refutation(name: str, instances: list[dict], fn: Callable[[dict], tuple], de
     """The refuting Bound: ``fn(instance) -> (lhs, rhs)`` (exact, or with ``certify`` given, its own certificate) on the
     witnesses. ``precision``: the two digits at which the sign is decided (exact values agree at any two)."""
     draws = DRAWS_PER_WITNESS * len(instances)
+    if certify is None:
+        fn = remembered(fn)
     return Bound(name, Witnesses(instances), exact_sides(fn) if certify is None else fn, description=description,
                  certify=certify or exact_certificate(fn), random=(draws, draws, draws), climbs=(0, 0, 0),
                  climb_steps=(0, 0, 0), hypothesis_examples=(0, 0, 0), precision=precision,
@@ -111,6 +113,28 @@ def refutation(name: str, instances: list[dict], fn: Callable[[dict], tuple], de
 
 def instance_key(instance: dict) -> str:
     return json.dumps(instance, sort_keys=True)
+
+
+def remembered(fn: Callable[[dict], tuple]) -> Callable[[dict], tuple]:
+    """``fn`` computed once per instance: the exact sides are pure, and the Bound asks for them when screening, at
+    each precision and when certifying (an exact replay of 30 Nelder-Mead steps is not free). A WitnessFails is
+    remembered too."""
+    memo: dict = {}
+
+    def once(instance):
+        key = instance_key(instance)
+        if key not in memo:
+            try:
+                memo[key] = ("ok", fn(instance))
+            except WitnessFails as exc:
+                memo[key] = ("fails", exc)
+        kind, value = memo[key]
+        if kind == "fails":
+            raise WitnessFails(str(value))
+        return value
+
+    once.__name__, once.__doc__ = getattr(fn, "__name__", "sides"), fn.__doc__
+    return once
 
 
 class QSqrt:
