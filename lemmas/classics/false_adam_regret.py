@@ -193,7 +193,7 @@ WITNESSES = [{"C": 3, "alpha": "1/2", "T": 3000}, {"C": 3, "alpha": "1/2", "T": 
 
 def build(witnesses=WITNESSES, **overrides):
     fields = dict(
-        id="adam-regret", title="Adam's regret bound (Kingma-Ba Thm 4.1): R_T = O(sqrt T), so R_T/T -> 0 (false)",
+        id="adam-regret", title="Adam's regret bound (Kingma-Ba Thm 4.1): R_T = O(sqrt T), so R_T/T -> 0",
         source="Kingma, Ba 2015 (ICLR), Theorem 4.1 and Corollary 4.2; refuted by Reddi, Kale, Kumar 2018",
         provenance="seed", expect="FAIL", refuted_by=SOURCE,
         statement=r"R(T) \le \frac{D^2}{2\alpha(1-\beta_1)} \sum_i \sqrt{T \hat v_{T,i}} + \frac{\alpha (1+\beta_1) "

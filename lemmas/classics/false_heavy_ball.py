@@ -124,7 +124,7 @@ WITNESSES = [{"mu": MU, "L": L, "x_prev": str(CYCLE[(i - 1) % 3]), "x0": str(CYC
 
 def build(witnesses=WITNESSES):
     return Claim(
-        id="heavy-ball-global", title="Heavy ball with Polyak's parameters converges on every f in F_{mu,L} (false)",
+        id="heavy-ball-global", title="Heavy ball with Polyak's parameters converges on every f in F_{mu,L}",
         source="Polyak 1964 (local; global on quadratics); refuted by Lessard, Recht, Packard 2016",
         provenance="seed", expect="FAIL", refuted_by=SOURCE,
         statement=r"\forall f \in \mathcal{F}_{\mu,L},\ \forall x_{-1}, x_0:\ x_k \to x^* \text{ for } "

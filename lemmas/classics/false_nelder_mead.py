@@ -130,7 +130,7 @@ WITNESSES = [{"tau": 2, "theta": 6, "phi": 60, "K": 30}]
 def build(witnesses=WITNESSES):
     return Claim(
         id="nelder-mead-stationary",
-        title="Nelder-Mead converges to a stationary point on strictly convex C^1 functions (false)",
+        title="Nelder-Mead converges to a stationary point on strictly convex C^1 functions",
         source="folklore reading of Nelder, Mead 1965; refuted by McKinnon 1998", provenance="seed",
         expect="FAIL", refuted_by=SOURCE,
         statement=r"\forall f \in C^1(\mathbb{R}^2) \text{ strictly convex},\ \forall \text{ simplices } S_0:\ "

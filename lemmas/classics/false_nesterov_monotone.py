@@ -77,7 +77,7 @@ WITNESSES = ([{"c": "1/2", "L": 1, "x0": 1, "momentum": "k/(k+3)", "k": k} for k
 
 def build(witnesses=WITNESSES, **overrides):
     fields = dict(
-        id="nesterov-monotone", title="Nesterov's fast gradient method decreases f at every step (false)",
+        id="nesterov-monotone", title="Nesterov's fast gradient method decreases f at every step",
         source="folklore reading of Nesterov 1983; refuted by Beck, Teboulle 2009 and others", provenance="seed",
         expect="FAIL", refuted_by=SOURCE,
         statement=r"\forall f \text{ convex, } L\text{-smooth},\ \forall k:\ f(x_{k+1}) \le f(x_k) \text{ for } "

@@ -60,7 +60,7 @@ WITNESSES = [{"x0": x0, "K": 4} for x0 in (2, "11/10", "-3/2")]
 
 def build(witnesses=WITNESSES, **overrides):
     fields = dict(
-        id="pure-newton-global", title="Pure Newton converges on every smooth strictly convex function (false)",
+        id="pure-newton-global", title="Pure Newton converges on every smooth strictly convex function",
         source="folklore; refuted by the textbook example f = sqrt(1 + x^2)", provenance="seed",
         expect="FAIL", refuted_by=SOURCE,
         statement=r"\forall f \in C^\infty \text{ strictly convex},\ \forall x_0:\ x_k \to x^* \text{ for } "
