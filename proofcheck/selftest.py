@@ -135,7 +135,8 @@ def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
             need = (" (existence: needs not PASS)" if o.expect == NOT_PASS else
                     " (known false, witness broken: needs PASS or INCONCLUSIVE, not REFUTED)" if o.expect == NOT_REFUTED
                     else "")
-            broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or "no check"
+            broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or (
+                "the refutation" if o.expect == NOT_REFUTED and o.detected else "no check")
             print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} broke: {broke}{need}", file=out)
             if not o.detected:
                 print(f"{'':9s} reason: {clean_text(o.reason)}", file=out)

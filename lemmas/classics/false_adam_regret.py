@@ -73,7 +73,8 @@ class _Mp:
 
 
 class _Arb:
-    """arb balls (python-flint): a projection or a max is taken only when the comparison is certain."""
+    """arb balls (python-flint): a projection is taken only when the comparison is certain; a max of overlapping
+    balls is their hull."""
 
     def __init__(self):
         import flint
@@ -92,7 +93,9 @@ class _Arb:
             return a
         if a < b:
             return b
-        raise Uncertified("a max of two overlapping balls")
+        # Overlapping balls (AMSGrad's running max meets values of v that agree to the working precision): max(a, b)
+        # lies in the hull of the two balls, which is a sound enclosure.
+        return a.union(b)
 
     def project(self, z):
         if z >= 1:
