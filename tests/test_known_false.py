@@ -178,3 +178,19 @@ def test_schema_rejects_refuted_without_expect():
     validator = jsonschema.Draft202012Validator({**wrapped, "$ref": "#/$defs/claim"})
     assert list(validator.iter_errors(claim))
     assert not list(validator.iter_errors(dict(claim, expect="FAIL", refuted_by="S")))
+
+
+def test_the_pytest_plugin_passes_refuted_and_fails_the_rest(toy, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "proofcheck.pytest_plugin", "-q", "-p",
+                           "no:cacheprovider", "--proofcheck", "--proofcheck-claims", toy.name, "-k",
+                           "kf-refuted or kf-passes", "-rA", toy.name], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "PASSED" in proc.stdout and "kf-refuted" in proc.stdout
+    assert "1 failed, 1 passed" in proc.stdout and "PASS (expected REFUTED) kf-passes" in proc.stdout
