@@ -10,11 +10,23 @@ _ALL = [
     "t2_adam_diagonal", "t4_adam_diag_dominant", "t5_adam_general", "n1_adam_worse_than_gd",
     "t6_fixed_point", "s5_per_coordinate_pl",
 ]
+# The classics' known-false claims (docs/classics.md, "Known-false claims"): expected verdict REFUTED, one per line
+_ALL += [
+    "classics.false_heavy_ball",
+    "classics.false_nesterov_monotone",
+    "classics.false_drori_teboulle_long_steps",
+    "classics.false_adam_regret",
+    "classics.false_nelder_mead",
+    "classics.false_pure_newton",
+]
 # The catalogue's labels (docs/claims.md): ``proofcheck run T5`` and ``proofcheck show F1`` accept them.
 LABELS = {
     "F1": "gd-rate", "F2": "jacobi-dd", "F3": "init-spread", "F4": "pseudo-linear", "F5": "congruence-bound",
     "F6": "anti-concentration", "T2": "adam-diagonal", "T4": "adam-diag-dominant", "T5": "adam-general",
     "N1": "adam-worse-than-gd", "T6": "fixed-point", "S5": "per-coordinate-pl",
+    # the classics' known-false claims (docs/classics.md, "Known-false claims")
+    "C15": "heavy-ball-global", "C16": "nesterov-monotone", "C17": "drori-teboulle-long-steps",
+    "C18": "adam-regret", "C19": "nelder-mead-stationary", "C20": "pure-newton-global",
 }
 # Modules still being written are skipped, so the catalogue can grow one claim at a time.
 CATALOGUE = [m for m in _ALL if _util.find_spec(f"{__name__}.{m}") is not None]

@@ -165,8 +165,8 @@ def _timeout(text: str) -> float:
 
 
 EXIT_CODES_HELP = """exit codes:
-  0    no FAIL and no ERROR
-  1    at least one FAIL
+  0    no FAIL and no ERROR (a known-false claim REFUTED as expected counts as success)
+  1    at least one FAIL, or a known-false claim (expect="FAIL") not REFUTED: it PASSed or was INCONCLUSIVE
   2    usage or input error (one line naming the bad value and the valid choices; nothing written)
   3    an ERROR in claim code
   130  interrupted (Ctrl-C): what finished is written, and the report says "complete": false
@@ -413,7 +413,11 @@ def cmd_run(args, out, err) -> int:
     tasks = tasks_for(refs, claims, args.seed, budget, args.instance, args.check, selections=args.selections,
                       plots=plots)
     results, complete, cache, executed = {}, True, None, {}
-    args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet, unit=args.tally)
+    known_false = {t.ref: c.refuted_by for t in tasks  # the live tally counts these REFUTED when they are
+                   for c in [claims[t.ref.id if t.ref.mutant is None else f"{t.ref.id}::{t.ref.mutant}"]]
+                   if c.expect == "FAIL"}
+    args.live = LiveProgress(tasks, err, enabled=is_terminal(err) and not args.quiet, unit=args.tally,
+                             known_false=known_false)
     args.out_stream = out
     try:
         with args.live:
@@ -456,6 +460,7 @@ def cmd_run(args, out, err) -> int:
     else:
         # A FAIL outranks an ERROR: exit 1 whenever a claim is false, whatever else happened.
         code = EXIT_FAIL if Verdict.FAIL in verdicts else EXIT_ERROR if Verdict.ERROR in verdicts else EXIT_OK
+        code = _known_false_code(claim_results, code)
         if code == EXIT_OK and render_failed:
             code = EXIT_ERROR
     try:
@@ -474,6 +479,19 @@ def cmd_run(args, out, err) -> int:
         out.flush()
     except BrokenPipeError:  # ``proofcheck all | head -1``: the reports are written; the exit code stands
         _silence(out)
+    return code
+
+
+def _known_false_code(claim_results, code: int) -> int:
+    """``code`` with the known-false claims (model.expect_outcome) counted: REFUTED is success (exit 0); a known-false
+    claim that PASSed or was INCONCLUSIVE is red like pytest's xfail(strict=True) and counts as a FAIL (exit 1, which
+    outranks an ERROR); its ERROR is exit 3 like any claim's (already in ``code``)."""
+    from .model import expect_outcome
+
+    if any(r.verdict in (Verdict.PASS, Verdict.INCONCLUSIVE)
+           and expect_outcome({"expect": r.claim.expect, "verdict": r.verdict.value}) == "unexpected"
+           for r in claim_results):
+        return EXIT_FAIL
     return code
 
 

@@ -26,7 +26,9 @@ def list_rows(reg, ids) -> list[dict]:
         c = reg.claims[cid]
         rows.append({"label": tags.get(cid, ""), "id": cid, "provenance": c.provenance,
                      "checks": len(c.checks), "source": c.source, "title": c.title,
-                     "origin": reg.origins.get(cid), "mutants": sorted(reg.mutants.get(cid, {}))})
+                     "origin": reg.origins.get(cid), "mutants": sorted(reg.mutants.get(cid, {})),
+                     # a known-false claim (expect="FAIL"): 'FAIL' here, and its refutation; '' / absent otherwise
+                     **({"expect": "FAIL", "refuted_by": c.refuted_by} if c.expect == "FAIL" else {})})
     return rows
 
 
@@ -46,9 +48,13 @@ def cmd_list(reg, args, out) -> int:
               "source": 32}
     print(" ".join(f"{col:{widths[col]}s}" if col in widths else col for col in LIST_COLUMNS), file=out)
     for r in rows:
+        r = dict(r, title=("[known false] " if r.get("expect") == "FAIL" else "") + r["title"])
         print(" ".join(f"{_clip(r[col], widths[col]):{widths[col]}s}" if col in widths else str(r[col])
                        for col in LIST_COLUMNS), file=out)
-    print(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}", file=out)
+    known_false = sum(r.get("expect") == "FAIL" for r in rows)
+    print(f"{len(rows)} claim{'s' if len(rows) != 1 else ''}"
+          + (f", {known_false} of them known to be false (expected verdict REFUTED; 'show' names the refutation)"
+             if known_false else ""), file=out)
     return EXIT_OK
 
 
@@ -130,6 +136,8 @@ def cmd_show(reg, args, out) -> int:
     label = naming.label_of(reg, cid)
     print(f"{cid}{f' ({label})' if label else ''}: {c.title}", file=out)
     print(f"source: {c.source}    provenance: {c.provenance}", file=out)
+    if c.expect == "FAIL":
+        print(f"known to be false: expected verdict REFUTED; refuted by {c.refuted_by}", file=out)
     print(f"statement: {c.statement}", file=out)
     if c.sympy_statement:
         print(f"sympy: {c.sympy_statement}", file=out)
@@ -143,7 +151,9 @@ def cmd_show(reg, args, out) -> int:
         print(f"parameters (narrow with '{c.id}[key=value,...]'):", file=out)
         for key, values in c.parameters.items():
             print(f"  - {key}: {', '.join(map(str, values)) if values else 'any finite number'}", file=out)
-    if reg.mutants.get(c.id):
+    if reg.mutants.get(c.id) and c.expect == "FAIL":
+        print("mutants (the counterexample broken, must not be REFUTED): " + ", ".join(reg.mutants[c.id]), file=out)
+    elif reg.mutants.get(c.id):
         names = [name + (" (existence: must not PASS)" if mutant_expectation(f) == NOT_PASS else "")
                  for name, f in reg.mutants[c.id].items()]
         print("mutants (false variants that must FAIL): " + ", ".join(names), file=out)

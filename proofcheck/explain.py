@@ -22,6 +22,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from .model import expect_outcome, verdict_label
+
 NON_PASS_ORDER = ("FAIL", "ERROR", "INCONCLUSIVE")  # which evidence decides a claim, first match wins
 
 
@@ -186,10 +188,27 @@ def _scope(claim: dict) -> str:
             f"{'s' if instances != 1 else ''}{where}){support}")
 
 
+def _known_false_prefix(claim: dict, brief: bool = False) -> str:
+    """'refuted as expected (SOURCE): ' for a REFUTED claim, 'not refuted (known false: SOURCE): ' for a known-false
+    claim with any other verdict (model.expect_outcome), '' for every other claim; ``brief``: without the source (the
+    one-line form; the source is in the full sentence and the claim's record)."""
+    if claim.get("expect") != "FAIL":
+        return ""
+    source = "" if brief else f" ({clean_text(claim.get('refuted_by'))})"
+    if expect_outcome(claim) == "as expected":
+        return f"refuted as expected{source}: "
+    return f"not refuted (known false{source.replace(' (', ': ', 1)[:-1] if source else ''}): "
+
+
 def sentence(claim: dict) -> str:
     """The full human sentence behind the verdict (without the budget): '<check>: <check reason>' for a non-PASS.
 
-    This is the sentence in full (every deciding check, every number); the verdict line carries :func:`short`."""
+    This is the sentence in full (every deciding check, every number); the verdict line carries :func:`short`.
+    A known-false claim's sentence opens with whether it was refuted as expected (:func:`_known_false_prefix`)."""
+    prefix = _known_false_prefix(claim)
+    if prefix:
+        plain = dict(claim, verdict="FAIL" if claim.get("verdict") == "REFUTED" else claim.get("verdict"), expect="PASS")
+        return prefix + sentence(plain).removeprefix(prefix)
     if claim.get("verdict") == "PASS":
         return _scope(claim) + _claim_scope(claim)  # the engine's PASS reason only restates that every check passed
     reason = clean_text(claim.get("reason"))
@@ -330,6 +349,10 @@ def headline(e: dict) -> str:
 def short(claim: dict, limit: int = SHORT_LIMIT) -> str:
     """The verdict line's sentence: the deciding check, its deciding number and limit, and for a PASS its scope, in at
     most ``limit`` characters (the full sentence is :func:`sentence`)."""
+    prefix = _known_false_prefix(claim, brief=True)
+    if prefix:  # a known-false claim: the line says first whether its refutation reproduced
+        plain = dict(claim, verdict="FAIL" if claim.get("verdict") == "REFUTED" else claim.get("verdict"), expect="PASS")
+        return clip(prefix + short(plain, max(40, limit - len(prefix))), limit)
     if claim.get("verdict") == "PASS":
         everything = claim.get("evidence") or []
         unsettled = [e["check"] for e in everything if e.get("role") == "supports" and e.get("verdict") != "PASS"]
@@ -394,7 +417,7 @@ class VerdictLine:
 
 def explain(claim: dict, report: dict | None = None) -> VerdictLine:
     """The verdict line of ``claim`` (a claim of report.json); ``report`` supplies budget, seed and command."""
-    name, verdict, budget = claim_name(claim), claim.get("verdict", "?"), budget_phrase(report)
+    name, verdict, budget = claim_name(claim), verdict_label(claim), budget_phrase(report)
     prefix = len(f"{verdict} {name} {budget}: ")
     brief = short(claim, max(120, min(SHORT_LIMIT, LINE_LIMIT - prefix)))
     full = sentence(claim)

@@ -24,6 +24,7 @@ from . import report as reporting
 from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
                       witness_text)
 from .markdown_report import FOLD_ROWS, anchor, upright_subscripts
+from .model import expect_outcome
 from .tables import evidence_tables
 
 STYLE = """
@@ -35,6 +36,8 @@ tr.deciding td{background:#fff3cd;font-weight:600}tr.deciding td:first-child::be
 p.verdict-line{font-size:1.05em;padding:.5em .8em;border-left:4px solid #999;background:#fafafa;font-weight:normal;color:#222;margin-bottom:.2em}
 p.verdict-line.FAIL{border-color:#c00}p.verdict-line.INCONCLUSIVE{border-color:#b70}p.verdict-line.ERROR{border-color:#808}
 p.verdict-line.PASS{border-color:#0a0}details.why{margin:0 0 .6em 1.2em;font-size:.92em;color:#444}
+.REFUTED{color:#06c;font-weight:bold}.UNEXPECTED{color:#c00;font-weight:bold;text-decoration:underline}
+p.verdict-line.REFUTED{border-color:#06c}p.verdict-line.UNEXPECTED{border-color:#c00}
 mrow.overbar{border-top:.08em solid currentColor;padding-top:.14em;margin-left:.05em}
 .counts span{margin-right:1.2em;font-size:1.1em}.statement{font-size:1.1em;margin:.6em 0;overflow-x:auto;overflow-y:hidden;padding:.2em 0}
 code,pre{background:#f6f6f6;font-size:.88em}pre{padding:.5em;overflow-x:auto;max-height:30em}
@@ -103,8 +106,14 @@ def math(latex, display: bool = True) -> str:
     return f'<code class="latex">{_e(text)}</code>'
 
 
+def _css(v: str) -> str:
+    """A verdict's CSS class; a known-false claim not refuted ('PASS (expected REFUTED)', model.verdict_label) is
+    UNEXPECTED (red)."""
+    return "UNEXPECTED" if str(v).endswith("(expected REFUTED)") else str(v)
+
+
 def _verdict(v: str) -> str:
-    return f'<span class="{_e(v)}">{_e(v)}</span>'
+    return f'<span class="{_e(_css(v))}">{_e(v)}</span>'
 
 
 def _artifact(art: dict) -> str:
@@ -171,13 +180,15 @@ def _anchor(claim: dict) -> str:
 def _claim(c: dict, report: dict) -> str:
     line = explain(c, report)
     part = [f'<section class="claim" id="{_anchor(c)}"><h2>{_e(line.name)}: {_t(c.get("title"))}</h2>',
-            f'<p class="verdict-line {_e(line.verdict)}">{_verdict(line.verdict)} {_e(line.budget)}: '
+            f'<p class="verdict-line {_e(_css(line.verdict))}">{_verdict(line.verdict)} {_e(line.budget)}: '
             f"{_e(line.sentence)}</p>"]
     if line.detail:  # the full sentence, one click away
         part.append(f'<details class="why"><summary>why, in full</summary>{_e(line.detail)}</details>')
     if line.reproducer:
         part.append(f"<p>reproduce: <code>{_e(line.reproducer)}</code></p>")
     part.append(f'<div class="statement">{math(c.get("statement"))}</div>')
+    if c.get("expect") == "FAIL":  # a known-false claim: where its refutation comes from
+        part.append(f"<p>Known to be false (expected verdict REFUTED); refuted by: {_t(c.get('refuted_by'))}.</p>")
     part.append(f"<p>Source: {_t(c.get('source'))}; provenance: {_t(c.get('provenance'))}.</p>")
     if c.get("hypotheses"):
         part.append("<p>Hypotheses:</p><ul>" + "".join(f"<li>{_t(h)}</li>" for h in c["hypotheses"]) + "</ul>")
@@ -202,7 +213,7 @@ def _claim(c: dict, report: dict) -> str:
     return "".join(part)
 
 
-ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
+ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS", "REFUTED")
 
 
 def render(report: dict) -> str:
@@ -215,8 +226,10 @@ def render(report: dict) -> str:
     summary = (f'<p class="counts"><b>{len(claims)} claim{"s" if len(claims) != 1 else ""}</b> at the '
                f"{_e(report.get('budget'))} budget, seed {_e(report.get('seed'))}"
                + ("" if report.get("complete", True) else " (<b>incomplete</b>: the run was interrupted)") + ": "
-               + "".join(f'<span class="{v}">{n} {v}</span>' for v, n in counts.items()) + "</p>")
+               + "".join(f'<span class="{v}">{n} {v}</span>' for v, n in counts.items() if n or v != "REFUTED")
+               + _unexpected_count(claims) + "</p>")
     attention = [c for v in ORDER[:3] for c in claims if c.get("verdict") == v]
+    attention += [c for c in claims if c.get("verdict") == "PASS" and expect_outcome(c) == "unexpected"]
     needs = ""
     if attention:
         items = []
@@ -228,7 +241,7 @@ def render(report: dict) -> str:
     rows = []
     for c in claims:
         line = explain(c, report)
-        rows.append(f'<tr><td><a href="#{_anchor(c)}">{_e(line.name)}</a></td><td>{_verdict(c["verdict"])}</td>'
+        rows.append(f'<tr><td><a href="#{_anchor(c)}">{_e(line.name)}</a></td><td>{_verdict(line.verdict)}</td>'
                     f"<td>{_e(line.sentence)}</td><td>{_t(c.get('source'))}</td><td>{_t(c.get('provenance'))}</td></tr>")
     table = ("<h2>Claims</h2><table><tr><th>claim</th><th>verdict</th><th>why</th><th>source</th><th>provenance</th></tr>"
              + "".join(rows) + "</table>")
@@ -240,6 +253,12 @@ def render(report: dict) -> str:
             "</details>")
     sections = "".join(_claim(c, report) for c in claims)
     return head + summary + needs + table + meta + sections + "</body></html>\n"
+
+
+def _unexpected_count(claims) -> str:
+    """' 2 known-false NOT refuted' (red) when some known-false claims were not refuted, else ''."""
+    n = sum(expect_outcome(c) == "unexpected" for c in claims)
+    return f' <span class="UNEXPECTED">{n} known-false NOT refuted</span>' if n else ""
 
 
 reporting.register_writer("html", "report.html", render)

@@ -25,6 +25,7 @@ import xml.etree.ElementTree as ET
 
 from . import report as reporting
 from .explain import backend_cell, cached_phrase, clean_text, explain, format_value, witness_text
+from .model import expect_outcome
 
 FILENAME = "report.junit.xml"
 
@@ -68,7 +69,10 @@ def render(report: dict) -> str:
     reasons and tracebacks holding control characters still give valid XML (:func:`xml_safe`)."""
     report = xml_safe(report)
     claims = report["claims"]
-    count = {v: sum(1 for c in claims if c["verdict"] == v) for v in ("FAIL", "ERROR", "INCONCLUSIVE")}
+    count = {v: sum(1 for c in claims if c["verdict"] == v and not _not_refuted(c)) for v in ("FAIL", "ERROR",
+                                                                                          "INCONCLUSIVE")}
+    count["FAIL"] += sum(1 for c in claims if _not_refuted(c) and c["verdict"] != "ERROR")
+    count["ERROR"] += sum(1 for c in claims if _not_refuted(c) and c["verdict"] == "ERROR")
     seconds = sum(float(c.get("seconds") or 0) for c in claims)
     suites = ET.Element("testsuites", name="proofcheck", tests=str(len(claims)), failures=str(count["FAIL"]),
                         errors=str(count["ERROR"]), skipped=str(count["INCONCLUSIVE"]), time=f"{seconds:.3f}")
@@ -85,7 +89,9 @@ def render(report: dict) -> str:
         verdict = claim["verdict"]
         why = explain(claim, report).detail
         why = f"why: {why}\n" if why else ""  # the full sentence behind the one-line message
-        if verdict == "FAIL":
+        if claim.get("expect") == "FAIL":
+            _known_false(case, claim, report, why)
+        elif verdict == "FAIL":
             failing = [e for e in claim["evidence"] if e["verdict"] == "FAIL"]
             node = ET.SubElement(case, "failure", message=failure_message(claim, report), type="FAIL")
             node.text = why + "\n".join(_evidence_line(e) + (f"\nwitness: {witness_text(e['witness'], 4000)}"
@@ -105,6 +111,32 @@ def render(report: dict) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
+# -- known-false claims (model.expect_outcome) ------------------------------------------------------------------
+def _not_refuted(claim: dict) -> bool:
+    """A known-false claim whose refutation did not reproduce: a failed testcase (an ERROR stays an error)."""
+    return expect_outcome(claim) == "unexpected"
+
+
+def _known_false(case, claim: dict, report: dict, why: str) -> None:
+    """A known-false claim's testcase: REFUTED passes, with the refutation in its properties (source, reason, the
+    certified failing checks); any other verdict fails (an ERROR is an error) like pytest's xfail(strict=True)."""
+    if claim["verdict"] == "REFUTED":
+        props = ET.SubElement(case, "properties")
+        refuting = [e for e in claim["evidence"] if e["verdict"] == "FAIL" and e.get("certified")]
+        for name, value in (("verdict", "REFUTED"), ("expect", "FAIL"), ("refuted_by", claim.get("refuted_by")),
+                            ("refutation", claim.get("reason")),
+                            ("certified_checks", ", ".join(e["check"] for e in refuting))):
+            ET.SubElement(props, "property", name=name, value=str(value))
+        for e in refuting:
+            if e.get("witness") is not None:
+                ET.SubElement(props, "property", name=f"witness.{e['check']}", value=witness_text(e["witness"], 2000))
+        return
+    kind = "error" if claim["verdict"] == "ERROR" else "failure"
+    node = ET.SubElement(case, kind, message=failure_message(claim, report),
+                         type=f"{claim['verdict']} (expected REFUTED)")
+    node.text = why + "\n".join(f"{e['check']}: {e['verdict']}: {e['reason']}" for e in claim["evidence"])
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -117,7 +149,7 @@ def annotations(report: dict) -> list[str]:
     """One GitHub Actions ``::error`` workflow command per FAILed claim."""
     lines = []
     for claim in report["claims"]:
-        if claim["verdict"] == "FAIL":
+        if claim["verdict"] == "FAIL" or (_not_refuted(claim) and claim["verdict"] != "ERROR"):
             title = _escape_property(f"proofcheck {_name(claim)}")
             lines.append(f"::error title={title}::{_escape_data(failure_message(claim, report))}")
     return lines

@@ -14,10 +14,11 @@ import re
 
 from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
                       witness_text)
+from .model import expect_outcome
 from .report import visible_controls
 from .tables import evidence_tables
 
-ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS")
+ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS", "REFUTED")
 MARK = "▶"
 
 
@@ -63,7 +64,10 @@ def summary_counts(report: dict) -> str:
     claims = report.get("claims") or []
     counts = {v: sum(c.get("verdict") == v for c in claims) for v in ORDER}
     n = len(claims)
-    return f"**{n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items() if k) + "**" \
+    # known-false claims (model.expect_outcome): REFUTED is counted with the verdicts; those not refuted are named
+    red = sum(expect_outcome(c) == "unexpected" for c in claims)
+    red = f"; {red} known-false NOT refuted" if red else ""
+    return f"**{n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items() if k) + red + "**" \
         if n else "**no claims**"
 
 
@@ -117,11 +121,13 @@ def _evidence(e: dict) -> list[str]:
 def _claim(c: dict, report: dict) -> list[str]:
     line = explain(c, report)
     lines = ["", f'<a id="{anchor(c)}"></a>', "", f"## {text(heading(c))}", "", f"*{text(c.get('title'))}*", "",
-             f"**{c['verdict']}** {text(line.budget)}: {text(line.sentence)}", ""]
+             f"**{line.verdict}** {text(line.budget)}: {text(line.sentence)}", ""]
     if line.detail:
         lines += [f"Why, in full: {text(line.detail)}", ""]
     if line.reproducer:
         lines += [f"Reproduce: `{line.reproducer}`", ""]
+    if c.get("expect") == "FAIL":  # a known-false claim: where its refutation comes from
+        lines += [f"Known to be false (expected verdict REFUTED); refuted by: {text(c.get('refuted_by'))}.", ""]
     lines += [f"Source: {text(c.get('source'))}; provenance: {text(c.get('provenance'))}.", "",
               f"Statement: {math(c.get('statement'))}", ""]
     if c.get("hypotheses"):
@@ -156,18 +162,19 @@ def render(report: dict) -> str:
              f"{summary_counts(report)} at the {text(report.get('budget'))} budget, seed {report.get('seed')}"
              + ("" if report.get("complete", True) else " (**incomplete**: the run was interrupted)") + ".", ""]
     attention = [c for v in ORDER[:3] for c in claims if c.get("verdict") == v]
+    attention += [c for c in claims if c.get("verdict") == "PASS" and expect_outcome(c) == "unexpected"]
     if attention:
         lines += ["## Needs attention", ""]
         for c in attention:
             line = explain(c, report)
-            lines.append(f"- **{c['verdict']}** [{text(line.name)}](#{anchor(c)}): {text(line.sentence)}")
+            lines.append(f"- **{line.verdict}** [{text(line.name)}](#{anchor(c)}): {text(line.sentence)}")
             if line.reproducer:
                 lines.append(f"  reproduce: `{line.reproducer}`")
         lines.append("")
     lines += ["## Claims", "", "| claim | verdict | why | source | provenance |", "|---|---|---|---|---|"]
     for c in claims:
         line = explain(c, report)
-        lines.append(f"| [{cell(line.name)}](#{anchor(c)}) | **{c['verdict']}** | {cell(line.sentence)} | "
+        lines.append(f"| [{cell(line.name)}](#{anchor(c)}) | **{line.verdict}** | {cell(line.sentence)} | "
                      f"{cell(c.get('source'))} | {cell(c.get('provenance'))} |")
     lines += ["", "## Run", "",
               f"- command: `{' '.join(map(str, report.get('command') or []))}`",

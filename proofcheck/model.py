@@ -14,6 +14,10 @@ class Verdict(str, enum.Enum):
     FAIL = "FAIL"
     INCONCLUSIVE = "INCONCLUSIVE"
     ERROR = "ERROR"
+    # A claim declared known to be false (Claim.expect == "FAIL") whose refutation was reproduced: a FAIL on a
+    # certified counterexample. It is the expected outcome and keeps the exit code 0 (docs/design.md, "Known-false
+    # claims"); see :func:`expect_outcome`.
+    REFUTED = "REFUTED"
 
     def __str__(self) -> str:  # so f-strings print "PASS", not "Verdict.PASS"
         return self.value
@@ -115,10 +119,19 @@ class Claim:
     # hypotheses or parameter space that must each be decided for a PASS (docs/design.md, "Scope of a PASS").
     # A check declares the regimes it decides with proofcheck.covering(check, name, ...).
     regimes: dict = field(default_factory=dict)
+    # "PASS" (the default: the claim is believed true) or "FAIL": a famous false claim kept in a catalogue so that
+    # its refutation is re-checked on every run, with ``refuted_by`` naming the source of the refutation. See
+    # "Known-false claims" below and :func:`expect_outcome`.
+    expect: str = "PASS"
+    refuted_by: str = ""
 
     def __post_init__(self) -> None:
         if self.provenance not in PROVENANCES:
             raise ValueError(f"claim {self.id}: provenance {self.provenance!r} not in {PROVENANCES}")
+        if self.expect not in EXPECTS:
+            raise ValueError(f"claim {self.id}: expect must be one of {EXPECTS}, got {self.expect!r}")
+        if self.expect == "FAIL" and not (isinstance(self.refuted_by, str) and self.refuted_by.strip()):
+            raise ValueError(f"claim {self.id}: a claim with expect='FAIL' must name its refutation in refuted_by")
         names = [c.name for c in self.checks]
         if len(set(names)) != len(names):
             raise ValueError(f"claim {self.id}: duplicate check names {names}")
@@ -144,6 +157,8 @@ class Claim:
             "hypotheses": list(self.hypotheses),
             "notes": self.notes,
             **({"regimes": dict(self.regimes)} if self.regimes else {}),
+            # only on known-false claims, so that the record of every other claim is unchanged
+            **({"expect": self.expect, "refuted_by": self.refuted_by} if self.expect != "PASS" else {}),
         }
 
 
@@ -241,5 +256,57 @@ def decide(evidence: list[Evidence], regimes: dict | None = None, covers: dict |
 
 
 def decide_claim(claim: "Claim", evidence: list[Evidence]) -> Decision:
-    """:func:`decide` with the claim's stated regimes and its checks' declared coverage."""
-    return decide(evidence, claim.regimes, {c.name: list(getattr(c, "covers", ())) for c in claim.checks})
+    """:func:`decide` with the claim's stated regimes and its checks' declared coverage; for a known-false claim
+    (``expect="FAIL"``), :func:`decide_known_false` on top."""
+    decision = decide(evidence, claim.regimes, {c.name: list(getattr(c, "covers", ())) for c in claim.checks})
+    if claim.expect == "FAIL":
+        return decide_known_false(decision, evidence, claim.refuted_by)
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Known-false claims (expect="FAIL"): REFUTED, or a red run (like pytest's xfail(strict=True))
+# ---------------------------------------------------------------------------------------------
+EXPECTS = ("PASS", "FAIL")
+NOT_REFUTED = "not refuted"  # the words that open the reason of a known-false claim whose refutation did not reproduce
+
+
+def decide_known_false(decision: Decision, evidence: list[Evidence], refuted_by: str) -> Decision:
+    """The verdict of a claim known to be false, from its ordinary :func:`decide` decision.
+
+    - REFUTED: the claim FAILed and at least one failing check is ``certified`` (its deciding numbers are exact, or
+      enclosures): the refutation reproduced. This is the expected outcome.
+    - Anything else keeps its verdict and says, first, that the refutation did not reproduce: a PASS (the
+      counterexample no longer refutes, or a check cannot see it), an INCONCLUSIVE, an ERROR, and a FAIL no failing
+      check of which is certified (confirmed at high precision is not enough to call a famous result false). Each of
+      these makes the run red (:func:`expect_outcome`; exit codes in the README).
+    """
+    if decision.verdict is Verdict.FAIL:
+        certified = [e for e in evidence if e.verdict is Verdict.FAIL and e.certified]
+        if certified:
+            return Decision(Verdict.REFUTED, f"refuted as expected ({refuted_by}): "
+                                             + _first_and_rest(certified, "certified failing check(s)"))
+        return Decision(Verdict.FAIL, f"{NOT_REFUTED}: the claim is known to be false ({refuted_by}) and a check "
+                                      f"FAILed, but no failing check is certified: {decision.reason}")
+    what = {Verdict.PASS: "yet every deciding check passed (an unexpected PASS)",
+            Verdict.INCONCLUSIVE: "and its refutation did not reproduce (INCONCLUSIVE)",
+            Verdict.ERROR: "and its refutation did not run (ERROR)"}[decision.verdict]
+    return Decision(decision.verdict, f"{NOT_REFUTED}: the claim is known to be false ({refuted_by}), {what}: "
+                                      f"{decision.reason}", decision.scope)
+
+
+def expect_outcome(claim: dict) -> str:
+    """How a claim's verdict stands against what it expects (``claim`` is a claim of report.json):
+
+    "as expected" (an ordinary claim, whatever its verdict; a known-false claim REFUTED), or "unexpected" (a
+    known-false claim with any other verdict: the run is red). Every writer and the exit code read this."""
+    if claim.get("expect", "PASS") != "FAIL":
+        return "as expected"
+    return "as expected" if claim.get("verdict") == Verdict.REFUTED.value else "unexpected"
+
+
+def verdict_label(claim: dict) -> str:
+    """The verdict as the summary and reports show it: 'REFUTED', or 'PASS (expected REFUTED)' for a known-false
+    claim that was not refuted; an ordinary claim's verdict unchanged."""
+    verdict = str(claim.get("verdict", "?"))
+    return f"{verdict} (expected REFUTED)" if expect_outcome(claim) == "unexpected" else verdict

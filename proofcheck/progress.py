@@ -21,11 +21,13 @@ import threading
 from typing import Callable, Iterable
 
 from .explain import explain
-from .model import Evidence, combine
+from .model import Decision, Evidence, combine, decide_known_false, expect_outcome
 
 ORDER = ("PASS", "FAIL", "ERROR", "INCONCLUSIVE")
 TALLY_UNITS = ("claims", "checks")
-_STYLE = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold magenta", "INCONCLUSIVE": "yellow"}
+_STYLE = {"PASS": "green", "FAIL": "bold red", "ERROR": "bold magenta", "INCONCLUSIVE": "yellow",
+          "REFUTED": "bold cyan"}  # a known-false claim refuted as expected: its own colour, never red
+UNEXPECTED_STYLE = "bold red"  # a known-false claim not refuted ('PASS (expected REFUTED)'): the run is red
 
 
 def is_terminal(stream) -> bool:
@@ -52,10 +54,12 @@ def claim_label(ref) -> str:
 class LiveProgress:
     """Per-claim progress and a running tally; silent unless ``enabled`` (default: ``stream`` is a TTY)."""
 
-    def __init__(self, tasks: Iterable, stream=None, enabled: bool | None = None, unit: str = "claims") -> None:
+    def __init__(self, tasks: Iterable, stream=None, enabled: bool | None = None, unit: str = "claims",
+                 known_false: dict | None = None) -> None:
         if unit not in TALLY_UNITS:
             raise ValueError(f"the tally counts one of {TALLY_UNITS}, not {unit!r}")
         self.unit = unit  # what the tally row counts: claims (the default), or checks (--tally checks)
+        self.known_false = dict(known_false or {})  # ref -> refuted_by, for the claims declared expect="FAIL"
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = is_terminal(self.stream) if enabled is None else enabled
         self._tasks: dict = {}  # ref -> list of tasks, in order
@@ -80,7 +84,7 @@ class LiveProgress:
             counts["to do"] = self._total_checks() - sum(map(len, self._done.values()))
             return counts
         for verdict in self.verdicts.values():
-            counts[verdict] += 1
+            counts[verdict] = counts.get(verdict, 0) + 1
         counts["running"] = len(self._tasks) - len(self.verdicts)
         return counts
 
@@ -138,7 +142,10 @@ class LiveProgress:
             tasks = self._tasks.get(task.ref, [])
             status = f"{task.check}: {evidence.get('verdict')}"
             if tasks and len(done) == len(tasks):
-                verdict, _ = combine([Evidence.from_json(done[t.check]) for t in tasks])
+                evidence = [Evidence.from_json(done[t.check]) for t in tasks]
+                verdict, reason = combine(evidence)
+                if task.ref in self.known_false:  # REFUTED (its own colour), or a known-false claim not refuted
+                    verdict = decide_known_false(Decision(verdict, reason), evidence, self.known_false[task.ref]).verdict
                 self.verdicts[task.ref] = verdict.value
                 status = _styled(verdict.value)
             if self._live is not None and task.ref in self._rows:
@@ -162,6 +169,8 @@ class LiveProgress:
 
 
 def _styled(verdict: str) -> str:
+    if verdict.endswith("(expected REFUTED)"):  # model.verdict_label of a known-false claim not refuted
+        return f"[{UNEXPECTED_STYLE}]{verdict}[/]"
     return f"[{_STYLE.get(verdict, 'white')}]{verdict}[/]"
 
 
@@ -213,7 +222,13 @@ def tally_line(claim_results, report: dict | None = None) -> str:
     n = len(claim_results)
     report = report or {}
     where = f" ({report['budget']} budget, seed {report.get('seed')})" if report.get("budget") else ""
-    return f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items()) + where
+    # Known-false claims: REFUTED counted apart (only when there are some), and those not refuted named as red.
+    if not counts.get("REFUTED"):
+        counts.pop("REFUTED", None)
+    unexpected = sum(expect_outcome(_claim_json(r)) == "unexpected" for r in claim_results)
+    red = f"; {unexpected} known-false claim{'s' if unexpected != 1 else ''} NOT refuted" if unexpected else ""
+    return (f"summary: {n} claim{'s' if n != 1 else ''}: " + ", ".join(f"{k} {v}" for v, k in counts.items()) + red
+            + where)
 
 
 def warning_lines(claims: list[dict]) -> list[str]:
@@ -238,7 +253,7 @@ def summary(claim_results, out, rich: bool | None = None, report: dict | None = 
     ``--quiet``) keeps just those verdicts and drops the table decorations.
     """
     claims = [_claim_json(r) for r in claim_results]
-    shown = [c for c in claims if only is None or c["verdict"] in only]
+    shown = [c for c in claims if only is None or c["verdict"] in only or expect_outcome(c) == "unexpected"]
     if only is not None:
         for claim in shown:
             line = explain(claim, report)

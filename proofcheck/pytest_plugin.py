@@ -31,7 +31,7 @@ from .context import BUDGETS, Budget
 from .errors import UsageError
 from .model import Verdict
 from .explain import explain
-from .registry import BUILTIN, ClaimRef, Registry, load_origin
+from .registry import BUILTIN, NOT_REFUTED, ClaimRef, Registry, load_origin, mutant_expectation
 from .runner import merge, run_sequential, tasks_for
 
 PROFILE_EXAMPLES = {"quick": 25, "standard": 200, "deep": 2000}
@@ -203,9 +203,19 @@ class ClaimItem(pytest.Item):
                   "command": ["proofcheck", "run", *(["--claims", ref.origin] if ref.origin != BUILTIN else [])]}
         line = explain(result.to_json(), report)
         if ref.mutant is not None:  # a false variant: FAIL is the expected outcome
+            expect = mutant_expectation(reg.mutants[ref.id][ref.mutant], reg.claims[ref.id])
+            if expect == NOT_REFUTED:  # a mutant of a known-false claim (its witness broken): must not be REFUTED
+                if result.verdict not in (Verdict.PASS, Verdict.INCONCLUSIVE):
+                    raise ClaimFailed(f"mutant {ref.mutant} of {ref.id} was still refuted: {line.text}")
+                return
             if result.verdict is not Verdict.FAIL:
                 raise ClaimFailed(f"mutant {ref.mutant} of {ref.id} was not detected: {line.text}")
             return
+        if result.claim.expect == "FAIL":  # a known-false claim: REFUTED passes; anything else fails (xfail strict)
+            if result.verdict is Verdict.REFUTED:
+                self.user_properties.append(("refuted_by", result.claim.refuted_by))
+                return
+            raise ClaimFailed(line.message)
         if result.verdict is Verdict.FAIL:
             raise ClaimFailed(line.message)
         if result.verdict is Verdict.ERROR:

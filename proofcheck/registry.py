@@ -41,8 +41,17 @@ def existence_mutant(factory):
     return factory
 
 
-def mutant_expectation(factory) -> str:
-    """``"FAIL"`` (the default) or ``NOT_PASS`` for mutants marked with :func:`existence_mutant`."""
+# A mutant of a known-false claim (Claim.expect == "FAIL"): its counterexample broken (parameters moved until it no
+# longer refutes), so it must NOT be REFUTED: detected when PASS or INCONCLUSIVE. A REFUTED mutant means the checks
+# call the claim false whatever the witness (a rubber stamp); FAIL and ERROR are misses too.
+NOT_REFUTED = "not-refuted"
+
+
+def mutant_expectation(factory, claim: Claim | None = None) -> str:
+    """``"FAIL"`` (the default), ``NOT_PASS`` for mutants marked with :func:`existence_mutant`, or ``NOT_REFUTED``
+    for the mutants of a known-false ``claim`` (the claim the mutant varies)."""
+    if claim is not None and getattr(claim, "expect", "PASS") == "FAIL" and not hasattr(factory, "expect"):
+        return NOT_REFUTED
     return getattr(factory, "expect", "FAIL")
 
 

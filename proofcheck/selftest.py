@@ -5,7 +5,11 @@ claims (a threshold halved, an exponent lowered, a bound tightened below its tig
 The selftest runs every registered mutant (quick budget by default) and counts a mutant as
 *detected* when its verdict is FAIL. Anything else (PASS, INCONCLUSIVE, ERROR) is a miss, except
 for mutants of existence claims marked with ``registry.existence_mutant``: no search can prove that
-no witness exists, so those are detected when INCONCLUSIVE or FAIL.
+no witness exists, so those are detected when INCONCLUSIVE or FAIL; and for mutants of a known-false
+claim (``expect="FAIL"``, whose own verdict is REFUTED): their counterexample is broken (parameters moved
+until it no longer refutes), so they are detected when PASS or INCONCLUSIVE, never REFUTED
+(``registry.NOT_REFUTED``). The true counterparts of a known-false claim (the corrected statement: AMSGrad
+for Adam, h <= 1 for Drori-Teboulle) are its WEAKENINGS, with ``expect="PASS"``: they must not FAIL.
 
 Beside them it runs every ``WEAKENINGS`` entry: true variants (a larger constant, a lower floor, a
 smaller range) that must *not* FAIL (nor ERROR): a check that FAILs a true weakening FAILs a true
@@ -21,7 +25,7 @@ from .context import Budget
 from .errors import UsageError
 from .explain import clean_text
 from .model import Verdict
-from .registry import MUST_NOT_FAIL, NOT_PASS, WEAKENING, ClaimRef, Registry, mutant_expectation
+from .registry import MUST_NOT_FAIL, NOT_PASS, NOT_REFUTED, WEAKENING, ClaimRef, Registry, mutant_expectation
 from .runner import ClaimResult, merge, run_sequential, tasks_for
 
 
@@ -59,6 +63,8 @@ class MutantOutcome:
             return self.verdict in (Verdict.PASS.value, Verdict.INCONCLUSIVE.value)
         if self.expect == NOT_PASS:
             return self.verdict in (Verdict.FAIL.value, Verdict.INCONCLUSIVE.value)
+        if self.expect == NOT_REFUTED:  # a known-false claim with its counterexample broken: must not be REFUTED
+            return self.verdict in (Verdict.PASS.value, Verdict.INCONCLUSIVE.value)
         return self.verdict == Verdict.FAIL.value
 
 
@@ -97,7 +103,8 @@ def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_i
     tasks = tasks_for(runnable, claims, seed, Budget(budget), plots=False)  # a mutant's figures are never shown
     results = run_tasks(tasks, on_done=on_done)
     for r in merge(runnable, claims, results, tasks):
-        expect = MUST_NOT_FAIL if r.mutant.startswith(WEAKENING) else mutant_expectation(reg.mutants[r.claim.id][r.mutant])
+        expect = MUST_NOT_FAIL if r.mutant.startswith(WEAKENING) else mutant_expectation(reg.mutants[r.claim.id][r.mutant],
+                                                                                         reg.claims.get(r.claim.id))
         outcomes.append(_outcome(r, expect))
     order = {(ref.id, ref.mutant): i for i, ref in enumerate(refs)}
     return sorted(outcomes, key=lambda o: order[(o.claim_id, o.mutant)])
@@ -125,8 +132,11 @@ def render(outcomes: list[MutantOutcome], out, quiet: bool = False) -> None:
     if not quiet:
         for o in mutants:
             mark = "detected" if o.detected else "MISSED  "
-            need = " (existence: needs not PASS)" if o.expect == NOT_PASS else ""
-            broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or "no check"
+            need = (" (existence: needs not PASS)" if o.expect == NOT_PASS else
+                    " (known false, witness broken: needs PASS or INCONCLUSIVE, not REFUTED)" if o.expect == NOT_REFUTED
+                    else "")
+            broke = ", ".join(f"{b['check']} [{b['basis']}]" for b in o.broken or []) or (
+                "the refutation" if o.expect == NOT_REFUTED and o.detected else "no check")
             print(f"{mark} {o.claim_id:24s} {o.mutant:36s} {o.verdict:12s} broke: {broke}{need}", file=out)
             if not o.detected:
                 print(f"{'':9s} reason: {clean_text(o.reason)}", file=out)
