@@ -9,6 +9,10 @@ _ALL = [
     "f1_gd_rate", "f2_jacobi_dd", "f3_init_spread", "f4_pseudo_linear", "f5_congruence_bound", "f6_anti_concentration",
     "t2_adam_diagonal", "t4_adam_diag_dominant", "t5_adam_general", "n1_adam_worse_than_gd",
     "t6_fixed_point", "s5_per_coordinate_pl",
+    # the classics (docs/classics.md): tight and loose worst cases, one module per line
+    "classics.gd_contraction",
+    "classics.gd_convex",
+    "classics.gd_all_steps",
 ]
 # The catalogue's labels (docs/claims.md): ``proofcheck run T5`` and ``proofcheck show F1`` accept them.
 LABELS = {
@@ -16,5 +20,11 @@ LABELS = {
     "F6": "anti-concentration", "T2": "adam-diagonal", "T4": "adam-diag-dominant", "T5": "adam-general",
     "N1": "adam-worse-than-gd", "T6": "fixed-point", "S5": "per-coordinate-pl",
 }
+# The classics' tight and loose claims (docs/classics.md), one label per line
+LABELS.update({
+    "C1": "gd-contraction",
+    "C2": "gd-drori-teboulle",
+    "C3": "gd-all-steps",
+})
 # Modules still being written are skipped, so the catalogue can grow one claim at a time.
 CATALOGUE = [m for m in _ALL if _util.find_spec(f"{__name__}.{m}") is not None]

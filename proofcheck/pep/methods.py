@@ -3,8 +3,14 @@
 A method takes the space ``s`` first, then its starting point(s) and parameters, and returns its iterates. It uses
 only vector arithmetic and the space's calls, so it runs exactly (Fractions, to build the certificate's data and
 to replay a witness), in float64 (screening) and on PEPit's objects (to solve the worst case).
+
+Scalar parameters are numbers of the space (the check converts the cell's exact values; ``s.number`` converts a
+literal, ``s.sqrt`` a square root, exact only when it is rational). A coefficient sequence (a momentum rule) is a
+callable of the iteration index returning an exact number, converted with ``s.number``.
 """
 from __future__ import annotations
+
+from fractions import Fraction
 
 
 def gradient_descent(s, x0, steps: int, gamma):
@@ -15,3 +21,36 @@ def gradient_descent(s, x0, steps: int, gamma):
     for _ in range(int(steps)):
         x.append(x[-1] - gamma * s.gradient(x[-1]))
     return x
+
+
+def heavy_ball(s, x0, steps: int, alpha, beta):
+    """Polyak's heavy-ball method with x_{-1} = x_0:
+    x_{k+1} = x_k - alpha * grad f(x_k) + beta * (x_k - x_{k-1}). Returns [x_0, ..., x_steps]."""
+    x = [x0]
+    previous = x0
+    for _ in range(int(steps)):
+        current = x[-1]
+        x.append(current - alpha * s.gradient(current) + beta * (current - previous))
+        previous = current
+    return x
+
+
+def fast_gradient(s, x0, steps: int, L, momentum):
+    """Nesterov's fast gradient method with step 1/L: y_0 = x_0,
+
+        x_{k+1} = y_k - grad f(y_k) / L,    y_{k+1} = x_{k+1} + m_k (x_{k+1} - x_k),
+
+    with the momentum m_k = ``momentum(k)`` (an exact number: Fraction(k, k + 3) for the simplified FGM, or a
+    constant (1 - sqrt(mu/L)) / (1 + sqrt(mu/L)) for the strongly convex one). Returns [x_0, x_1, ..., x_steps]
+    (the x-sequence, whose last entry the classical bounds are about)."""
+    x = [x0]
+    y = x0
+    for k in range(int(steps)):
+        x.append(y - s.gradient(y) / L)
+        y = x[-1] + s.number(momentum(k)) * (x[-1] - x[-2]) if k + 1 < int(steps) else None
+    return x
+
+
+def simplified_fgm_momentum(k: int) -> Fraction:
+    """k / (k + 3): the momentum of the simplified fast gradient method (PEPit's accelerated_gradient_convex_simplified)."""
+    return Fraction(k, k + 3)
