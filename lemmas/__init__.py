@@ -13,6 +13,9 @@ _ALL = [
     "classics.gd_contraction",
     "classics.gd_convex",
     "classics.gd_all_steps",
+    "classics.nesterov_strongly_convex",
+    "classics.heavy_ball_ghadimi",
+    "classics.fgm_simplified",
 ]
 # The catalogue's labels (docs/claims.md): ``proofcheck run T5`` and ``proofcheck show F1`` accept them.
 LABELS = {
@@ -25,6 +28,9 @@ LABELS.update({
     "C1": "gd-contraction",
     "C2": "gd-drori-teboulle",
     "C3": "gd-all-steps",
+    "C12": "nesterov-strongly-convex",
+    "C13": "heavy-ball-ghadimi",
+    "C14": "fgm-simplified",
 })
 # Modules still being written are skipped, so the catalogue can grow one claim at a time.
 CATALOGUE = [m for m in _ALL if _util.find_spec(f"{__name__}.{m}") is not None]

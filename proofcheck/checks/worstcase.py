@@ -396,6 +396,8 @@ class WorstCase(Check):
         if source == "stored" and rejected:
             rejected = f"stored certificate: {rejected}; refresh it ({REFRESH_VARIABLE}=1, or --refresh-certificates)"
         measure, initial = text_of(self.problem.measure), text_of(self.problem.initial)
+        if " + " in initial or " - " in initial:  # W * (f(x_0) - f*), not W * f(x_0) - f*
+            initial = f"({initial})"
         if witness_side == 1:
             entry.update(status=Verdict.FAIL.value, certified=True,
                          reason=f"an exact witness gives {measure} = W * {initial} with W = {float(ratio):.10g} > "

@@ -47,7 +47,10 @@ def fast_gradient(s, x0, steps: int, L, momentum):
     y = x0
     for k in range(int(steps)):
         x.append(y - s.gradient(y) / L)
-        y = x[-1] + s.number(momentum(k)) * (x[-1] - x[-2]) if k + 1 < int(steps) else None
+        if k + 1 < int(steps):  # the last y is never queried
+            m = momentum(k)
+            m = s.number(m) if isinstance(m, (int, Fraction)) else m  # an exact rule, or a number of the space
+            y = x[-1] + m * (x[-1] - x[-2])
     return x
 
 
