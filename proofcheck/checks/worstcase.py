@@ -181,6 +181,12 @@ def _grid_text(entries: list) -> str:
     return "; ".join(parts)
 
 
+def _factor_text(quantity) -> str:
+    """The text of a quantity as a factor: W * (f(x_0) - f*), not W * f(x_0) - f*."""
+    text = text_of(quantity)
+    return f"({text})" if " + " in text or " - " in text else text
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "worstcase"
 
@@ -275,7 +281,7 @@ class WorstCase(Check):
         if _compare(Fraction(0), limit) != 1:  # tau >= 0: try the claim's own bound too
             bounds.add(_rational_at_most(limit))
         dual, check, _ = certs.propose_dual(exact, solution.multipliers, solution.weights, sorted(bounds))
-        if dual is None and self.solver.upper() in TIGHT_OPTIONS:
+        if (dual is None or _compare(dual.bound, limit) == 1) and self.solver.upper() in TIGHT_OPTIONS:
             # the solver's default tolerances (~1e-8) can leave its value above tau (1 + eta) on a tight claim:
             # solve once more with tighter ones, and read the multipliers of that solve (still only a proposal)
             timing["rationalize"] += time.perf_counter() - start
@@ -286,8 +292,9 @@ class WorstCase(Check):
             start = time.perf_counter()
             if tighter.value == tighter.value and tighter.status.startswith("optimal"):
                 bounds |= {rationalize(tighter.value * (1 + m), 10**12) for m in BOUND_MARGINS}
-                dual, check, _ = certs.propose_dual(exact, tighter.multipliers, tighter.weights, sorted(bounds))
-                if dual is not None:
+                better, check2, _ = certs.propose_dual(exact, tighter.multipliers, tighter.weights, sorted(bounds))
+                if better is not None and (dual is None or better.bound < dual.bound):
+                    dual, check = better, check2
                     record["solver"].update(value=tighter.value, status=tighter.status, options=options)
         if dual is not None:
             record["dual"] = dual.to_json()
@@ -395,9 +402,7 @@ class WorstCase(Check):
         rejected = "; ".join(verified.problems)
         if source == "stored" and rejected:
             rejected = f"stored certificate: {rejected}; refresh it ({REFRESH_VARIABLE}=1, or --refresh-certificates)"
-        measure, initial = text_of(self.problem.measure), text_of(self.problem.initial)
-        if " + " in initial or " - " in initial:  # W * (f(x_0) - f*), not W * f(x_0) - f*
-            initial = f"({initial})"
+        measure, initial = text_of(self.problem.measure), _factor_text(self.problem.initial)
         if witness_side == 1:
             entry.update(status=Verdict.FAIL.value, certified=True,
                          reason=f"an exact witness gives {measure} = W * {initial} with W = {float(ratio):.10g} > "
@@ -511,5 +516,5 @@ class WorstCase(Check):
         return self.evidence(Verdict.PASS, certified=True,
                              reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified exactly: "
                                     f"{text_of(self.problem.measure)} <= "
-                                    f"tau (1 + eta) {text_of(self.problem.initial)}, eta = {fraction_text(self.eta)}"
+                                    f"tau (1 + eta) {_factor_text(self.problem.initial)}, eta = {fraction_text(self.eta)}"
                                     f"{gap}", **common)

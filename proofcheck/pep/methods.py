@@ -57,3 +57,16 @@ def fast_gradient(s, x0, steps: int, L, momentum):
 def simplified_fgm_momentum(k: int) -> Fraction:
     """k / (k + 3): the momentum of the simplified fast gradient method (PEPit's accelerated_gradient_convex_simplified)."""
     return Fraction(k, k + 3)
+
+
+def inexact_gradient_descent(s, x0, steps: int, gamma, epsilon):
+    """Gradient descent with a relatively inexact gradient: x_{k+1} = x_k - gamma d_k, where the direction d_k is
+    any vector with ||d_k - grad f(x_k)||^2 <= epsilon^2 ||grad f(x_k)||^2 (chosen by an adversary: a free vector of
+    the space, constrained). Returns [x_0, ..., x_steps]."""
+    x = [x0]
+    for _ in range(int(steps)):
+        g = s.gradient(x[-1])
+        d = s.free()
+        s.constrain(s.sq(g) * (epsilon * epsilon) - s.sq(d - g), ">=")
+        x.append(x[-1] - gamma * d)
+    return x

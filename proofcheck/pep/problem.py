@@ -88,6 +88,9 @@ class ExactProblem:
     conditions: dict
     digest: str = ""
     labels: dict = field(default_factory=dict)
+    # keys of ``conditions`` that are the method's equality constraints (their multipliers are free in sign); the
+    # method's constraints are keyed (-1, k), k their order (pairs of points are (i, j) with i, j >= 0)
+    equalities: frozenset = frozenset()
 
     @property
     def size(self) -> int:
@@ -152,12 +155,19 @@ class Problem:
                     if not isinstance(c, Quad):
                         raise TypeError(f"{self.function_class.name}.condition returned {type(c).__name__}")
                     conditions[(i, j)] = s.reduce(c, f"interpolation condition between points {i} and {j}")
+        equalities = set()
+        for k, (relation, c) in enumerate(s.constraints):
+            conditions[(-1, k)] = s.reduce(c, f"constraint {k} of the method")
+            if relation == "==":
+                equalities.add((-1, k))
         data = {"class": self.function_class.name, "params": {k: fraction_text(v) for k, v in params.items()},
                 "optimum": self.optimum, "leaves": [list(k) for _, k in s.reduced_leaves],
                 "initial": initial[0].json(), "measures": [m.json() for m in measures],
-                "conditions": [[i, j, c.json()] for (i, j), c in sorted(conditions.items())]}
+                "conditions": [[i, j, c.json()] for (i, j), c in sorted(conditions.items())],
+                **({"equalities": sorted(map(list, equalities))} if equalities else {})}
         digest = hashlib.sha256(canonical(data).encode()).hexdigest()
-        return ExactProblem(exact_cell(cell), params, s, initial[0], measures, conditions, digest)
+        return ExactProblem(exact_cell(cell), params, s, initial[0], measures, conditions, digest,
+                            equalities=frozenset(equalities))
 
     def replay(self, cell: dict, starts: list, table: list, dimension: int) -> dict:
         """Run the method exactly on the finite witness (``table`` of (x, g, f), x* = (0, 0, 0) first when there is an

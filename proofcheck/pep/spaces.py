@@ -57,6 +57,13 @@ class Space:
     def start(self, name: str | None = None):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def free(self, name: str | None = None):
+        """A free vector the method does not compute but an adversary chooses, subject to the method's constraints
+        (:meth:`constrain`): an inexact gradient d with ||d - grad f(x)|| <= eps ||grad f(x)||, say. It is a new
+        leaf of the Gram representation that does not move when the problem is translated (a direction, not a
+        point); a witness supplies it, after its starting points, in the order the method asked."""
+        raise NotImplementedError(f"{type(self).__name__} has no free vectors")
+
     def oracle(self, x):  # pragma: no cover - abstract
         """(gradient, value) at ``x``; the same point always gives the same answer."""
         raise NotImplementedError
@@ -77,6 +84,18 @@ class Space:
         """An exact constant (int, Fraction, 'p/q') in this space's numbers."""
         q = to_fraction(q, "a constant")
         return q if self.exact else float(q)
+
+    def constrain(self, expr, relation: str = ">="):
+        """A condition the method itself imposes on the run: ``expr >= 0`` (``relation=">="``) or ``expr == 0``
+        (``"=="``), e.g. Polyak's step rule gamma ||g_0||^2 = 2 (f(x_0) - f*). It becomes a constraint of the
+        performance-estimation problem (its multiplier free in sign for an equality) and a condition a witness
+        must satisfy exactly; a space that cannot impose it checks it."""
+        if relation not in (">=", "=="):
+            raise ValueError(f"a method's constraint is expr >= 0 or expr == 0, got relation {relation!r}")
+        self._constraint(expr, relation)
+
+    def _constraint(self, expr, relation):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def sqrt(self, q):
         """The square root of a constant: exact when it is a rational square, else NotExact in exact spaces."""
@@ -273,11 +292,12 @@ class SymbolicSpace(Space):
     def __init__(self, optimum: bool = True):
         self.has_optimum = optimum
         self.leaf_names: list[str] = []
-        self.leaf_kinds: list[tuple] = []  # ("optimum",), ("start", k) or ("gradient", point index)
+        self.leaf_kinds: list[tuple] = []  # ("optimum",), ("start", k), ("free", k) or ("gradient", point index)
         self.points: list[tuple] = []
         self._index: dict = {}
         self.f_leaves = 0
         self.starts = 0
+        self.constraints: list[tuple] = []  # (relation, Quad) imposed by the method (Space.constrain)
         if optimum:
             xs = self._leaf("x*", ("optimum",))
             fs = self._value_leaf()
@@ -298,6 +318,10 @@ class SymbolicSpace(Space):
         self.starts += 1
         return self._leaf(name or ("x0" if k == 0 else f"x0[{k}]"), ("start", k))
 
+    def free(self, name: str | None = None):
+        k = sum(kind[0] == "free" for kind in self.leaf_kinds)
+        return self._leaf(name or f"d[{k}]", ("free", k))
+
     def oracle(self, x):
         if not isinstance(x, Vec):
             raise TypeError(f"the oracle takes a point of the method, got {type(x).__name__}")
@@ -316,6 +340,11 @@ class SymbolicSpace(Space):
         if not (isinstance(u, Vec) and isinstance(v, Vec)):
             raise TypeError("dot takes two vectors")
         return _dot_forms(u, v)
+
+    def _constraint(self, expr, relation):
+        if not isinstance(expr, Quad):
+            raise TypeError(f"a method's constraint must be a scalar of the run, got {type(expr).__name__}")
+        self.constraints.append((relation, expr))
 
     @property
     def x_star(self):
@@ -398,6 +427,10 @@ class TableOracle:
             raise WitnessMiss("the method queried a point that is not in the witness's table") from None
 
 
+class ConstraintViolated(WitnessMiss):
+    """A run violates a constraint the method imposes (Space.constrain): the function is not one the claim is about."""
+
+
 class VectorSpace(Space):
     """Concrete vectors (numpy arrays: of Fractions when ``exact``, of float64 otherwise) and a concrete oracle
     ``oracle(x) -> (g, f)`` (a :class:`TableOracle`, or an explicit function such as a quadratic's gradient).
@@ -414,6 +447,7 @@ class VectorSpace(Space):
         self._next = 0
         self.dimension = dimension
         self.queries: list = []
+        self.constraint_values: list = []
 
     def vector(self, values):
         np = self._np
@@ -428,6 +462,9 @@ class VectorSpace(Space):
         self._next += 1
         return self._starts[self._next - 1]
 
+    def free(self, name: str | None = None):
+        return self.start(name)  # a witness lists its free vectors with its starts, in the order the method asks
+
     def oracle(self, x):
         g, f = self._oracle(x)
         self.queries.append(x)
@@ -437,6 +474,16 @@ class VectorSpace(Space):
         if self.exact:
             return sum((a * b for a, b in zip(u, v)), ZERO)
         return float(self._np.dot(u, v))
+
+    def _constraint(self, expr, relation):
+        """Exact spaces decide the constraint exactly (a violated one rejects the run); float spaces only record its
+        value (a screen)."""
+        self.constraint_values.append((relation, expr))
+        if self.exact:
+            value = to_fraction(expr, "a method's constraint")
+            if value < 0 or (relation == "==" and value != 0):
+                raise ConstraintViolated(f"the run violates the method's constraint {len(self.constraint_values) - 1} "
+                                         f"({'= 0' if relation == '==' else '>= 0'}; its value is {float(value):.3e})")
 
     @property
     def x_star(self):
