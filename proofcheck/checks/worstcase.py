@@ -336,6 +336,17 @@ class WorstCase(Check):
                                        self.families)
             entry["seconds"]["families"] = time.perf_counter() - start
             entry.update(family_value=_text(value), family_value_float=_float(value), family=where)
+            target = _exact_target(self.tau, cell)
+            limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
+            if value is not None and entry["status"] != Verdict.FAIL.value and _compare(value, limit) == 1:
+                # an explicit function of the class, run exactly, exceeds tau (1 + eta): an exact counterexample
+                entry.update(status=Verdict.FAIL.value, certified=True,
+                             reason=f"an explicit function of the class, {where}, gives "
+                                    f"{text_of(self.problem.measure)} = W * {_factor_text(self.problem.initial)} with "
+                                    f"W = {float(value):.10g} > tau (1 + eta) = {float(limit):.10g} (exact rationals)",
+                             witness={"explicit": where, "ratio": _text(value)},
+                             extension=f"the function is explicit ({where}): its gradient is Lipschitz with slopes "
+                                       "between mu and L, so it lies in the class; the method was run on it exactly")
         entry["crosscheck"] = crosscheck_row(entry, self.tight)
         return entry
 

@@ -47,6 +47,20 @@ class Member:
         if self.family == "quadratic":
             def oracle(x):
                 return p * x, p * sum((v * v for v in x), zero) / 2
+        elif self.family == "quadratic2d":  # f = (mu x^2 + L y^2) / 2
+            import numpy as np
+
+            def oracle(x):
+                g = np.array([mu * x[0], L * x[1]], dtype=object if exact else float)
+                return g, (mu * x[0] * x[0] + L * x[1] * x[1]) / 2
+
+            def line_search(x, d):  # argmin_t f(x + t d) = x - (<g, d> / <d, Q d>) d, exact in rationals
+                g, _ = oracle(x)
+                curvature = mu * d[0] * d[0] + L * d[1] * d[1]
+                t = -(g[0] * d[0] + g[1] * d[1]) / curvature if curvature != 0 else zero
+                return [x[0] + t * d[0], x[1] + t * d[1]]
+
+            oracle.line_search = line_search
         else:  # huber, kink at p
             def oracle(x):
                 g, f = [], zero
@@ -60,6 +74,9 @@ class Member:
         return oracle
 
     def describe(self) -> str:
+        if self.family == "quadratic2d":
+            return (f"quadratic f = ({fraction_text(self.mu)} x^2 + {fraction_text(self.L)} y^2)/2 from "
+                    f"x_0 = (1/mu, 1/L)")
         if self.family == "quadratic":
             return f"quadratic f = a x^2/2, a = {fraction_text(self.parameter)}"
         mu = "" if self.mu == 0 else f"{fraction_text(self.mu)} x^2/2 + "
@@ -86,13 +103,27 @@ def hubers() -> Family:
     return Family("huber")
 
 
-def _ratio(problem, cell, member: Member, exact: bool):
-    """measure / initial of the method run on ``member`` from x_0 = 1 (and y_0 = 0 without an optimum)."""
-    starts = [[1]] if problem.optimum else [[1], [0]]
-    space = VectorSpace(member.oracle(exact), starts, 1, exact=exact, optimum=problem.optimum)
-    from .problem import exact_cell, float_cell
+def quadratics2d() -> Family:
+    """The single function (mu x^2 + L y^2)/2 from x_0 = (1/mu, 1/L) (both gradient components 1): steepest
+    descent's worst case (Kantorovich), where exact line search zigzags at the rate ((L - mu)/(L + mu))^2."""
+    return Family("quadratic2d")
 
-    run = problem.method(space, exact_cell(cell) if exact else float_cell(cell))
+
+def _ratio(problem, cell, member: Member, exact: bool):
+    """measure / initial of the method run on ``member`` from x_0 = 1 (and y_0 = 0 without an optimum), or None
+    when the run is not one the claim is about (it violates a constraint the method imposes)."""
+    from .problem import exact_cell, float_cell
+    from .spaces import WitnessMiss
+
+    if member.family == "quadratic2d":
+        starts, dimension = [[1 / member.mu, 1 / member.L]], 2
+    else:
+        starts, dimension = ([[1]] if problem.optimum else [[1], [0]]), 1
+    space = VectorSpace(member.oracle(exact), starts, dimension, exact=exact, optimum=problem.optimum)
+    try:
+        run = problem.method(space, exact_cell(cell) if exact else float_cell(cell))
+    except WitnessMiss:  # a violated constraint of the method, or a point it cannot supply
+        return None
     initial = problem.initial(space, run)
     measure = problem.measure(space, run)
     measure = min(measure) if isinstance(measure, (list, tuple)) else measure
@@ -106,6 +137,13 @@ def best_member(problem, cell, params: dict, families) -> tuple[Fraction | None,
     mu, L = params["mu"], params["L"]
     best, where = None, ""
     for family in families:
+        if family.name == "quadratic2d":  # one function, no parameter
+            if mu > 0:
+                member = Member(family.name, Fraction(0), mu, L)
+                r = _ratio(problem, cell, member, exact=True)
+                if r is not None and (best is None or r > best):
+                    best, where = r, member.describe()
+            continue
         lo, hi = family.interval(mu, L)
         flo, fhi = float(lo), float(hi)
 
@@ -138,4 +176,4 @@ def best_member(problem, cell, params: dict, families) -> tuple[Fraction | None,
     return best, where
 
 
-__all__ = ["Family", "Member", "quadratics", "hubers", "best_member"]
+__all__ = ["Family", "Member", "quadratics", "quadratics2d", "hubers", "best_member"]

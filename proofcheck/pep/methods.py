@@ -70,3 +70,12 @@ def inexact_gradient_descent(s, x0, steps: int, gamma, epsilon):
         s.constrain(s.sq(g) * (epsilon * epsilon) - s.sq(d - g), ">=")
         x.append(x[-1] - gamma * d)
     return x
+
+
+def gradient_exact_line_search(s, x0, steps: int):
+    """Steepest descent with exact line search: x_{k+1} = argmin over the line x_k - t grad f(x_k)
+    (:meth:`Space.line_search`). Returns [x_0, ..., x_steps]."""
+    x = [x0]
+    for _ in range(int(steps)):
+        x.append(s.line_search(x[-1], s.gradient(x[-1])))
+    return x

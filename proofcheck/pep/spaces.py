@@ -97,6 +97,19 @@ class Space:
     def _constraint(self, expr, relation):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def line_search(self, x, d):
+        """Exact line search from ``x`` along ``d``: the point x_new = x + t d minimizing f on that line. In the
+        performance-estimation problem (exact and PEPit spaces) it is a new point with the optimality conditions
+        <grad f(x_new), d> = 0 and <grad f(x_new), x_new - x> = 0 (the relaxation of de Klerk-Glineur-Taylor,
+        which contains every exact line-search run, so a certificate for it is a proof for the method); a concrete
+        space computes it, or takes it from a witness and checks exactly that it is on the line and optimal there
+        (so an exact witness is a true run)."""
+        x_new = self.start("x_ls")
+        g_new = self.gradient(x_new)
+        self.constrain(self.dot(g_new, x_new - x), "==")
+        self.constrain(self.dot(g_new, d), "==")
+        return x_new
+
     def sqrt(self, q):
         """The square root of a constant: exact when it is a rational square, else NotExact in exact spaces."""
         if not self.exact:
@@ -431,6 +444,15 @@ class ConstraintViolated(WitnessMiss):
     """A run violates a constraint the method imposes (Space.constrain): the function is not one the claim is about."""
 
 
+def _check_on_line(x, d, y):
+    """Raise ConstraintViolated unless y - x = t d for a rational t (exactly)."""
+    diff = [a - b for a, b in zip(y, x)]
+    k = next((i for i, v in enumerate(d) if v != 0), None)
+    t = ZERO if k is None else diff[k] / d[k]
+    if any(u != t * v for u, v in zip(diff, d)):
+        raise ConstraintViolated("a line-search point of the witness is not on the search line")
+
+
 class VectorSpace(Space):
     """Concrete vectors (numpy arrays: of Fractions when ``exact``, of float64 otherwise) and a concrete oracle
     ``oracle(x) -> (g, f)`` (a :class:`TableOracle`, or an explicit function such as a quadratic's gradient).
@@ -461,6 +483,19 @@ class VectorSpace(Space):
                               f"{len(self._starts)}")
         self._next += 1
         return self._starts[self._next - 1]
+
+    def line_search(self, x, d):
+        search = getattr(self._oracle, "line_search", None)
+        if search is not None:  # an explicit function computes its exact line search
+            x_new = self.vector(search(x, d))
+        else:  # a finite witness lists the point; it must lie on the line x + t d
+            x_new = self.start("x_ls")
+            if self.exact:
+                _check_on_line(x, d, x_new)
+        g_new = self.gradient(x_new)
+        self.constrain(self.dot(g_new, x_new - x), "==")
+        self.constrain(self.dot(g_new, d), "==")
+        return x_new
 
     def free(self, name: str | None = None):
         return self.start(name)  # a witness lists its free vectors with its starts, in the order the method asks
