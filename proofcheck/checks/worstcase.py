@@ -211,7 +211,12 @@ class WorstCase(Check):
     - ``certificates``: the directory of stored certificates (relative paths are relative to the module that
       builds the check), or None to solve every time;
     - ``optimum``: the class's functions have a minimizer x* (False for, e.g., a contraction between two runs);
-    - ``solver``: the SDP solver PEPit calls (Clarabel by default).
+    - ``solver``: the SDP solver PEPit calls (Clarabel by default);
+    - ``families``: explicit functions (:mod:`proofcheck.pep.families`: quadratics, Hubers, ...) on which the method
+      is also run, exactly: the best value is the cross-check table's "explicit function" column, and one above
+      tau (1 + eta) is an exact counterexample (a FAIL) by itself;
+    - ``tight``: True when the claim says its tau is attained (the cross-check row then says whether tau, PEPit's
+      value and the explicit function agree to AGREEMENT), False for a loose bound (the row shows its gap).
     """
 
     kind = "worstcase"
