@@ -132,3 +132,13 @@ def test_an_explicit_function_above_tau_is_a_certified_fail_without_any_stored_w
     ev = run(mutant)
     assert ev.verdict is Verdict.FAIL and ev.certified and "explicit function" in ev.reason
     assert "quadratic" in ev.witness["explicit"]
+
+
+def test_heavy_ball_on_quadratics_its_mutant_fails_both_checks_and_its_weakening_passes():
+    from lemmas.classics import heavy_ball_quadratics as m
+
+    mutant = m.MUTANTS["heavy-ball-quadratics"]["rate-lowered-1pct"]()
+    bound = next(c for c in mutant.checks if c.name == "spectral-radius")
+    assert run(mutant, bound).verdict is Verdict.FAIL
+    weak = m.WEAKENINGS["heavy-ball-quadratics"]["rate-raised-1pct"]()
+    assert all(run(weak, c).verdict is Verdict.PASS for c in weak.checks)
