@@ -27,7 +27,7 @@ from proofcheck.runner import run_check
 from proofcheck.tables import worstcase_tables
 
 CLASSICS = ["gd_contraction", "gd_convex", "gd_all_steps", "polyak_steps", "exact_line_search", "inexact_gd",
-            "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified"]
+            "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified", "ogm"]
 
 
 def run(claim, check=None):
@@ -142,3 +142,24 @@ def test_heavy_ball_on_quadratics_its_mutant_fails_both_checks_and_its_weakening
     assert run(mutant, bound).verdict is Verdict.FAIL
     weak = m.WEAKENINGS["heavy-ball-quadratics"]["rate-raised-1pct"]()
     assert all(run(weak, c).verdict is Verdict.PASS for c in weak.checks)
+
+
+def test_balls_decide_only_what_they_certify():
+    from proofcheck.exact import Ball, Undecided, ldl_psd
+
+    root5 = Ball(Fraction(5)).sqrt()
+    assert root5 > Fraction(2236067977, 10**9) and root5 < Fraction(2236067978, 10**9)
+    nearly_zero = root5 * root5 - 5  # 0 mathematically, a ball around 0 here: never taken for 0
+    assert nearly_zero != 0
+    with pytest.raises(Undecided):
+        nearly_zero < 0  # noqa: B015 - the comparison itself is the test
+    assert not ldl_psd([[nearly_zero, Fraction(0)], [Fraction(0), Fraction(1)]]).psd  # a pivot must be certainly > 0
+    assert ldl_psd([[root5, Fraction(1)], [Fraction(1), root5]]).psd
+
+
+def test_ogm_is_certified_in_balls_and_says_so(no_pepit):
+    from lemmas.classics import ogm
+
+    ev = run(ogm.CLAIM)
+    assert ev.verdict is Verdict.PASS and "certified (balls)" in ev.reason and "balls" in ev.backend
+    assert all(e["arithmetic"] == "balls" for e in ev.details["cells"])

@@ -38,7 +38,7 @@ from typing import Callable
 
 from ..context import Context
 from ..errors import InvalidInstance
-from ..exact import NotExact, fraction_text, rationalize, to_fraction
+from ..exact import Ball, NotExact, Undecided, exact_text, fraction_text, rationalize, to_fraction
 from ..model import Verdict
 from ..pep import certificates as certs
 from ..pep.classes import FunctionClass
@@ -119,8 +119,21 @@ def _exact_target(tau, cell: dict):
     return to_fraction(value, "tau(cell)")
 
 
-def _compare(q: Fraction, target) -> int | None:
-    """sign(q - target) exactly (None when sympy cannot decide it)."""
+def _compare(q, target) -> int | None:
+    """sign(q - target) exactly, or certified on balls (None when sympy or the balls cannot decide it)."""
+    if isinstance(q, Ball):
+        lo = hi = target
+        if not isinstance(target, Fraction):  # a sympy number: rationals within 1e-50 on either side of it
+            mid = Fraction(str(target.evalf(70)))
+            lo, hi = mid - Fraction(1, 10**50), mid + Fraction(1, 10**50)
+        try:
+            if q > hi:
+                return 1
+            if q < lo:
+                return -1
+            return 0 if lo == hi and q == lo else None
+        except Undecided:
+            return None
     if isinstance(target, Fraction):
         return (q > target) - (q < target)
     import sympy as sp
@@ -148,8 +161,8 @@ def _float(x) -> float | None:
 def _text(x) -> str | None:
     if x is None:
         return None
-    if isinstance(x, Fraction):
-        return fraction_text(x)
+    if isinstance(x, (Fraction, Ball)):
+        return exact_text(x)
     return str(x)
 
 
@@ -226,8 +239,12 @@ class WorstCase(Check):
 
     def __init__(self, name: str, *, function_class: FunctionClass, method: Callable, initial: Callable,
                  measure: Callable, tau, cells, eta, certificates=None, optimum: bool = True,
-                 solver: str = "CLARABEL", description: str = "", families=(), tight: bool | None = None):
-        self.problem = Problem(function_class, method, initial, measure, optimum)
+                 solver: str = "CLARABEL", description: str = "", families=(), tight: bool | None = None,
+                 coefficients: str = "exact"):
+        if coefficients not in ("exact", "balls"):
+            raise ValueError("coefficients is 'exact' (rationals) or 'balls' (irrational coefficients as certified balls)")
+        self.coefficients = coefficients
+        self.problem = Problem(function_class, method, initial, measure, optimum, balls=coefficients == "balls")
         self.families = tuple(families)
         self.tight = tight
         self.tau = tau
@@ -348,7 +365,8 @@ class WorstCase(Check):
                 entry.update(status=Verdict.FAIL.value, certified=True,
                              reason=f"an explicit function of the class, {where}, gives "
                                     f"{text_of(self.problem.measure)} = W * {_factor_text(self.problem.initial)} with "
-                                    f"W = {float(value):.10g} > tau (1 + eta) = {float(limit):.10g} (exact rationals)",
+                                    f"W = {float(value):.10g} > tau (1 + eta) = {float(limit):.10g} "
+                                    f"({'certified balls' if isinstance(value, Ball) else 'exact rationals'})",
                              witness={"explicit": where, "ratio": _text(value)},
                              extension=f"the function is explicit ({where}): its gradient is Lipschitz with slopes "
                                        "between mu and L, so it lies in the class; the method was run on it exactly")
@@ -426,9 +444,10 @@ class WorstCase(Check):
             entry["witness"] = record["witness"]
             entry["extension"] = self.problem.function_class.extension(exact.params)
             return entry
+        how = "exact certificate" if self.coefficients == "exact" else "certified (balls) certificate"
         if bound_side is not None and bound_side <= 0:
-            entry.update(status=Verdict.PASS.value, certified=True,
-                         reason=f"exact certificate: {measure} <= B * {initial} with B = {float(bound):.10g} <= "
+            entry.update(status=Verdict.PASS.value, certified=True, arithmetic=self.coefficients,
+                         reason=f"{how}: {measure} <= B * {initial} with B = {float(bound):.10g} <= "
                                 f"tau (1 + eta) = {float(limit):.10g} ({verified.dual.reason})")
             return entry
         if (ratio is not None and witness_side is None) or (bound is not None and bound_side is None):
@@ -491,7 +510,9 @@ class WorstCase(Check):
                    if e.get("witness_ratio_float") is not None and e.get("claimed_tau_float")]
         solved = [e for e in entries if e.get("source") in ("solved", "refreshed")]
         versions = pepit_backend.versions(self.solver) if solved else {}
-        backend = "exact rationals (fractions.Fraction; LDL^T, exact replay)"
+        backend = ("exact rationals (fractions.Fraction; LDL^T, exact replay)" if self.coefficients == "exact" else
+                   "certified balls (python-flint arb, 256 bits) for the irrational coefficients, rational multipliers "
+                   "(LDL^T with certainly positive pivots)")
         if solved:
             backend += f", from PEPit {versions.get('pepit')} / {self.solver} {versions.get(self.solver.lower())}"
         else:
@@ -530,7 +551,8 @@ class WorstCase(Check):
         if worst.get("claimed_tau_float"):
             gap = f"; largest B/tau - 1 = {worst['certified_bound_float'] / worst['claimed_tau_float'] - 1:.3g}"
         return self.evidence(Verdict.PASS, certified=True,
-                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified exactly: "
+                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified "
+                                    f"{'exactly' if self.coefficients == 'exact' else '(balls)'}: "
                                     f"{text_of(self.problem.measure)} <= "
                                     f"tau (1 + eta) {_factor_text(self.problem.initial)}, eta = {fraction_text(self.eta)}"
                                     f"{gap}", **common)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..exact import fraction_text
+from ..exact import Undecided, exact_text, fraction_text
 from .spaces import VectorSpace
 
 GRID = 48  # screening points over the parameter's interval (then golden-section refinement around the best)
@@ -119,17 +119,28 @@ def _ratio(problem, cell, member: Member, exact: bool):
         starts, dimension = [[1 / member.mu, 1 / member.L]], 2
     else:
         starts, dimension = ([[1]] if problem.optimum else [[1], [0]]), 1
-    space = VectorSpace(member.oracle(exact), starts, dimension, exact=exact, optimum=problem.optimum)
+    space = VectorSpace(member.oracle(exact), starts, dimension, exact=exact, optimum=problem.optimum,
+                        balls=getattr(problem, "balls", False))
     try:
         run = problem.method(space, exact_cell(cell) if exact else float_cell(cell))
-    except WitnessMiss:  # a violated constraint of the method, or a point it cannot supply
-        return None
+    except (WitnessMiss, Undecided):  # a violated constraint of the method, a point it cannot supply, or a
+        return None  # ball that straddles a Huber kink (the branch is not certain)
     initial = problem.initial(space, run)
     measure = problem.measure(space, run)
     measure = min(measure) if isinstance(measure, (list, tuple)) else measure
     if initial <= 0:
         return None
     return measure / initial
+
+
+def _better(r, best) -> bool:
+    """r > best, certified (two balls that overlap: the earlier one is kept)."""
+    if best is None:
+        return True
+    try:
+        return bool(r > best)
+    except Undecided:
+        return False
 
 
 def best_member(problem, cell, params: dict, families) -> tuple[Fraction | None, str]:
@@ -141,7 +152,7 @@ def best_member(problem, cell, params: dict, families) -> tuple[Fraction | None,
             if mu > 0:
                 member = Member(family.name, Fraction(0), mu, L)
                 r = _ratio(problem, cell, member, exact=True)
-                if r is not None and (best is None or r > best):
+                if r is not None and _better(r, best):
                     best, where = r, member.describe()
             continue
         lo, hi = family.interval(mu, L)
@@ -171,7 +182,7 @@ def best_member(problem, cell, params: dict, families) -> tuple[Fraction | None,
             if not (lo <= p <= hi) or (family.name == "huber" and p <= 0):
                 continue
             r = _ratio(problem, cell, Member(family.name, p, mu, L), exact=True)
-            if r is not None and (best is None or r > best):
+            if r is not None and _better(r, best):
                 best, where = r, Member(family.name, p, mu, L).describe()
     return best, where
 

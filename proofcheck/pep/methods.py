@@ -79,3 +79,24 @@ def gradient_exact_line_search(s, x0, steps: int):
     for _ in range(int(steps)):
         x.append(s.line_search(x[-1], s.gradient(x[-1])))
     return x
+
+
+def optimized_gradient(s, x0, steps: int, L):
+    """Kim and Fessler's optimized gradient method (OGM), step 1/L, theta_0 = 1:
+
+        x_{i+1} = y_i - grad f(y_i) / L,
+        theta_{i+1} = (1 + sqrt(1 + 4 theta_i^2)) / 2   (i < N - 1),   theta_N = (1 + sqrt(1 + 8 theta_{N-1}^2)) / 2,
+        y_{i+1} = x_{i+1} + (theta_i - 1)/theta_{i+1} (x_{i+1} - x_i) + theta_i/theta_{i+1} (x_{i+1} - y_i).
+
+    The thetas are irrational: the exact space needs balls (``s.sqrt`` returns a certified enclosure there).
+    Returns [y_0 = x_0, y_1, ..., y_N] (the bound is about f(y_N))."""
+    theta = s.number(1)
+    x, y = x0, x0
+    ys = [x0]
+    for i in range(int(steps)):
+        x_old, x = x, y - s.gradient(y) / L
+        factor = 4 if i < int(steps) - 1 else 8
+        theta_old, theta = theta, (1 + s.sqrt(factor * theta * theta + 1)) / 2
+        y = x + (theta_old - 1) / theta * (x - x_old) + theta_old / theta * (x - y)
+        ys.append(y)
+    return ys

@@ -124,7 +124,7 @@ class Problem:
     is declared."""
 
     def __init__(self, function_class: FunctionClass, method: Callable, initial: Callable, measure: Callable,
-                 optimum: bool = True):
+                 optimum: bool = True, balls: bool = False):
         if not isinstance(function_class, FunctionClass):
             raise TypeError("function_class must be a proofcheck.pep FunctionClass (e.g. SmoothStronglyConvex)")
         self.function_class = function_class
@@ -132,6 +132,7 @@ class Problem:
         self.initial = initial
         self.measure = measure
         self.optimum = optimum
+        self.balls = balls  # irrational coefficients (OGM's theta) as certified balls: "certified (balls)"
 
     def describe(self) -> str:
         return (f"{text_of(self.measure)} <= tau * {text_of(self.initial)} over "
@@ -139,7 +140,7 @@ class Problem:
 
     def exact(self, cell: dict) -> ExactProblem:
         params = self.function_class.resolve(cell)
-        s = SymbolicSpace(self.optimum)
+        s = SymbolicSpace(self.optimum, balls=self.balls)
         run = self.method(s, exact_cell(cell))
         initial = _as_quads(self.initial(s, run), "initial condition")
         if len(initial) != 1:
@@ -172,7 +173,7 @@ class Problem:
     def replay(self, cell: dict, starts: list, table: list, dimension: int) -> dict:
         """Run the method exactly on the finite witness (``table`` of (x, g, f), x* = (0, 0, 0) first when there is an
         optimum); returns {"initial", "measures", "queries"}. Raises WitnessMiss if the method leaves the table."""
-        space = VectorSpace(TableOracle(table), starts, dimension, exact=True, optimum=self.optimum)
+        space = VectorSpace(TableOracle(table), starts, dimension, exact=True, optimum=self.optimum, balls=self.balls)
         run = self.method(space, exact_cell(cell))
         initial = self.initial(space, run)
         measure = self.measure(space, run)

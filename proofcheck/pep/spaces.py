@@ -32,11 +32,11 @@ import json
 import math
 from fractions import Fraction
 
-from ..exact import NotExact, ZERO, to_fraction
+from ..exact import Ball, NotExact, ZERO, exact_text, to_fraction
 
 
 def _exact_scalar(k, what: str = "a scalar"):
-    if isinstance(k, bool) or not isinstance(k, (int, Fraction)):
+    if isinstance(k, bool) or not isinstance(k, (int, Fraction, Ball)):
         if isinstance(k, float):
             raise NotExact(f"{what} is the float {k!r}: in exact arithmetic every constant must be exact "
                            "(take it from the cell, or write s.number('p/q'))")
@@ -114,10 +114,16 @@ class Space:
         """The square root of a constant: exact when it is a rational square, else NotExact in exact spaces."""
         if not self.exact:
             return math.sqrt(q)
+        if isinstance(q, Ball):
+            if not getattr(self, "balls", False):
+                raise IrrationalCoefficient("sqrt of an irrational number: this space has no balls")
+            return q.sqrt()
         q = to_fraction(q, "the argument of sqrt")
         if q < 0:
             raise ValueError(f"sqrt of the negative number {q}")
         num, den = math.isqrt(q.numerator), math.isqrt(q.denominator)
+        if (num * num != q.numerator or den * den != q.denominator) and getattr(self, "balls", False):
+            return Ball(q).sqrt()  # a certified enclosure of the irrational root (docs/design.md, balls)
         if num * num != q.numerator or den * den != q.denominator:
             raise IrrationalCoefficient(f"sqrt({q}) is irrational: this method's coefficients are not rational, so the exact "
                            "check cannot run it in Fractions")
@@ -255,8 +261,8 @@ class Quad:
     def json(self) -> dict:
         from ..exact import fraction_text
 
-        return {"q": [[a, b, fraction_text(v)] for (a, b), v in sorted(self.q.items())],
-                "l": [[i, fraction_text(v)] for i, v in sorted(self.l.items())], "c": fraction_text(self.c)}
+        return {"q": [[a, b, exact_text(v)] for (a, b), v in sorted(self.q.items())],
+                "l": [[i, exact_text(v)] for i, v in sorted(self.l.items())], "c": exact_text(self.c)}
 
     def __repr__(self) -> str:
         return f"Quad(q={self.q}, l={self.l}, c={self.c})"
@@ -302,8 +308,9 @@ class SymbolicSpace(Space):
 
     exact = True
 
-    def __init__(self, optimum: bool = True):
+    def __init__(self, optimum: bool = True, balls: bool = False):
         self.has_optimum = optimum
+        self.balls = balls  # irrational coefficients as certified balls (exact.Ball) instead of IrrationalCoefficient
         self.leaf_names: list[str] = []
         self.leaf_kinds: list[tuple] = []  # ("optimum",), ("start", k), ("free", k) or ("gradient", point index)
         self.points: list[tuple] = []
@@ -458,11 +465,12 @@ class VectorSpace(Space):
     ``oracle(x) -> (g, f)`` (a :class:`TableOracle`, or an explicit function such as a quadratic's gradient).
     ``starts`` are handed out in order by :meth:`start`; x* = 0 and f* = 0."""
 
-    def __init__(self, oracle, starts, dimension: int, exact: bool = True, optimum: bool = True):
+    def __init__(self, oracle, starts, dimension: int, exact: bool = True, optimum: bool = True, balls: bool = False):
         import numpy as np
 
         self._np = np
         self.exact = exact
+        self.balls = balls
         self.has_optimum = optimum
         self._oracle = oracle
         self._starts = [self.vector(v) for v in starts]
