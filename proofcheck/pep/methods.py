@@ -100,3 +100,17 @@ def optimized_gradient(s, x0, steps: int, L):
         y = x + (theta_old - 1) / theta * (x - x_old) + theta_old / theta * (x - y)
         ys.append(y)
     return ys
+
+
+def fast_gradient_lambda(s, x0, steps: int, L):
+    """Nesterov's fast gradient method with the lambda sequence, step 1/L: lambda_0 = 1,
+    lambda_{k+1} = (1 + sqrt(4 lambda_k^2 + 1)) / 2, x_{k+1} = y_k - grad f(y_k) / L,
+    y_{k+1} = x_{k+1} + (lambda_k - 1) / lambda_{k+1} (x_{k+1} - x_k), y_0 = x_0 (PEPit's accelerated_gradient_convex).
+    The lambdas are irrational: the exact space needs balls. Returns [x_0, x_1, ..., x_steps]."""
+    lam = s.number(1)
+    x, y = [x0], x0
+    for _ in range(int(steps)):
+        lam_old, lam = lam, (1 + s.sqrt(4 * lam * lam + 1)) / 2
+        x.append(y - s.gradient(y) / L)
+        y = x[-1] + (lam_old - 1) / lam * (x[-1] - x[-2])
+    return x
