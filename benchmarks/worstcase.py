@@ -59,7 +59,7 @@ def classics_cases() -> list:
 
     cases = []
     for name in ("gd_contraction", "gd_convex", "gd_all_steps", "polyak_steps", "exact_line_search", "inexact_gd",
-                 "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified", "ogm", "fgm_lambda"):
+                 "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified", "ogm", "ogm_g", "fgm_lambda"):
         module = importlib.import_module(f"lemmas.classics.{name}")
         check = module.CLAIM.checks[0]
         cell = check.cells_for(None)[-1] if not callable(check.cells) else None

@@ -27,7 +27,7 @@ from proofcheck.runner import run_check
 from proofcheck.tables import worstcase_tables
 
 CLASSICS = ["gd_contraction", "gd_convex", "gd_all_steps", "polyak_steps", "exact_line_search", "inexact_gd",
-            "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified", "ogm", "fgm_lambda"]
+            "nesterov_strongly_convex", "heavy_ball_ghadimi", "fgm_simplified", "ogm", "ogm_g", "fgm_lambda"]
 
 
 def run(claim, check=None):

@@ -114,3 +114,27 @@ def fast_gradient_lambda(s, x0, steps: int, L):
         x.append(y - s.gradient(y) / L)
         y = x[-1] + (lam_old - 1) / lam * (x[-1] - x[-2])
     return x
+
+
+def ogm_g_thetas(s, steps: int) -> list:
+    """OGM-G's theta-tilde_0..N (theta-tilde_N = 1, computed backwards; the first with 8 theta^2)."""
+    t = [s.number(1)]
+    for i in range(int(steps)):
+        t.append((1 + s.sqrt((4 if i < int(steps) - 1 else 8) * t[i] * t[i] + 1)) / 2)
+    return t[::-1]
+
+
+def optimized_gradient_for_gradient(s, x0, steps: int, L):
+    """Kim and Fessler's OGM-G (step 1/L), which minimizes the final gradient norm:
+    y_{i+1} = x_i - grad f(x_i) / L,
+    x_{i+1} = y_{i+1} + (t_i - 1)(2 t_{i+1} - 1) / (t_i (2 t_i - 1)) (y_{i+1} - y_i) + (2 t_{i+1} - 1)/(2 t_i - 1) (y_{i+1} - x_i),
+    t = theta-tilde (:func:`ogm_g_thetas`, irrational: balls in the exact space). Returns [x_0, ..., x_N]."""
+    t = ogm_g_thetas(s, steps)
+    x, y = x0, x0
+    xs = [x0]
+    for i in range(int(steps)):
+        y_old, y = y, x - s.gradient(x) / L
+        x = y + (t[i] - 1) * (2 * t[i + 1] - 1) / t[i] / (2 * t[i] - 1) * (y - y_old) \
+            + (2 * t[i + 1] - 1) / (2 * t[i] - 1) * (y - x)
+        xs.append(x)
+    return xs
