@@ -184,8 +184,36 @@ def _abbreviated(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# -- worstcase: the cross-check table (docs/classics.md), one row per cell ------------------------------------
+def worstcase_tables(e: dict) -> list[Table]:
+    """Per cell: the claimed tau, PEPit's value (the SDP solver's, recorded with the certificate), proofcheck's own
+    best explicit function (an exact lower bound), the exactly certified bound, whether certified, and for a tight
+    claim whether the three agree (1e-6 relative), for a loose one its gap tau / worst case - 1."""
+    details = e.get("details") or {}
+    rows = details.get("crosscheck")
+    if not isinstance(rows, list) or not rows:
+        return []
+    tight = details.get("tight")
+    last = "agree (1e-6)" if tight else ("gap tau/worst - 1" if tight is False else "gap")
+    table = Table("Cross-check per cell", ["cell", "claimed tau", "PEPit", "explicit function (exact)",
+                                           "certified bound", "certified", last, "status"])
+    def num(v):  # ten significant digits: agreement to 1e-6 must be visible
+        return "—" if v is None else f"{v:.10g}"
+
+    for r in rows:
+        cell_words = format_cell(r.get("cell") or {})
+        family = r.get("witness")
+        fam = "—" if family is None else f"{num(family)} ({r.get('witness_function') or ''})"
+        verdict = ("yes" if r.get("agree") else "no") if tight else (f"{r['gap']:.4g}" if r.get("gap") is not None
+                                                                      else "—")
+        table.add([cell_words, num(r.get("claimed_tau")), num(r.get("pepit")), fam, num(r.get("certified_bound")),
+                   "yes" if r.get("certified") else "no", verdict, str(r.get("status", ""))],
+                  deciding=r.get("status") == "FAIL")
+    return [table]
+
+
 BY_KIND = {"scaling": scaling_tables, "threshold": threshold_tables, "probability": probability_tables,
-           "bound": bound_tables}
+           "bound": bound_tables, "worstcase": worstcase_tables}
 
 
 def evidence_tables(e: dict) -> list[Table]:

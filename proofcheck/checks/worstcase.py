@@ -38,10 +38,11 @@ from typing import Callable
 
 from ..context import Context
 from ..errors import InvalidInstance
-from ..exact import NotExact, fraction_text, rationalize, to_fraction
+from ..exact import Ball, NotExact, Undecided, exact_text, fraction_text, rationalize, to_fraction
 from ..model import Verdict
 from ..pep import certificates as certs
 from ..pep.classes import FunctionClass
+from ..pep.families import best_member
 from ..pep.problem import Problem, cell_text, exact_cell, text_of
 from ..pep.spaces import IrrationalCoefficient
 from .base import Check, format_instance, reproducer
@@ -57,8 +58,34 @@ SHRINK_FRACTIONS = (Fraction(1, 10**7), Fraction(1, 10**5), Fraction(1, 10**3))
 # The relative accuracy of the SDP solver's value (Clarabel on these problems: ~1e-8; SCS: ~1e-5): only the reason
 # of an INCONCLUSIVE cell uses it, to say whether the solver itself claims a violation. No verdict depends on it.
 SOLVER_ACCURACY = 1e-6
+# Solver options of a second, tighter solve when the first one's multipliers give no certificate at the claim's
+# bound (Clarabel's defaults are 1e-8; its status may then read 'optimal_inaccurate': the exact check decides).
+TIGHT_OPTIONS = {"CLARABEL": {"tol_gap_abs": 1e-11, "tol_gap_rel": 1e-11, "tol_feas": 1e-11}}
 # A witness this close to PEPit's value (relative) is good enough: no smaller class is tried.
 WITNESS_CLOSE = 1e-7
+
+
+# Tight claims: the claimed tau, PEPit's value and proofcheck's best explicit function agree to this relative
+# spread (the issue's acceptance figure: Clarabel is accurate to ~1e-8 here, an exact family value to 0).
+AGREEMENT = 1e-6
+
+
+def crosscheck_row(entry: dict, tight: bool | None) -> dict:
+    """One row of a claim's cross-check table (docs/classics.md): claimed tau, PEPit's value, the best explicit
+    function's exact value, the certified bound, whether the cell is certified, and for a tight claim whether the
+    three agree to AGREEMENT relative, for a loose one its gap tau / (exact worst case) - 1 (the worst case read as
+    the certified bound when there is one, else PEPit's value)."""
+    tau, pep, fam = entry.get("claimed_tau_float"), entry.get("pep_value"), entry.get("family_value_float")
+    row = {"claimed_tau": tau, "pepit": pep, "witness": fam, "witness_function": entry.get("family"),
+           "certified_bound": entry.get("certified_bound_float"), "certified": bool(entry.get("certified")),
+           "status": entry.get("status"), "tight": tight}
+    worst = entry.get("certified_bound_float") or pep
+    if tau and worst:
+        row["gap"] = tau / worst - 1
+    if tight and tau:
+        spread = [abs(v / tau - 1) for v in (pep, fam) if v is not None]
+        row["agree"] = bool(spread) and max(spread) <= AGREEMENT
+    return row
 
 
 def refresh_requested(ctx: Context) -> bool:
@@ -92,8 +119,21 @@ def _exact_target(tau, cell: dict):
     return to_fraction(value, "tau(cell)")
 
 
-def _compare(q: Fraction, target) -> int | None:
-    """sign(q - target) exactly (None when sympy cannot decide it)."""
+def _compare(q, target) -> int | None:
+    """sign(q - target) exactly, or certified on balls (None when sympy or the balls cannot decide it)."""
+    if isinstance(q, Ball):
+        lo = hi = target
+        if not isinstance(target, Fraction):  # a sympy number: rationals within 1e-50 on either side of it
+            mid = Fraction(str(target.evalf(70)))
+            lo, hi = mid - Fraction(1, 10**50), mid + Fraction(1, 10**50)
+        try:
+            if q > hi:
+                return 1
+            if q < lo:
+                return -1
+            return 0 if lo == hi and q == lo else None
+        except Undecided:
+            return None
     if isinstance(target, Fraction):
         return (q > target) - (q < target)
     import sympy as sp
@@ -121,8 +161,8 @@ def _float(x) -> float | None:
 def _text(x) -> str | None:
     if x is None:
         return None
-    if isinstance(x, Fraction):
-        return fraction_text(x)
+    if isinstance(x, (Fraction, Ball)):
+        return exact_text(x)
     return str(x)
 
 
@@ -154,6 +194,12 @@ def _grid_text(entries: list) -> str:
     return "; ".join(parts)
 
 
+def _factor_text(quantity) -> str:
+    """The text of a quantity as a factor: W * (f(x_0) - f*), not W * f(x_0) - f*."""
+    text = text_of(quantity)
+    return f"({text})" if " + " in text or " - " in text else text
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "worstcase"
 
@@ -178,7 +224,12 @@ class WorstCase(Check):
     - ``certificates``: the directory of stored certificates (relative paths are relative to the module that
       builds the check), or None to solve every time;
     - ``optimum``: the class's functions have a minimizer x* (False for, e.g., a contraction between two runs);
-    - ``solver``: the SDP solver PEPit calls (Clarabel by default).
+    - ``solver``: the SDP solver PEPit calls (Clarabel by default);
+    - ``families``: explicit functions (:mod:`proofcheck.pep.families`: quadratics, Hubers, ...) on which the method
+      is also run, exactly: the best value is the cross-check table's "explicit function" column, and one above
+      tau (1 + eta) is an exact counterexample (a FAIL) by itself;
+    - ``tight``: True when the claim says its tau is attained (the cross-check row then says whether tau, PEPit's
+      value and the explicit function agree to AGREEMENT), False for a loose bound (the row shows its gap).
     """
 
     kind = "worstcase"
@@ -188,8 +239,14 @@ class WorstCase(Check):
 
     def __init__(self, name: str, *, function_class: FunctionClass, method: Callable, initial: Callable,
                  measure: Callable, tau, cells, eta, certificates=None, optimum: bool = True,
-                 solver: str = "CLARABEL", description: str = ""):
-        self.problem = Problem(function_class, method, initial, measure, optimum)
+                 solver: str = "CLARABEL", description: str = "", families=(), tight: bool | None = None,
+                 coefficients: str = "exact"):
+        if coefficients not in ("exact", "balls"):
+            raise ValueError("coefficients is 'exact' (rationals) or 'balls' (irrational coefficients as certified balls)")
+        self.coefficients = coefficients
+        self.problem = Problem(function_class, method, initial, measure, optimum, balls=coefficients == "balls")
+        self.families = tuple(families)
+        self.tight = tight
         self.tau = tau
         self.cells = cells
         self.eta = to_fraction(repr(eta) if isinstance(eta, float) else eta, "eta")  # 1e-8 means 1/10^8
@@ -246,6 +303,21 @@ class WorstCase(Check):
         if _compare(Fraction(0), limit) != 1:  # tau >= 0: try the claim's own bound too
             bounds.add(_rational_at_most(limit))
         dual, check, _ = certs.propose_dual(exact, solution.multipliers, solution.weights, sorted(bounds))
+        if (dual is None or _compare(dual.bound, limit) == 1) and self.solver.upper() in TIGHT_OPTIONS:
+            # the solver's default tolerances (~1e-8) can leave its value above tau (1 + eta) on a tight claim:
+            # solve once more with tighter ones, and read the multipliers of that solve (still only a proposal)
+            timing["rationalize"] += time.perf_counter() - start
+            t0 = time.perf_counter()
+            options = TIGHT_OPTIONS[self.solver.upper()]
+            tighter = pepit_backend.solve(self.problem, cell, exact.params, len(exact.points), self.solver, options)
+            timing["solve"] += time.perf_counter() - t0
+            start = time.perf_counter()
+            if tighter.value == tighter.value and tighter.status.startswith("optimal"):
+                bounds |= {rationalize(tighter.value * (1 + m), 10**12) for m in BOUND_MARGINS}
+                better, check2, _ = certs.propose_dual(exact, tighter.multipliers, tighter.weights, sorted(bounds))
+                if better is not None and (dual is None or better.bound < dual.bound):
+                    dual, check = better, check2
+                    record["solver"].update(value=tighter.value, status=tighter.status, options=options)
         if dual is not None:
             record["dual"] = dual.to_json()
         else:
@@ -278,7 +350,30 @@ class WorstCase(Check):
         return record, "; ".join(notes)
 
     def decide_cell(self, cell: dict, store, refresh: bool) -> dict:
-        """The exact decision of one cell, as the JSON-ready entry the evidence lists."""
+        """The exact decision of one cell, as the JSON-ready entry the evidence lists, with its cross-check row."""
+        entry = self._decide_cell(cell, store, refresh)
+        if self.families:
+            start = time.perf_counter()
+            value, where = best_member(self.problem, cell, self.problem.function_class.resolve(exact_cell(cell)),
+                                       self.families)
+            entry["seconds"]["families"] = time.perf_counter() - start
+            entry.update(family_value=_text(value), family_value_float=_float(value), family=where)
+            target = _exact_target(self.tau, cell)
+            limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
+            if value is not None and entry["status"] != Verdict.FAIL.value and _compare(value, limit) == 1:
+                # an explicit function of the class, run exactly, exceeds tau (1 + eta): an exact counterexample
+                entry.update(status=Verdict.FAIL.value, certified=True,
+                             reason=f"an explicit function of the class, {where}, gives "
+                                    f"{text_of(self.problem.measure)} = W * {_factor_text(self.problem.initial)} with "
+                                    f"W = {float(value):.10g} > tau (1 + eta) = {float(limit):.10g} "
+                                    f"({'certified balls' if isinstance(value, Ball) else 'exact rationals'})",
+                             witness={"explicit": where, "ratio": _text(value)},
+                             extension=f"the function is explicit ({where}): its gradient is Lipschitz with slopes "
+                                       "between mu and L, so it lies in the class; the method was run on it exactly")
+        entry["crosscheck"] = crosscheck_row(entry, self.tight)
+        return entry
+
+    def _decide_cell(self, cell: dict, store, refresh: bool) -> dict:
         timing = {"solve": 0.0, "rationalize": 0.0, "verify": 0.0}
         entry = {"cell": cell_text(cell), "status": Verdict.INCONCLUSIVE.value, "reason": "", "certified": False,
                  "eta": fraction_text(self.eta), "seconds": timing}
@@ -341,7 +436,7 @@ class WorstCase(Check):
         rejected = "; ".join(verified.problems)
         if source == "stored" and rejected:
             rejected = f"stored certificate: {rejected}; refresh it ({REFRESH_VARIABLE}=1, or --refresh-certificates)"
-        measure, initial = text_of(self.problem.measure), text_of(self.problem.initial)
+        measure, initial = text_of(self.problem.measure), _factor_text(self.problem.initial)
         if witness_side == 1:
             entry.update(status=Verdict.FAIL.value, certified=True,
                          reason=f"an exact witness gives {measure} = W * {initial} with W = {float(ratio):.10g} > "
@@ -349,9 +444,10 @@ class WorstCase(Check):
             entry["witness"] = record["witness"]
             entry["extension"] = self.problem.function_class.extension(exact.params)
             return entry
+        how = "exact certificate" if self.coefficients == "exact" else "certified (balls) certificate"
         if bound_side is not None and bound_side <= 0:
-            entry.update(status=Verdict.PASS.value, certified=True,
-                         reason=f"exact certificate: {measure} <= B * {initial} with B = {float(bound):.10g} <= "
+            entry.update(status=Verdict.PASS.value, certified=True, arithmetic=self.coefficients,
+                         reason=f"{how}: {measure} <= B * {initial} with B = {float(bound):.10g} <= "
                                 f"tau (1 + eta) = {float(limit):.10g} ({verified.dual.reason})")
             return entry
         if (ratio is not None and witness_side is None) or (bound is not None and bound_side is None):
@@ -414,7 +510,9 @@ class WorstCase(Check):
                    if e.get("witness_ratio_float") is not None and e.get("claimed_tau_float")]
         solved = [e for e in entries if e.get("source") in ("solved", "refreshed")]
         versions = pepit_backend.versions(self.solver) if solved else {}
-        backend = "exact rationals (fractions.Fraction; LDL^T, exact replay)"
+        backend = ("exact rationals (fractions.Fraction; LDL^T, exact replay)" if self.coefficients == "exact" else
+                   "certified balls (python-flint arb, 256 bits) for the irrational coefficients, rational multipliers "
+                   "(LDL^T with certainly positive pivots)")
         if solved:
             backend += f", from PEPit {versions.get('pepit')} / {self.solver} {versions.get(self.solver.lower())}"
         else:
@@ -423,7 +521,8 @@ class WorstCase(Check):
                    "eta": fraction_text(self.eta), "solver": self.solver, "cells": entries, "counts": counts,
                    "certificates": str(self.store_path) if self.store_path is not None else None,
                    "store_error": store.error if store is not None and store.error else None,
-                   "refresh": refresh}
+                   "refresh": refresh, "tight": self.tight,
+                   "crosscheck": [{"cell": e["cell"], **e["crosscheck"]} for e in entries]}
         common = dict(instances=len(entries), worst_margin=max(margins) if margins else None,
                       margin_meaning="largest W / (tau (1 + eta)) - 1 over the cells, W the measure/initial ratio of an "
                                      "exactly verified witness (positive: the claim fails at that cell)",
@@ -452,7 +551,8 @@ class WorstCase(Check):
         if worst.get("claimed_tau_float"):
             gap = f"; largest B/tau - 1 = {worst['certified_bound_float'] / worst['claimed_tau_float'] - 1:.3g}"
         return self.evidence(Verdict.PASS, certified=True,
-                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified exactly: "
+                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified "
+                                    f"{'exactly' if self.coefficients == 'exact' else '(balls)'}: "
                                     f"{text_of(self.problem.measure)} <= "
-                                    f"tau (1 + eta) {text_of(self.problem.initial)}, eta = {fraction_text(self.eta)}"
+                                    f"tau (1 + eta) {_factor_text(self.problem.initial)}, eta = {fraction_text(self.eta)}"
                                     f"{gap}", **common)

@@ -117,7 +117,7 @@ def verify_dual(exact: ExactProblem, cert: DualCertificate) -> DualCheck:
     unknown = sorted(k for k in cert.multipliers if k not in exact.conditions)
     if unknown:
         return DualCheck(False, f"multipliers for pairs of points the problem does not have: {unknown[:3]}")
-    negative = sorted(k for k, v in cert.multipliers.items() if v < 0)
+    negative = sorted(k for k, v in cert.multipliers.items() if v < 0 and k not in exact.equalities)
     if negative:
         return DualCheck(False, f"negative multiplier on the pair {negative[0]}")
     if len(cert.weights) != len(exact.measures):
@@ -155,7 +155,7 @@ def propose_dual(exact: ExactProblem, multipliers: dict, weights: list, bounds: 
                  thresholds=(1e-7, 1e-9, 1e-5, 1e-11, 0.0), digits: int = 12):
     """A verified dual certificate from the solver's multipliers, for the first (smallest) bound that works.
 
-    For each cut-off (multipliers below ``threshold`` times the largest are set to 0) the multipliers are rounded
+    Bounds are tried smallest first; for each, every cut-off (multipliers below ``threshold`` times the largest are set to 0) the multipliers are rounded
     to rationals on one grid (``digits`` significant digits of the largest: :func:`on_grid`), the function-value
     part of the residual is made to vanish exactly (by a basic correction of the largest multipliers, else by the
     smallest relative correction: an exact weighted least-norm solve), and the residual matrix is tested exactly.
@@ -167,14 +167,18 @@ def propose_dual(exact: ExactProblem, multipliers: dict, weights: list, bounds: 
     if len(weights) != len(exact.measures):
         return None, DualCheck(False, "PEPit's performance metrics are not the exact problem's measures"), 0
     top = max([abs(v) for v in multipliers.values()] + [0.0])
-    last, attempts, tried = DualCheck(False, "no attempt"), 0, set()
+    last, attempts = DualCheck(False, "no attempt"), 0
+    supports, seen = [], set()  # one rounded support per distinct cut-off
     for threshold in thresholds:
-        support = [k for k in keys if multipliers[k] > threshold * top and multipliers[k] > 0]
-        if tuple(support) in tried:
-            continue
-        tried.add(tuple(support))
-        z0 = on_grid([multipliers[k] for k in support] + [max(w, 0.0) for w in weights], digits)
-        for bound in bounds:
+        support = [k for k in keys if (abs(multipliers[k]) if k in exact.equalities else multipliers[k]) > threshold * top
+                   and multipliers[k] != 0]  # an equality's multiplier has either sign
+        if tuple(support) not in seen:
+            seen.add(tuple(support))
+            supports.append((support, on_grid([multipliers[k] for k in support] + [max(w, 0.0) for w in weights],
+                                              digits)))
+    # bound-major: the smallest bound any cut-off certifies is the one returned (a failed attempt costs ~1 ms)
+    for bound in bounds:
+        for support, z0 in supports:
             attempts += 1
             a, b = _linear_system(exact, support, bound)
             residual = [bi - sum((aij * zj for aij, zj in zip(row, z0)), ZERO) for row, bi in zip(a, b)]
@@ -186,7 +190,8 @@ def propose_dual(exact: ExactProblem, multipliers: dict, weights: list, bounds: 
                     last = DualCheck(False, "the function-value part cannot be made to vanish on the kept multipliers")
                     continue
                 z = [zi + di for zi, di in zip(z0, delta)]
-                if any(v < 0 for v in z):
+                signed = [k in exact.equalities for k in support] + [False] * len(exact.measures)
+                if any(v < 0 and not free for v, free in zip(z, signed)):
                     last = DualCheck(False, "the exact correction of the function-value part makes a multiplier "
                                             "negative")
                     continue
@@ -281,6 +286,18 @@ def _difference_edges(exact: ExactProblem, gram_q):
     for (i, j), c in exact.conditions.items():
         rest = _quad_only(c).evaluate(gram_q, {})  # the condition without its function values
         nodes = {k + shift: v for k, v in c.l.items()}
+        if i < 0:  # a constraint of the method: a v f_v + rest >= 0 (or = 0) bounds f_v against f* (node 0)
+            if not nodes:
+                continue  # no value in it: the replay checks it
+            if len(nodes) > 1 or not shift:
+                return None
+            (v, a), = nodes.items()
+            bound = rest / abs(a)
+            if a > 0 or (i, j) in exact.equalities:  # f_v >= -rest / a: f_0 - f_v <= rest / a
+                edges.append((v, 0, bound if a > 0 else -bound))
+            if a < 0 or (i, j) in exact.equalities:  # f_v <= rest / |a|
+                edges.append((0, v, bound if a < 0 else -bound))
+            continue
         plus = [n for n, v in nodes.items() if v == 1]
         minus = [n for n, v in nodes.items() if v == -1]
         if len(plus) + len(minus) != len(nodes) or len(plus) > 1 or len(minus) > 1:
@@ -309,6 +326,11 @@ def propose_witness(problem: Problem, exact: ExactProblem, leaf_vectors, values=
     (witness or None, WitnessCheck of the best or last attempt)."""
     import numpy as np
 
+    if getattr(problem, "balls", False):  # a finite witness is replayed by table look-up of exact points: with
+        # ball coefficients the method's points are balls, so no table can be matched exactly; explicit functions
+        # (the families) decide FAILs of such problems instead
+        return None, WitnessCheck(False, "the method's coefficients are balls: no finite witness can be replayed "
+                                         "exactly (explicit functions decide a FAIL)")
     g_float = np.asarray(leaf_vectors, dtype=float)
     g_float = g_float @ g_float.T
     shift = 1 if exact.space.has_optimum else 0
@@ -335,7 +357,7 @@ def propose_witness(problem: Problem, exact: ExactProblem, leaf_vectors, values=
         for p, (x, g, _) in enumerate(exact.points):
             table.append((_combine(exact.space.reduced_vector(x), factor, r),
                           _combine(exact.space.reduced_vector(g), factor, r), f[p]))
-        starts = [factor[a] for a, (_, kind) in enumerate(exact.space.reduced_leaves) if kind[0] == "start"]
+        starts = [factor[a] for a, (_, kind) in enumerate(exact.space.reduced_leaves) if kind[0] in ("start", "free")]
         witness = Witness(r, starts, table)
         check = verify_witness(problem, exact, Witness.from_json(witness.to_json()))
         last = check

@@ -54,6 +54,7 @@ class PepitSpace(Space):
         self.has_optimum = optimum
         self.leaves: list = []
         self.point_values: list = []  # the function value Expression of each point, in the oracle's order
+        self.constraints: list = []  # PEPit Constraints of the method's own conditions (Space.constrain)
         if optimum:
             self._xs, _, self._fs = function.stationary_point(return_gradient_and_function_value=True)
             self.point_values.append(self._fs)
@@ -62,6 +63,13 @@ class PepitSpace(Space):
         x = self.problem.set_initial_point()
         self.leaves.append(("start", x))
         return x
+
+    def free(self, name: str | None = None):
+        from PEPit import Point
+
+        d = Point()
+        self.leaves.append(("free", d))
+        return d
 
     def oracle(self, x):
         before = len(self.function.list_of_points)
@@ -76,6 +84,11 @@ class PepitSpace(Space):
 
     def sq(self, u):
         return u ** 2
+
+    def _constraint(self, expr, relation):
+        constraint = (expr == 0) if relation == "==" else (expr >= 0)  # PEPit overloads the comparisons
+        self.problem.add_constraint(constraint)
+        self.constraints.append(constraint)
 
     @property
     def x_star(self):
@@ -153,8 +166,15 @@ def solve(problem: Problem, cell: dict, params: dict, expected_points: int, solv
     rows = [np.asarray(p.eval(), dtype=float) - (xs if kind == "start" else 0.0) for kind, p in s.leaves]
     fs = float(s.f_star.eval()) if problem.optimum else 0.0
     values = [float(f.eval()) - fs for f in s.point_values]
+    multipliers = problem.function_class.pepit_multipliers(function)
+    for k, constraint in enumerate(s.constraints):  # keyed as the exact problem keys the method's constraints
+        # PEPit's dual of an equality expr == 0 multiplies -expr in the Lagrangian (its sign convention is the
+        # opposite of ours: B initial - measure - sum lambda C); an inequality's has our sign. A wrong sign would
+        # only make the exact check reject the proposal.
+        dual = float(constraint.eval_dual())
+        multipliers[(-1, k)] = -dual if constraint.equality_or_inequality == "equality" else dual
     return Solution(value=float(value), status=status, solver=solver, versions=versions(solver),
-                    multipliers=problem.function_class.pepit_multipliers(function), weights=metric_duals,
+                    multipliers=multipliers, weights=metric_duals,
                     initial_dual=float(condition.eval_dual()),
                     leaf_vectors=np.array(rows, dtype=float).reshape(len(rows), -1), values=values, points=points,
                     seconds=seconds, output=captured.getvalue(), params=dict(params))

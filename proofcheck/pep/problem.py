@@ -88,6 +88,9 @@ class ExactProblem:
     conditions: dict
     digest: str = ""
     labels: dict = field(default_factory=dict)
+    # keys of ``conditions`` that are the method's equality constraints (their multipliers are free in sign); the
+    # method's constraints are keyed (-1, k), k their order (pairs of points are (i, j) with i, j >= 0)
+    equalities: frozenset = frozenset()
 
     @property
     def size(self) -> int:
@@ -121,7 +124,7 @@ class Problem:
     is declared."""
 
     def __init__(self, function_class: FunctionClass, method: Callable, initial: Callable, measure: Callable,
-                 optimum: bool = True):
+                 optimum: bool = True, balls: bool = False):
         if not isinstance(function_class, FunctionClass):
             raise TypeError("function_class must be a proofcheck.pep FunctionClass (e.g. SmoothStronglyConvex)")
         self.function_class = function_class
@@ -129,6 +132,7 @@ class Problem:
         self.initial = initial
         self.measure = measure
         self.optimum = optimum
+        self.balls = balls  # irrational coefficients (OGM's theta) as certified balls: "certified (balls)"
 
     def describe(self) -> str:
         return (f"{text_of(self.measure)} <= tau * {text_of(self.initial)} over "
@@ -136,7 +140,7 @@ class Problem:
 
     def exact(self, cell: dict) -> ExactProblem:
         params = self.function_class.resolve(cell)
-        s = SymbolicSpace(self.optimum)
+        s = SymbolicSpace(self.optimum, balls=self.balls)
         run = self.method(s, exact_cell(cell))
         initial = _as_quads(self.initial(s, run), "initial condition")
         if len(initial) != 1:
@@ -152,17 +156,24 @@ class Problem:
                     if not isinstance(c, Quad):
                         raise TypeError(f"{self.function_class.name}.condition returned {type(c).__name__}")
                     conditions[(i, j)] = s.reduce(c, f"interpolation condition between points {i} and {j}")
+        equalities = set()
+        for k, (relation, c) in enumerate(s.constraints):
+            conditions[(-1, k)] = s.reduce(c, f"constraint {k} of the method")
+            if relation == "==":
+                equalities.add((-1, k))
         data = {"class": self.function_class.name, "params": {k: fraction_text(v) for k, v in params.items()},
                 "optimum": self.optimum, "leaves": [list(k) for _, k in s.reduced_leaves],
                 "initial": initial[0].json(), "measures": [m.json() for m in measures],
-                "conditions": [[i, j, c.json()] for (i, j), c in sorted(conditions.items())]}
+                "conditions": [[i, j, c.json()] for (i, j), c in sorted(conditions.items())],
+                **({"equalities": sorted(map(list, equalities))} if equalities else {})}
         digest = hashlib.sha256(canonical(data).encode()).hexdigest()
-        return ExactProblem(exact_cell(cell), params, s, initial[0], measures, conditions, digest)
+        return ExactProblem(exact_cell(cell), params, s, initial[0], measures, conditions, digest,
+                            equalities=frozenset(equalities))
 
     def replay(self, cell: dict, starts: list, table: list, dimension: int) -> dict:
         """Run the method exactly on the finite witness (``table`` of (x, g, f), x* = (0, 0, 0) first when there is an
         optimum); returns {"initial", "measures", "queries"}. Raises WitnessMiss if the method leaves the table."""
-        space = VectorSpace(TableOracle(table), starts, dimension, exact=True, optimum=self.optimum)
+        space = VectorSpace(TableOracle(table), starts, dimension, exact=True, optimum=self.optimum, balls=self.balls)
         run = self.method(space, exact_cell(cell))
         initial = self.initial(space, run)
         measure = self.measure(space, run)

@@ -32,11 +32,11 @@ import json
 import math
 from fractions import Fraction
 
-from ..exact import NotExact, ZERO, to_fraction
+from ..exact import Ball, NotExact, ZERO, exact_text, to_fraction
 
 
 def _exact_scalar(k, what: str = "a scalar"):
-    if isinstance(k, bool) or not isinstance(k, (int, Fraction)):
+    if isinstance(k, bool) or not isinstance(k, (int, Fraction, Ball)):
         if isinstance(k, float):
             raise NotExact(f"{what} is the float {k!r}: in exact arithmetic every constant must be exact "
                            "(take it from the cell, or write s.number('p/q'))")
@@ -56,6 +56,13 @@ class Space:
 
     def start(self, name: str | None = None):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def free(self, name: str | None = None):
+        """A free vector the method does not compute but an adversary chooses, subject to the method's constraints
+        (:meth:`constrain`): an inexact gradient d with ||d - grad f(x)|| <= eps ||grad f(x)||, say. It is a new
+        leaf of the Gram representation that does not move when the problem is translated (a direction, not a
+        point); a witness supplies it, after its starting points, in the order the method asked."""
+        raise NotImplementedError(f"{type(self).__name__} has no free vectors")
 
     def oracle(self, x):  # pragma: no cover - abstract
         """(gradient, value) at ``x``; the same point always gives the same answer."""
@@ -78,14 +85,45 @@ class Space:
         q = to_fraction(q, "a constant")
         return q if self.exact else float(q)
 
+    def constrain(self, expr, relation: str = ">="):
+        """A condition the method itself imposes on the run: ``expr >= 0`` (``relation=">="``) or ``expr == 0``
+        (``"=="``), e.g. Polyak's step rule gamma ||g_0||^2 = 2 (f(x_0) - f*). It becomes a constraint of the
+        performance-estimation problem (its multiplier free in sign for an equality) and a condition a witness
+        must satisfy exactly; a space that cannot impose it checks it."""
+        if relation not in (">=", "=="):
+            raise ValueError(f"a method's constraint is expr >= 0 or expr == 0, got relation {relation!r}")
+        self._constraint(expr, relation)
+
+    def _constraint(self, expr, relation):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def line_search(self, x, d):
+        """Exact line search from ``x`` along ``d``: the point x_new = x + t d minimizing f on that line. In the
+        performance-estimation problem (exact and PEPit spaces) it is a new point with the optimality conditions
+        <grad f(x_new), d> = 0 and <grad f(x_new), x_new - x> = 0 (the relaxation of de Klerk-Glineur-Taylor,
+        which contains every exact line-search run, so a certificate for it is a proof for the method); a concrete
+        space computes it, or takes it from a witness and checks exactly that it is on the line and optimal there
+        (so an exact witness is a true run)."""
+        x_new = self.start("x_ls")
+        g_new = self.gradient(x_new)
+        self.constrain(self.dot(g_new, x_new - x), "==")
+        self.constrain(self.dot(g_new, d), "==")
+        return x_new
+
     def sqrt(self, q):
         """The square root of a constant: exact when it is a rational square, else NotExact in exact spaces."""
         if not self.exact:
             return math.sqrt(q)
+        if isinstance(q, Ball):
+            if not getattr(self, "balls", False):
+                raise IrrationalCoefficient("sqrt of an irrational number: this space has no balls")
+            return q.sqrt()
         q = to_fraction(q, "the argument of sqrt")
         if q < 0:
             raise ValueError(f"sqrt of the negative number {q}")
         num, den = math.isqrt(q.numerator), math.isqrt(q.denominator)
+        if (num * num != q.numerator or den * den != q.denominator) and getattr(self, "balls", False):
+            return Ball(q).sqrt()  # a certified enclosure of the irrational root (docs/design.md, balls)
         if num * num != q.numerator or den * den != q.denominator:
             raise IrrationalCoefficient(f"sqrt({q}) is irrational: this method's coefficients are not rational, so the exact "
                            "check cannot run it in Fractions")
@@ -223,8 +261,8 @@ class Quad:
     def json(self) -> dict:
         from ..exact import fraction_text
 
-        return {"q": [[a, b, fraction_text(v)] for (a, b), v in sorted(self.q.items())],
-                "l": [[i, fraction_text(v)] for i, v in sorted(self.l.items())], "c": fraction_text(self.c)}
+        return {"q": [[a, b, exact_text(v)] for (a, b), v in sorted(self.q.items())],
+                "l": [[i, exact_text(v)] for i, v in sorted(self.l.items())], "c": exact_text(self.c)}
 
     def __repr__(self) -> str:
         return f"Quad(q={self.q}, l={self.l}, c={self.c})"
@@ -270,14 +308,16 @@ class SymbolicSpace(Space):
 
     exact = True
 
-    def __init__(self, optimum: bool = True):
+    def __init__(self, optimum: bool = True, balls: bool = False):
         self.has_optimum = optimum
+        self.balls = balls  # irrational coefficients as certified balls (exact.Ball) instead of IrrationalCoefficient
         self.leaf_names: list[str] = []
-        self.leaf_kinds: list[tuple] = []  # ("optimum",), ("start", k) or ("gradient", point index)
+        self.leaf_kinds: list[tuple] = []  # ("optimum",), ("start", k), ("free", k) or ("gradient", point index)
         self.points: list[tuple] = []
         self._index: dict = {}
         self.f_leaves = 0
         self.starts = 0
+        self.constraints: list[tuple] = []  # (relation, Quad) imposed by the method (Space.constrain)
         if optimum:
             xs = self._leaf("x*", ("optimum",))
             fs = self._value_leaf()
@@ -298,6 +338,10 @@ class SymbolicSpace(Space):
         self.starts += 1
         return self._leaf(name or ("x0" if k == 0 else f"x0[{k}]"), ("start", k))
 
+    def free(self, name: str | None = None):
+        k = sum(kind[0] == "free" for kind in self.leaf_kinds)
+        return self._leaf(name or f"d[{k}]", ("free", k))
+
     def oracle(self, x):
         if not isinstance(x, Vec):
             raise TypeError(f"the oracle takes a point of the method, got {type(x).__name__}")
@@ -316,6 +360,11 @@ class SymbolicSpace(Space):
         if not (isinstance(u, Vec) and isinstance(v, Vec)):
             raise TypeError("dot takes two vectors")
         return _dot_forms(u, v)
+
+    def _constraint(self, expr, relation):
+        if not isinstance(expr, Quad):
+            raise TypeError(f"a method's constraint must be a scalar of the run, got {type(expr).__name__}")
+        self.constraints.append((relation, expr))
 
     @property
     def x_star(self):
@@ -398,22 +447,37 @@ class TableOracle:
             raise WitnessMiss("the method queried a point that is not in the witness's table") from None
 
 
+class ConstraintViolated(WitnessMiss):
+    """A run violates a constraint the method imposes (Space.constrain): the function is not one the claim is about."""
+
+
+def _check_on_line(x, d, y):
+    """Raise ConstraintViolated unless y - x = t d for a rational t (exactly)."""
+    diff = [a - b for a, b in zip(y, x)]
+    k = next((i for i, v in enumerate(d) if v != 0), None)
+    t = ZERO if k is None else diff[k] / d[k]
+    if any(u != t * v for u, v in zip(diff, d)):
+        raise ConstraintViolated("a line-search point of the witness is not on the search line")
+
+
 class VectorSpace(Space):
     """Concrete vectors (numpy arrays: of Fractions when ``exact``, of float64 otherwise) and a concrete oracle
     ``oracle(x) -> (g, f)`` (a :class:`TableOracle`, or an explicit function such as a quadratic's gradient).
     ``starts`` are handed out in order by :meth:`start`; x* = 0 and f* = 0."""
 
-    def __init__(self, oracle, starts, dimension: int, exact: bool = True, optimum: bool = True):
+    def __init__(self, oracle, starts, dimension: int, exact: bool = True, optimum: bool = True, balls: bool = False):
         import numpy as np
 
         self._np = np
         self.exact = exact
+        self.balls = balls
         self.has_optimum = optimum
         self._oracle = oracle
         self._starts = [self.vector(v) for v in starts]
         self._next = 0
         self.dimension = dimension
         self.queries: list = []
+        self.constraint_values: list = []
 
     def vector(self, values):
         np = self._np
@@ -428,6 +492,22 @@ class VectorSpace(Space):
         self._next += 1
         return self._starts[self._next - 1]
 
+    def line_search(self, x, d):
+        search = getattr(self._oracle, "line_search", None)
+        if search is not None:  # an explicit function computes its exact line search
+            x_new = self.vector(search(x, d))
+        else:  # a finite witness lists the point; it must lie on the line x + t d
+            x_new = self.start("x_ls")
+            if self.exact:
+                _check_on_line(x, d, x_new)
+        g_new = self.gradient(x_new)
+        self.constrain(self.dot(g_new, x_new - x), "==")
+        self.constrain(self.dot(g_new, d), "==")
+        return x_new
+
+    def free(self, name: str | None = None):
+        return self.start(name)  # a witness lists its free vectors with its starts, in the order the method asks
+
     def oracle(self, x):
         g, f = self._oracle(x)
         self.queries.append(x)
@@ -437,6 +517,16 @@ class VectorSpace(Space):
         if self.exact:
             return sum((a * b for a, b in zip(u, v)), ZERO)
         return float(self._np.dot(u, v))
+
+    def _constraint(self, expr, relation):
+        """Exact spaces decide the constraint exactly (a violated one rejects the run); float spaces only record its
+        value (a screen)."""
+        self.constraint_values.append((relation, expr))
+        if self.exact:
+            value = to_fraction(expr, "a method's constraint")
+            if value < 0 or (relation == "==" and value != 0):
+                raise ConstraintViolated(f"the run violates the method's constraint {len(self.constraint_values) - 1} "
+                                         f"({'= 0' if relation == '==' else '>= 0'}; its value is {float(value):.3e})")
 
     @property
     def x_star(self):
