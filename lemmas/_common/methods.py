@@ -219,8 +219,8 @@ def fast_path(spec: str, name: str) -> Callable:
 
 _HERE = __name__.rsplit(".", 1)[0]
 register("adam", "numba", f"{_HERE}.fast:adam_fast",
-         "float64; same expression tree, sums of Q x and f in a fixed 4-lane order: x within 1e-12 relative, "
-         "T equal except where f_k is within 1e-9 of eps f_0")
+         "float64, the same expression tree: diagonal Q bit for bit; dense Q sums Q x in another order, so x "
+         "within 1e-8 relative (1e-11 absolute at the scale of x); T equal except where f_T is at eps f_0 to rounding")
 register("gd", "numba", f"{_HERE}.fast:gd_fast", "as adam/numba")
 register("adam", "numba-unbounded", f"{_HERE}.fast:adam_unbounded",
          "bit-exact with adam/numba wherever that stays in float64's normal range (T and x)")
