@@ -96,7 +96,7 @@ class NumberContext:
         """sum_j a_j b_j over the last axis, summed by the context's ``fsum``."""
         a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
         if a.ndim <= 1:
-            return self.fsum([p * q for p, q in zip(a, b)])
+            return self.fsum(a * b)
         return np.array([self.dot(p, q) for p, q in zip(a, b)], dtype=object)
 
     def matvec(self, A, x):
@@ -133,6 +133,10 @@ def _rows(rows):
 
 def _map(fn, v):
     if isinstance(v, np.ndarray):
+        if v.ndim == 1:
+            out = np.empty(len(v), dtype=object)
+            out[:] = [fn(x) for x in v]
+            return out
         return np.array([fn(x) for x in v.ravel()], dtype=object).reshape(v.shape)
     return fn(v)
 

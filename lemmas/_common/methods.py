@@ -101,11 +101,14 @@ class AlgorithmA:
 
     def step(self, n, problem, s: State, k: int, extras: list | None = None) -> State:
         """x_{k+1} from x_k; appends (v_k, P_k) to ``extras`` when asked (P_k = 1 / (sqrt(v_k) + delta_k r))."""
-        v = s.v if k == 0 else self.beta2 * s.v + (1 - self.beta2) * s.g * s.g
-        den = n.vsqrt(v) + self.scale(k) * s.r
+        # Vectors stand left of scalars: a product or sum of two numbers is the same rounded number either way
+        # round, and mpmath's mpf * array would first try (slowly) to convert the array. So this is
+        # v = beta2 v + ((1 - beta2) g) g and x - (alpha g) / (sqrt(v) + delta_k r), as written above.
+        v = s.v if k == 0 else s.v * self.beta2 + s.g * (1 - self.beta2) * s.g
+        den = n.vsqrt(v) + s.r * self.scale(k)
         if extras is not None:
             extras.append((v, 1 / den))
-        x = s.x - self.alpha * s.g / den
+        x = s.x - s.g * self.alpha / den
         return State(x=x, g=problem.grad(n, x), r=s.r, v=v)
 
 
@@ -120,7 +123,7 @@ class GD:
         return State(x=x0, g=problem.grad(n, x0))
 
     def step(self, n, problem, s: State, k: int, extras: list | None = None) -> State:
-        x = s.x - self.eta * s.g
+        x = s.x - s.g * self.eta  # eta g (vector left of scalar, as in AlgorithmA.step)
         return State(x=x, g=problem.grad(n, x))
 
 
@@ -164,8 +167,16 @@ def iterate(method, n, problem, x0, iters: int, eps=None, record: bool = False, 
         out.values.append(f0)
     extras = out.extras if record else None
     while True:
-        if target is not None:
-            newly = (T < 0) & np.atleast_1d(np.asarray(f <= target, dtype=bool))
+        if target is None:
+            pass
+        elif not batch:  # one instance: a plain comparison (this loop is the high-precision runs' hot path)
+            if f <= target:
+                if on_stop is not None:
+                    on_stop(np.ones(1, bool), s.x)
+                T[0] = k
+                break
+        else:
+            newly = (T < 0) & np.asarray(f <= target, dtype=bool)
             if newly.any():
                 if on_stop is not None:
                     on_stop(newly, s.x)
