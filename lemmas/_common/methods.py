@@ -198,6 +198,11 @@ def iterate(method, n, problem, x0, iters: int, eps=None, record: bool = False, 
     return out
 
 
+def count(method, n, problem, x0, iters: int, eps) -> int:
+    """T(eps) of one instance in context ``n`` (call inside ``n.working()``), -1 when capped at ``iters``."""
+    return int(iterate(method, n, problem, x0, iters, eps).T[0])
+
+
 # ---------------------------------------------------------------------------------------------
 # fast paths of the specifications
 # ---------------------------------------------------------------------------------------------

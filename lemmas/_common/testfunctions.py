@@ -19,7 +19,6 @@ The hypotheses are *encoded* here; the S5 claim checks them numerically as ``bou
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -183,23 +182,3 @@ def adam_general_mp(grad_fn: Callable, x0, alpha, beta2=1, phi=0, delta=0, iters
         out = iterate(method, n, Callback(grad_fn, value_fn), n.vec(x0), iters, record=True,
                       values=value_fn is not None)
         return [list(x) for x in out.xs], list(out.values), [list(p) for _, p in out.extras]
-
-
-def memo_sides(sides: Callable) -> Callable:
-    """Bound sides computed in mpmath only, cached per (instance, dps).
-
-    Where float64 is useless or misleading (it underflows on Adam's runs), the screening call
-    (``dps`` None) runs at ``HIGH_DPS`` too and converts the result to float; the bound kind then
-    confirms at 2 x HIGH_DPS as usual.
-    """
-    cache: dict = {}
-
-    def wrapped(inst, dps):
-        key = (json.dumps(inst, sort_keys=True), dps or HIGH_DPS)
-        if key not in cache:
-            with mpmath.workdps(dps or HIGH_DPS):
-                cache[key] = sides(inst, dps or HIGH_DPS)
-        lhs, rhs = cache[key]
-        return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
-
-    return wrapped
