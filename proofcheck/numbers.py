@@ -305,9 +305,7 @@ class MpfrContext(NumberContext):
                                                                                   "cosh"))
     isfinite = staticmethod(gmpy2.is_finite)
 
-    @staticmethod
-    def fsum(values):
-        return gmpy2.fsum(list(values))
+    fsum = staticmethod(lambda values: gmpy2.fsum(list(values)))  # the exact sum, rounded once
 
     @property
     def pi(self):
@@ -379,39 +377,6 @@ class BallContext(NumberContext):
             return arb(self._flint.fmpz(x))
         return arb(x) if isinstance(x, str) else arb(float(x))
 
-    def sqrt(self, x):
-        return self.num(x).sqrt()
-
-    def exp(self, x):
-        return self.num(x).exp()
-
-    def log(self, x):
-        return self.num(x).log()
-
-    def log1p(self, x):
-        return self.num(x).log1p()
-
-    def expm1(self, x):
-        return self.num(x).expm1()
-
-    def sin(self, x):
-        return self.num(x).sin()
-
-    def cos(self, x):
-        return self.num(x).cos()
-
-    def tan(self, x):
-        return self.num(x).tan()
-
-    def atan(self, x):
-        return self.num(x).atan()
-
-    def tanh(self, x):
-        return self.num(x).tanh()
-
-    def cosh(self, x):
-        return self.num(x).cosh()
-
     @property
     def pi(self):
         return self._flint.arb.pi()
@@ -421,31 +386,18 @@ class BallContext(NumberContext):
         return self._flint.arb(1).exp()
 
     def fsum(self, values):
-        total = self._flint.arb(0)
-        for v in values:
-            total += v
-        return total
+        return sum(values, self._flint.arb(0))  # ball sums, left to right (each encloses the exact partial sum)
 
-    @staticmethod
-    def isfinite(x):
-        return x.is_finite()
+    isfinite = staticmethod(lambda x: x.is_finite())
 
     @staticmethod
     def max(a, b):
         """max of two balls: the larger when they are ordered, else a ball containing both maxima."""
-        if a > b:
-            return a
-        if b >= a:
-            return b
-        return a.union(b)
+        return a if a > b else b if b >= a else a.union(b)
 
     @staticmethod
     def min(a, b):
-        if a < b:
-            return a
-        if b <= a:
-            return b
-        return a.union(b)
+        return a if a < b else b if b <= a else a.union(b)
 
     def vabs(self, v):
         return _map(lambda x: abs(self.num(x)), v)
@@ -477,6 +429,17 @@ class BallContext(NumberContext):
         ata = [[self.dot(a[:, i], a[:, j]) for j in range(a.shape[1])] for i in range(a.shape[1])]
         return self.eigvalsh(ata)[-1].nonnegative_part().sqrt()
 
+
+def _ball_function(name: str):
+    def function(self, x):
+        return getattr(self.num(x), name)()  # arb's method: a rigorous enclosure of the function on the ball
+
+    function.__name__ = name
+    return function
+
+
+for _name in ("sqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "atan", "tanh", "cosh"):
+    setattr(BallContext, _name, _ball_function(_name))
 
 fp = Float64Context()
 longdouble = LongDoubleContext()
