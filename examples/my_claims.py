@@ -26,6 +26,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from proofcheck import Bound, Claim, InvalidInstance, Probability, Space, Symbolic, equal, fact
+from proofcheck.numbers import uses_context
 from proofcheck.selection import narrow
 
 
@@ -60,21 +61,27 @@ class PositivePairs(Space):
         return st.fixed_dictionaries({"x": positive, "y": positive})
 
 
-def geometric_mean(inst, dps):
-    """sqrt(xy): a float when ``dps`` is None (screening), an mpmath number otherwise."""
-    if dps is None:
-        return math.sqrt(inst["x"] * inst["y"])
-    return mpmath.sqrt(mpmath.mpf(inst["x"]) * mpmath.mpf(inst["y"]))
+# Each formula is written once against a number context n (proofcheck.numbers): float64 when screening,
+# mpmath at the confirmation's digits otherwise (n.num converts an input exactly).
+def geometric_mean(x, y, n):
+    return n.sqrt(x * y)
 
 
-def arithmetic_mean(inst, dps):
-    x, y = (inst["x"], inst["y"]) if dps is None else (mpmath.mpf(inst["x"]), mpmath.mpf(inst["y"]))
+def arithmetic_mean(x, y, n):
     return (x + y) / 2
 
 
-def harmonic_mean(inst, dps):
-    x, y = (inst["x"], inst["y"]) if dps is None else (mpmath.mpf(inst["x"]), mpmath.mpf(inst["y"]))
+def harmonic_mean(x, y, n):
     return 2 * x * y / (x + y)
+
+
+def mean_sides(lower, upper):
+    """(lower(x, y), upper(x, y)) as the sides of a bound."""
+    @uses_context
+    def sides(inst, n):
+        x, y = n.num(inst["x"]), n.num(inst["y"])
+        return lower(x, y, n), upper(x, y, n)
+    return sides
 
 
 a, b = sp.symbols("a b", positive=True)  # a = sqrt(x), b = sqrt(y)
@@ -95,7 +102,7 @@ def am_gm(divisor: int = 2) -> Claim:
                 fact("a square is non-negative", (a - b) ** 2 / divisor >= 0),
             ], "completing the square"),
             Bound("gm-below-am", PositivePairs(),
-                  lambda inst, dps: (geometric_mean(inst, dps), 2 * arithmetic_mean(inst, dps) / divisor),
+                  mean_sides(geometric_mean, lambda x, y, n: 2 * arithmetic_mean(x, y, n) / divisor),
                   f"sqrt(xy) <= (x + y)/{divisor} over random, hill-climbed and hypothesis-generated (x, y)"),
         ],
     )
@@ -110,7 +117,7 @@ GM_BELOW_HM = Claim(
     provenance="user",
     statement=r"\sqrt{xy} \le \frac{2xy}{x+y}",
     hypotheses=["x > 0", "y > 0"],
-    checks=[Bound("gm-below-hm", PositivePairs(), lambda inst, dps: (geometric_mean(inst, dps), harmonic_mean(inst, dps)))],
+    checks=[Bound("gm-below-hm", PositivePairs(), mean_sides(geometric_mean, harmonic_mean))],
 )
 
 

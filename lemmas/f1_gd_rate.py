@@ -14,8 +14,7 @@ import sympy as sp
 from proofcheck import Bound, Claim, InvalidInstance, Space, Symbolic, equal, fact
 from proofcheck.numbers import uses_context
 
-from ._common.algorithms import gd_f64, gd_mp
-from ._common.quadratics import eigvalsh
+from ._common.methods import GD, Quadratic, count
 from ._common.spaces import SPDSpace
 
 a, b, eta, lam, k = sp.symbols("lambda_min lambda_max eta lambda kappa", positive=True)
@@ -69,7 +68,7 @@ def step_sides(rate):
 
     @uses_context
     def sides(inst, n):
-        lam_ = eigvalsh(inst["Q"], n.dps)
+        lam_ = n.eigvalsh(inst["Q"])
         lo, hi = lam_[0], lam_[-1]
         q = [[n.num(v) for v in row] for row in inst["Q"]]
         x = [n.num(v) for v in inst["x"]]
@@ -109,11 +108,8 @@ class ExtremeStart(Space):
 
 
 def _measured_count(q, x0, eta, eps, n, cap=100000):
-    """The first k with f(x_k) <= eps f(x_0) for GD on diag(q) from x0 (float64 or mpmath at n.dps), -1 if none."""
-    if n.dps is None:
-        return int(gd_f64(np.array([q]), np.array([x0]), eta, iters=cap, eps=eps).T[0])
-    run = gd_mp(q, x0, eta, iters=cap, dps=n.dps, eps=eps)
-    return run.T if run.T is not None else -1
+    """The first k with f(x_k) <= eps f(x_0) for GD on diag(q) from x0 (in the context ``n``), -1 if none."""
+    return count(GD(eta), n, Quadratic(n.vec(q), diagonal=True), n.vec(x0), cap, eps)
 
 
 def count_sides(rate):

@@ -33,7 +33,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from proofcheck import Bound, Claim, InvalidInstance, Symbolic, equal, fact
 from proofcheck.numbers import uses_context
 
-from ._common.quadratics import dd_ratio, eigvalsh, jacobi, mp_matrix, rotated, spectrum
+from ._common.quadratics import dd_ratio, jacobi, mp_matrix, rotated, spectrum
 from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
@@ -273,16 +273,16 @@ class ScaledSPDSpace(SPDSpace):
             raise InvalidInstance("Q must be exactly symmetric")
 
 
-def _mp_jacobi(q, dps):
-    """M = D^{-1/2} Q D^{-1/2} at ``dps`` digits (entries of Q taken exactly)."""
-    with mpmath.workdps(dps):
-        m = mp_matrix(q, dps)
-        s = [1 / mpmath.sqrt(m[i, i]) for i in range(m.rows)]
-        return mpmath.matrix([[m[i, j] * s[i] * s[j] for j in range(m.cols)] for i in range(m.rows)])
+def jacobi_matrix(q, n):
+    """M = D^{-1/2} Q D^{-1/2} in the context ``n`` (entries of Q taken exactly), as (Q_ij s_i) s_j, s = D^{-1/2}."""
+    m = n.mat(q)
+    s = 1 / n.vsqrt(np.diagonal(m))
+    return m * s[:, None] * s[None, :]
 
 
-def _jacobi_eigs(q, dps):
-    return eigvalsh(jacobi(np.array(q)), None) if dps is None else eigvalsh(_mp_jacobi(q, dps), dps)
+def _jacobi_eigs(q, n):
+    """The ascending eigenvalues of M in the context ``n``."""
+    return n.eigvalsh(jacobi_matrix(q, n))
 
 
 def kbar_sides(bound):
@@ -290,7 +290,7 @@ def kbar_sides(bound):
 
     @uses_context
     def sides(inst, n):
-        mu = _jacobi_eigs(inst["Q"], n.dps)
+        mu = _jacobi_eigs(inst["Q"], n)
         return mu[-1] / mu[0], bound(n.num(inst["nu"]))
 
     return sides
@@ -301,7 +301,7 @@ def interval_sides(radius):
 
     @uses_context
     def sides(inst, n):
-        mu = _jacobi_eigs(inst["Q"], n.dps)
+        mu = _jacobi_eigs(inst["Q"], n)
         return n.max(mu[-1] - 1, 1 - mu[0]), radius(n.num(inst["nu"]))
 
     return sides
@@ -312,8 +312,8 @@ def product_sides(product):
 
     @uses_context
     def sides(inst, n):
-        lam_ = eigvalsh(inst["Q"], n.dps)
-        mu = _jacobi_eigs(inst["Q"], n.dps)
+        lam_ = n.eigvalsh(inst["Q"])
+        mu = _jacobi_eigs(inst["Q"], n)
         diag = [n.num(row[i]) for i, row in enumerate(inst["Q"])]
         return lam_[-1] / lam_[0], product(mu[-1] / mu[0], n.max(*diag) / n.min(*diag))
 

@@ -28,7 +28,7 @@ from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
 from ._common.init import random_init
-from ._common.quadratics import eigvalsh, is_spd, mp_matrix, product_as_written, rotated, spectral_norm, spectrum
+from ._common.quadratics import is_spd, mp_matrix, product_as_written, rotated, spectrum
 from ._common.spaces import drop_coordinate, round_instance
 
 # The replay must agree to the working precision: at >= 50 digits every discrepancy is ~1e-45 or less,
@@ -363,7 +363,8 @@ class NormSpace(Space):
 
 def norm_sides(formula):
     """(log10(|SVD norm of I - alpha H - formula| / max(1, alpha sigma_max) / tolerance), 0): H's spectrum from a
-    symmetric eigensolver, the norm from a singular value decomposition (numpy in float64, mpmath.svd_r at dps);
+    symmetric eigensolver, the norm from a singular value decomposition (the context's ``eigvalsh`` and ``norm2``:
+    LAPACK in float64, mpmath.eigsy / svd_r at dps);
     the tolerance is FLOAT_TOL in float64 screening and TRAJECTORY_TOL at 50+ digits."""
 
     @uses_context
@@ -372,8 +373,8 @@ def norm_sides(formula):
         sq = [n.sqrt(n.num(v)) for v in inst["p"]]
         h = [[sq[i] * n.num(inst["Q"][i][j]) * sq[j] for j in range(d)] for i in range(d)]
         alpha = n.num(inst["alpha"])
-        lam = eigvalsh(h, n.dps)
-        norm = spectral_norm([[(1 if i == j else 0) - alpha * h[i][j] for j in range(d)] for i in range(d)], n.dps)
+        lam = n.eigvalsh(h)
+        norm = n.norm2([[(1 if i == j else 0) - alpha * h[i][j] for j in range(d)] for i in range(d)])
         claim = formula(lam[0], lam[-1], alpha, n)
         tol = FLOAT_TOL if n.dps is None else TRAJECTORY_TOL
         return log_excess(abs(norm - claim) / n.max(n.num(1), alpha * lam[-1]), tol, n), n.num(0)

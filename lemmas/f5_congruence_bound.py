@@ -30,7 +30,7 @@ from proofcheck import Bound, Claim, Identity, InvalidInstance, Space, Symbolic,
 from proofcheck.numbers import uses_context
 
 from ._common.init import random_init
-from ._common.quadratics import eigvalsh, is_spd, product_as_written, rotated, spectrum, with_conditions
+from ._common.quadratics import is_spd, product_as_written, rotated, spectrum, with_conditions
 from ._common.spaces import SPDSpace, drop_coordinate, round_instance
 
 
@@ -254,7 +254,7 @@ class ColumnSpace(SPDSpace):
 
 # ---------------------------------------------------------------------------------------------
 # Sides of the bound checks, each written once against a number context ``n`` (proofcheck.numbers): float64 for
-# screening, mpmath at n.dps digits for the decision. Eigenvalues: numpy or mpmath.eigsy (quadratics.eigvalsh).
+# screening, mpmath at n.dps digits for the decision. Eigenvalues: the context's eigvalsh (LAPACK or mpmath.eigsy).
 # ---------------------------------------------------------------------------------------------
 SYMPY = sp  # the number context of the derivation: the formulas below only need ``sqrt``
 
@@ -277,13 +277,13 @@ def _s2(inst, n):
 @uses_context
 def lower_sides(inst, n):
     """lambda_min(M) min s^2 <= lambda_min(S M S)."""
-    return eigvalsh(_matrix(inst["M"], n), n.dps)[0] * _s2(inst, n)[0], eigvalsh(_sms(inst, n), n.dps)[0]
+    return n.eigvalsh(_matrix(inst["M"], n))[0] * _s2(inst, n)[0], n.eigvalsh(_sms(inst, n))[0]
 
 
 @uses_context
 def upper_sides(inst, n):
     """lambda_max(S M S) <= lambda_max(M) max s^2."""
-    return eigvalsh(_sms(inst, n), n.dps)[-1], eigvalsh(_matrix(inst["M"], n), n.dps)[-1] * _s2(inst, n)[1]
+    return n.eigvalsh(_sms(inst, n))[-1], n.eigvalsh(_matrix(inst["M"], n))[-1] * _s2(inst, n)[1]
 
 
 def cond_sides(bound):
@@ -291,7 +291,7 @@ def cond_sides(bound):
 
     @uses_context
     def sides(inst, n):
-        lam, mu = eigvalsh(_sms(inst, n), n.dps), eigvalsh(_matrix(inst["M"], n), n.dps)
+        lam, mu = n.eigvalsh(_sms(inst, n)), n.eigvalsh(_matrix(inst["M"], n))
         s = [n.num(v) for v in inst["S"]]
         return lam[-1] / lam[0], bound(mu[-1] / mu[0], n.max(s), n.min(s))
 
@@ -321,7 +321,7 @@ def h0_parts(inst, n):
     p = [1 / ((1 + n.num(inst["delta"])) * ri) for ri in r]
     h = [[n.sqrt(p[i]) * q[i][j] * n.sqrt(p[j]) for j in range(d)] for i in range(d)]
     m = [[q[i][j] / n.sqrt(q[i][i] * q[j][j]) for j in range(d)] for i in range(d)]
-    lam, mu = eigvalsh(h, n.dps), eigvalsh(m, n.dps)
+    lam, mu = n.eigvalsh(h), n.eigvalsh(m)
     pd = [p[i] * q[i][i] for i in range(d)]
     return lam[-1] / lam[0], mu[-1] / mu[0], n.max(pd) / n.min(pd)
 
@@ -341,8 +341,8 @@ def column_parts(inst, n):
     """(max_j ||Q e_j|| / sqrt(lambda_max Q_jj), max_j ||Q e_j|| / Q_jj, kappa_bar, kappa_diag, lambda_max(M))."""
     q = _matrix(inst["Q"], n)
     d = len(q)
-    lam = eigvalsh(q, n.dps)
-    mu = eigvalsh([[q[i][j] / n.sqrt(q[i][i] * q[j][j]) for j in range(d)] for i in range(d)], n.dps)
+    lam = n.eigvalsh(q)
+    mu = n.eigvalsh([[q[i][j] / n.sqrt(q[i][i] * q[j][j]) for j in range(d)] for i in range(d)])
     col = [n.sqrt(n.fsum(q[i][j] ** 2 for i in range(d))) for j in range(d)]
     dq = [q[j][j] for j in range(d)]
     return (n.max(c / n.sqrt(lam[-1] * dj) for c, dj in zip(col, dq)), n.max(c / dj for c, dj in zip(col, dq)),

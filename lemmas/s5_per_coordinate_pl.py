@@ -28,7 +28,7 @@ from proofcheck.numbers import uses_context
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.init import random_init
-from ._common.testfunctions import FAMILIES, adam_general_mp, make, memo_sides, random_spec
+from ._common.testfunctions import FAMILIES, adam_general_mp, make, random_spec
 
 SCREEN_DPS = 20  # the hypotheses' screening runs in mpmath at 20 digits (cheap; float64 would also do)
 RATE_ITERS = 150
@@ -173,14 +173,14 @@ class HypothesisSpace(Space):
                     raise InvalidInstance("x must lie in the sublevel set {f <= F}")
 
 
-# The hypotheses' sides are computed in mpmath (at SCREEN_DPS when screening) and handed to the number context ``n``.
+# The hypotheses' sides are computed in mpmath, screened at SCREEN_DPS (``uses_context(screen_dps=)``).
 
 
-@uses_context
+@uses_context(screen_dps=SCREEN_DPS)
 def smoothness_sides(inst, n):
     """(H1) lhs = f(y) - f(x) - <g(x), y - x>, rhs = 1/2 sum_j L_j (y_j - x_j)^2."""
     fn = make(inst["spec"])
-    with mpmath.workdps(n.dps or SCREEN_DPS):
+    with n.working():
         x, y = [mpmath.mpf(v) for v in inst["x"]], [mpmath.mpf(v) for v in inst["y"]]
         g = fn.grad(x)
         lhs = fn.value(y) - fn.value(x) - mpmath.fsum(gj * (yj - xj) for gj, yj, xj in zip(g, y, x))
@@ -191,10 +191,10 @@ def smoothness_sides(inst, n):
 def pl_sides(mu_of=pl_constant):
     """(H2) lhs = 2 mu_L(F) (f(x) - f*), rhs = sum_j g_j^2 / L_j, for x in {f <= F}."""
 
-    @uses_context
+    @uses_context(screen_dps=SCREEN_DPS)
     def sides(inst, n):
         fn = make(inst["spec"])
-        with mpmath.workdps(n.dps or SCREEN_DPS):
+        with n.working():
             x = [mpmath.mpf(v) for v in inst["x"]]
             _, fstar = fn.minimiser()
             lhs = 2 * mu_of(fn, inst["F"]) * (fn.value(x) - fstar)
@@ -250,11 +250,12 @@ def run_rate(inst, dps, rate_fn=rate, mu_of=pl_constant):
 def rate_sides(rate_fn=rate, mu_of=pl_constant):
     """lhs = max_k (f_k - f*) / (rho^k (f_0 - f*)) over RATE_ITERS steps, rhs = 1."""
 
-    def sides(inst, dps):
-        ratios, _, _ = run_rate(inst, dps, rate_fn, mu_of)
+    @uses_context(screen_dps=HIGH_DPS)  # screened in mpmath too: the runs' ratios need the working precision
+    def sides(inst, n):
+        ratios, _, _ = run_rate(inst, n.dps, rate_fn, mu_of)
         return max(ratios[1:]), mpmath.mpf(1)  # k = 0 is 1 by definition
 
-    return memo_sides(sides)
+    return sides
 
 
 # ---------------------------------------------------------------------------------------------

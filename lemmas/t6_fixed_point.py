@@ -35,13 +35,13 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Bound, Claim, Classification, InvalidInstance, Space, Symbolic, Threshold, equal, fact
+from proofcheck.numbers import mp, uses_context
 from proofcheck.numerics import HIGH_DPS
 
 from ._common.algorithms import adam_mp
 from ._common.highprec import AdamState
 from ._common.init import random_init
-from ._common.quadratics import mp_eigvalsh, rotated, spectrum
-from ._common.testfunctions import memo_sides
+from ._common.quadratics import rotated, spectrum
 
 # ---------------------------------------------------------------------------------------------
 # The statements (the mutants replace these)
@@ -261,7 +261,7 @@ def iteration_radius(inst, p):
     for i in range(d):
         for j in range(d):
             h[i, j] = mpmath.sqrt(p[i]) * mpmath.mpf(Q[i][j]) * mpmath.sqrt(p[j])
-    return max(abs(1 - alpha * ev) for ev in mp_eigvalsh(h, mpmath.mp.dps))
+    return max(abs(1 - alpha * ev) for ev in mp(mpmath.mp.dps).eigvalsh(h))
 
 
 def judge_run(inst, delta, run, orbit_digits=ORBIT_DIGITS):
@@ -393,15 +393,16 @@ def sufficiency_sides(threshold=threshold_formula):
     (decided at high precision; screening also runs at ``HIGH_DPS``, float64 being useless here).
     """
 
-    def sides(inst, dps):
-        c = classify_cached(inst, delta_of(inst, threshold), dps or HIGH_DPS)
+    @uses_context(screen_dps=HIGH_DPS)
+    def sides(inst, n):
+        c = classify_cached(inst, delta_of(inst, threshold), n.dps)
         if c.label == "converged":
             lhs = mpmath.mpf(c.info["contraction_per_step"])
         elif c.label in ("orbit", "diverged"):
             lhs = mpmath.mpf(2)
         else:
             lhs = mpmath.nan
-        return (float(lhs), 1.0) if dps is None else (lhs, mpmath.mpf(1))
+        return lhs, mpmath.mpf(1)
 
     return sides
 
@@ -452,8 +453,10 @@ AMPLITUDE_TOL = mpmath.mpf(10) ** -30
 def amplitude_sides(amplitude=orbit_amplitude):
     """lhs = max_j | |x_N^(j)| - a_j | / a_j after convergence to the orbit (period-2 residual <= 1e-40); rhs = 1e-30."""
 
-    def sides(inst, dps):
-        with mpmath.workdps(dps):
+    @uses_context(screen_dps=HIGH_DPS)  # screened at HIGH_DPS too: float64 underflows on these runs
+    def sides(inst, n):
+        dps = n.dps
+        with n.working():
             delta = orbit_delta(inst, dps)
             c, run = classify(inst, delta, dps, start=400, cap=12800, orbit_digits=40)
             if c.label != "orbit":
@@ -464,7 +467,7 @@ def amplitude_sides(amplitude=orbit_amplitude):
             err = max(abs(abs(xj) - aj) / abs(aj) for xj, aj in zip(xN, a_j))
             return err, AMPLITUDE_TOL
 
-    return memo_sides(sides)
+    return sides
 
 
 class NearOrbitSpace(Space):
@@ -537,8 +540,10 @@ def stability_sides(region=stability_region, iters=2000):
     """lhs = max scaled entry error of the measured S J against its closed form, or 10 if the claimed
     region and the simulated long-run behaviour disagree (NaN if the simulation is undecided); rhs = 1e-6."""
 
-    def sides(inst, dps):
-        with mpmath.workdps(dps):
+    @uses_context(screen_dps=HIGH_DPS)  # screened at HIGH_DPS too: float64 underflows on these runs
+    def sides(inst, n):
+        dps = n.dps
+        with n.working():
             M_hat, a, v_star = measured_jacobian(inst, dps)
             alpha, beta2, lam_, u_ = (mpmath.mpf(inst[k]) for k in ("alpha", "beta2", "lam", "u"))
             r_ = lam_ * a  # the self-consistent r of near_orbit_start, at eta -> 0
@@ -553,7 +558,7 @@ def stability_sides(region=stability_region, iters=2000):
                 return mpmath.nan, mpmath.mpf("1e-6")
             return (mpmath.mpf(10) if sim != claimed else err), mpmath.mpf("1e-6")
 
-    return memo_sides(sides)
+    return sides
 
 
 # ---------------------------------------------------------------------------------------------

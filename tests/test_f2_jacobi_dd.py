@@ -9,6 +9,7 @@ import pytest
 from lemmas import f2_jacobi_dd as f2
 from lemmas._common.quadratics import dd_ratio
 from proofcheck import InvalidInstance, Verdict
+from proofcheck.numbers import mp
 from proofcheck.testing import by_check, run_claim, without_timing
 
 MUTANT = "kbar-one-plus-nu"
@@ -58,7 +59,7 @@ def test_trap_instance_is_nu_dd_but_m_row_sum_exceeds_nu(result):
         assert sum(abs(qf[i][j]) for j in range(d) if j != i) <= nu * qf[i][i]
     with mpmath.workdps(50):
         nu_mp = mpmath.mpf(nu.numerator) / nu.denominator
-        m = f2._mp_jacobi(q, 50)
+        m = mpmath.matrix(f2.jacobi_matrix(q, mp(50)).tolist())
         rows = [mpmath.fsum(abs(m[i, j]) for j in range(d) if j != i) for i in range(d)]
         assert max(rows) - nu_mp > mpmath.mpf(10) ** -20  # M's row sum exceeds nu, well above the noise
         ev = mpmath.eigsy(m, eigvals_only=True)

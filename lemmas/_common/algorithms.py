@@ -1,15 +1,10 @@
-"""Algorithm A (Adam without momentum, beta1 = 0) and gradient descent, as in docs/claims.md.
+"""Algorithm A (Adam without momentum, beta1 = 0) and gradient descent on quadratics, as in docs/claims.md.
 
-Algorithm A, elementwise, with g_k = Q x_k (x* = 0):
-    r_j = max(|g_0^(j)|, phi),  v_0 = r * r,
-    v_k = beta2 v_{k-1} + (1 - beta2) g_k * g_k            (k >= 1),
-    x_{k+1} = x_k - alpha g_k / (sqrt(v_k) + delta_k),     delta_k^(j) = delta * r_j  (reconstruction).
-beta2 = 1 freezes the preconditioner at P_0 = diag(1 / ((1 + delta) r)).
-GD: x_{k+1} = x_k - eta g_k.   T(eps) = min{k : f(x_k) <= eps f(x_0)}.
-
-Each algorithm is written twice from this one specification: a float64 version vectorised
-over a batch of instances (screening) and an mpmath version (confirmation); the tests check
-that they agree to float64 accuracy.
+The iterations are written once, in :mod:`.methods` (Algorithm A: x_{k+1} = x_k - alpha g_k / (sqrt(v_k) + delta_k r);
+beta2 = 1 freezes the preconditioner at P_0 = diag(1 / ((1 + delta) r)); GD: x_{k+1} = x_k - eta g_k;
+T(eps) = min{k >= 0 : f(x_k) <= eps f(x_0)}). This module runs that specification in two number contexts:
+float64 (or ``np.longdouble``) vectorised over a batch of instances (screening; :class:`Run` with the
+underflow flags), and mpmath at ``dps`` digits on one instance (confirmation; :class:`MpRun`).
 
 Batches: ``Q`` is (b, d) with ``diagonal=True`` (the diagonals) or (b, d, d); ``x0`` is (b, d);
 scalar hyperparameters broadcast, or give one per instance as arrays of shape (b,).
@@ -19,8 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import mpmath
 import numpy as np
+
+from proofcheck.numbers import fp, longdouble, mp
+
+from .methods import GD, AlgorithmA, Quadratic, iterate
 
 UNDERFLOW = 1e-290  # |x| below this (or exactly 0 from a nonzero start) is reported, never trusted
 
@@ -88,80 +86,42 @@ def _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj):
     return Run(x=x, f0=f0, f=_f(Q, x, diagonal), T=T, iters=k, underflow=underflow, nonfinite=nonfinite, trajectory=traj)
 
 
-def adam_f64(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float | None = None,
-             diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None, record: bool = False,
-             dtype=np.float64) -> Run:
-    """Algorithm A in float64 on a batch. Stops early once every instance reached f <= eps f0.
-
-    ``dtype=np.longdouble`` runs the same operations in extended precision (x87: 64-bit mantissa, exponent
-    range to about 1e-4951), the cheap first escalation of float64 runs that underflowed."""
+def _run_f64(method, Q, x0, iters, eps, diagonal, record, dtype) -> Run:
+    """The specification on a float64 (or ``dtype``) batch, with the flags taken at each instance's stop."""
+    n = fp if np.dtype(dtype) == np.float64 else longdouble
     Q = np.asarray(Q, dtype=dtype)
     x = np.array(x0, dtype=dtype, copy=True)
     b = x.shape[0]
-    alpha, beta2, phi, delta = (_col(p, b, dtype) for p in (alpha, beta2, phi, delta))
+    started_nonzero = x != 0
+    underflow = np.zeros(b, bool)
+    nonfinite = np.zeros(b, bool)
+
+    def on_stop(rows, xk):
+        _flag_at_stop(rows, xk, started_nonzero, underflow, nonfinite)
+
     with np.errstate(all="ignore"):
-        g = _grad(Q, x, diagonal)
-        r = np.maximum(np.abs(g), phi)
-        v = r * r
-        f0 = _f(Q, x, diagonal)
-        T = np.full(b, -1)
-        started_nonzero = x != 0
-        underflow = np.zeros(b, bool)
-        nonfinite = np.zeros(b, bool)
-        traj = [x.copy()] if record else []
-        k = 0
-        for k in range(iters):
-            if k >= 1:
-                v = beta2 * v + (1 - beta2) * g * g
-            scale = delta if delta_schedule is None else delta * delta_schedule(k)
-            x = x - alpha * g / (np.sqrt(v) + scale * r)
-            g = _grad(Q, x, diagonal)
-            if record:
-                traj.append(x.copy())
-            if eps is not None:
-                fk = _f(Q, x, diagonal)
-                newly = (T < 0) & (fk <= eps * f0)
-                _flag_at_stop(newly, x, started_nonzero, underflow, nonfinite)
-                T = np.where(newly, k + 1, T)
-                if np.all(T >= 0):
-                    k += 1
-                    break
-        else:
-            k = iters
-        _flag_at_stop(T < 0, x, started_nonzero, underflow, nonfinite)
-    return _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj)
+        out = iterate(method, n, Quadratic(Q, diagonal), x, iters, eps, record=record, on_stop=on_stop)
+        _flag_at_stop(out.T < 0, out.state.x, started_nonzero, underflow, nonfinite)
+    return Run(x=out.state.x, f0=out.f0, f=out.f, T=out.T, iters=out.iters, underflow=underflow, nonfinite=nonfinite,
+               trajectory=out.xs)
+
+
+def adam_f64(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps: float | None = None,
+             diagonal: bool = True, delta_schedule: Callable[[int], float] | None = None, record: bool = False,
+             dtype=np.float64) -> Run:
+    """Algorithm A (:class:`methods.AlgorithmA`) in float64 on a batch. Stops early once every instance reached
+    f <= eps f0.
+
+    ``dtype=np.longdouble`` runs the same operations in extended precision (x87: 64-bit mantissa, exponent
+    range to about 1e-4951), the cheap first escalation of float64 runs that underflowed."""
+    b = np.shape(x0)[0]
+    alpha, beta2, phi, delta = (_col(p, b, dtype) for p in (alpha, beta2, phi, delta))
+    return _run_f64(AlgorithmA(alpha, beta2, phi, delta, delta_schedule), Q, x0, iters, eps, diagonal, record, dtype)
 
 
 def gd_f64(Q, x0, eta, iters=1000, eps: float | None = None, diagonal: bool = True, record: bool = False) -> Run:
-    """Gradient descent in float64 on a batch."""
-    Q = np.asarray(Q, dtype=float)
-    x = np.array(x0, dtype=float, copy=True)
-    b = x.shape[0]
-    eta = _col(eta, b)
-    with np.errstate(all="ignore"):
-        f0 = _f(Q, x, diagonal)
-        T = np.full(b, -1)
-        started_nonzero = x != 0
-        underflow = np.zeros(b, bool)
-        nonfinite = np.zeros(b, bool)
-        traj = [x.copy()] if record else []
-        k = 0
-        for k in range(iters):
-            x = x - eta * _grad(Q, x, diagonal)
-            if record:
-                traj.append(x.copy())
-            if eps is not None:
-                fk = _f(Q, x, diagonal)
-                newly = (T < 0) & (fk <= eps * f0)
-                _flag_at_stop(newly, x, started_nonzero, underflow, nonfinite)
-                T = np.where(newly, k + 1, T)
-                if np.all(T >= 0):
-                    k += 1
-                    break
-        else:
-            k = iters
-        _flag_at_stop(T < 0, x, started_nonzero, underflow, nonfinite)
-    return _finish(Q, x, f0, T, k, diagonal, underflow, nonfinite, traj)
+    """Gradient descent (:class:`methods.GD`) in float64 on a batch."""
+    return _run_f64(GD(_col(eta, np.shape(x0)[0])), Q, x0, iters, eps, diagonal, record, np.float64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,79 +141,47 @@ class MpRun:
     trajectory: list = field(default_factory=list)  # x_k, and for Adam (x_k, v_k, P_k diag)
 
 
-def _mp_vec(x) -> list:
-    return [mpmath.mpf(v) for v in x]
+def context_matrix(n, Q, diagonal: bool):
+    """Q (a diagonal or rows; float, str, mpf entries taken exactly) in the context's numbers."""
+    Q = Q.tolist() if isinstance(Q, np.ndarray) else Q
+    return n.vec(Q) if diagonal else n.mat(Q)
 
 
-def _mp_grad(Q, x, diagonal: bool) -> list:
-    if diagonal:
-        return [q * xi for q, xi in zip(Q, x)]
-    return [mpmath.fsum(qij * xj for qij, xj in zip(row, x)) for row in Q]
+def run_one(method, n, Q, x0, iters, eps, diagonal: bool, record: bool):
+    """The specification on one instance in context ``n`` (inside ``n.working()``): an :class:`methods.Iterated`."""
+    x = n.vec(x0.tolist() if isinstance(x0, np.ndarray) else x0)
+    return iterate(method, n, Quadratic(context_matrix(n, Q, diagonal), diagonal), x, iters,
+                   None if eps is None else n.num(eps), record=record)
 
 
-def _mp_f(Q, x, diagonal: bool):
-    return mpmath.fsum(xi * gi for xi, gi in zip(x, _mp_grad(Q, x, diagonal))) / 2
+def adam_context(n, alpha, beta2, phi, delta, delta_schedule=None) -> AlgorithmA:
+    """Algorithm A's hyperparameters taken exactly into context ``n`` (the schedule's values too)."""
+    schedule = None if delta_schedule is None else (lambda k: n.num(delta_schedule(k)))
+    return AlgorithmA(*(n.num(p) for p in (alpha, beta2, phi, delta)), schedule)
 
 
-def _mp_Q(Q, diagonal: bool):
-    Q = np.asarray(Q, dtype=object) if not isinstance(Q, list) else Q
-    return _mp_vec(Q) if diagonal else [_mp_vec(row) for row in Q]
+def _mp_T(out) -> int | None:
+    return None if out.T[0] < 0 else int(out.T[0])
 
 
 def adam_mp(Q, x0, alpha, beta2=1, phi=0, delta=0, iters=1000, dps: int = 50, eps=None, diagonal: bool = True,
             delta_schedule: Callable[[int], float] | None = None, record: bool = False) -> MpRun:
-    """Algorithm A on one instance at ``dps`` digits. Hyperparameters are taken exactly (from str/float)."""
-    with mpmath.workdps(dps):
-        Q = _mp_Q(Q, diagonal)
-        x = _mp_vec(x0)
-        alpha, beta2, phi, delta = (mpmath.mpf(p) for p in (alpha, beta2, phi, delta))
-        eps = None if eps is None else mpmath.mpf(eps)
-        g = _mp_grad(Q, x, diagonal)
-        r = [max(abs(gi), phi) for gi in g]
-        v = [ri * ri for ri in r]
-        f0 = _mp_f(Q, x, diagonal)
-        T = 0 if (eps is not None and f0 <= eps * f0) else None
-        traj = []
-        k = 0
-        for k in range(iters):
-            if k >= 1:
-                v = [beta2 * vi + (1 - beta2) * gi * gi for vi, gi in zip(v, g)]
-            scale = delta if delta_schedule is None else delta * mpmath.mpf(delta_schedule(k))
-            p = [1 / (mpmath.sqrt(vi) + scale * ri) for vi, ri in zip(v, r)]
-            if record:
-                traj.append((list(x), list(v), p))
-            x = [xi - alpha * pi * gi for xi, pi, gi in zip(x, p, g)]
-            g = _mp_grad(Q, x, diagonal)
-            if eps is not None and T is None and _mp_f(Q, x, diagonal) <= eps * f0:
-                T = k + 1
-                k += 1
-                break
-        else:
-            k = iters
+    """Algorithm A on one instance at ``dps`` digits. Hyperparameters are taken exactly (from str/float).
+    ``record``: the trajectory (x_k, v_k, P_k diag) for each step taken, then (x_final, None, None)."""
+    n = mp(dps)
+    with n.working():
+        out = run_one(adam_context(n, alpha, beta2, phi, delta, delta_schedule), n, Q, x0, iters, eps, diagonal,
+                      record)
+        traj = [(list(x), list(v), list(p)) for x, (v, p) in zip(out.xs, out.extras)]
         if record:
-            traj.append((list(x), None, None))
-        return MpRun(x=x, f0=f0, f=_mp_f(Q, x, diagonal), T=T, iters=k, dps=dps, trajectory=traj)
+            traj.append((list(out.xs[-1]), None, None))
+        return MpRun(x=list(out.state.x), f0=out.f0, f=out.f, T=_mp_T(out), iters=out.iters, dps=dps, trajectory=traj)
 
 
 def gd_mp(Q, x0, eta, iters=1000, dps: int = 50, eps=None, diagonal: bool = True, record: bool = False) -> MpRun:
     """Gradient descent on one instance at ``dps`` digits."""
-    with mpmath.workdps(dps):
-        Q = _mp_Q(Q, diagonal)
-        x = _mp_vec(x0)
-        eta = mpmath.mpf(eta)
-        eps = None if eps is None else mpmath.mpf(eps)
-        f0 = _mp_f(Q, x, diagonal)
-        T = None
-        traj = [list(x)] if record else []
-        k = 0
-        for k in range(iters):
-            x = [xi - eta * gi for xi, gi in zip(x, _mp_grad(Q, x, diagonal))]
-            if record:
-                traj.append(list(x))
-            if eps is not None and T is None and _mp_f(Q, x, diagonal) <= eps * f0:
-                T = k + 1
-                k += 1
-                break
-        else:
-            k = iters
-        return MpRun(x=x, f0=f0, f=_mp_f(Q, x, diagonal), T=T, iters=k, dps=dps, trajectory=traj)
+    n = mp(dps)
+    with n.working():
+        out = run_one(GD(n.num(eta)), n, Q, x0, iters, eps, diagonal, record)
+        return MpRun(x=list(out.state.x), f0=out.f0, f=out.f, T=_mp_T(out), iters=out.iters, dps=dps,
+                     trajectory=[list(x) for x in out.xs])

@@ -72,6 +72,8 @@ def certify_gt(lhs, rhs) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Certified runs: T(eps) of Algorithm A or GD on one instance, with every comparison decided in balls.
+# A registered fast path (methods.FAST_PATHS) of methods.AlgorithmA / methods.GD: the same T(eps), with
+# the update in a factored form that is equal in exact arithmetic and keeps the balls narrow.
 # ---------------------------------------------------------------------------------------------
 
 def _to_arb(p):
@@ -141,6 +143,8 @@ def _run_balls(method, Q, x0, diagonal, eps, iters, hyper, delta_schedule, updat
         r = [abs(gi).max(phi) for gi in g]
         v = [ri * ri for ri in r]
     f = f0
+    if decide(f0):  # the specification's stop test comes before each step: T = 0 at such a start
+        return 0, f0, target, f0
     for k in range(iters):
         if method == "gd":
             if diagonal:

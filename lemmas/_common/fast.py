@@ -1,7 +1,8 @@
 """Fast float64 screening of Algorithm A and GD on batches: fused compiled loops (numba).
 
-Same interface and semantics as :func:`algorithms.adam_f64` / :func:`algorithms.gd_f64` (the numpy
-batched reference, which stays the specification and is what the tests compare against):
+Registered fast paths (methods.FAST_PATHS) of the specifications methods.AlgorithmA and methods.GD: the same
+interface and semantics as :func:`algorithms.adam_f64` / :func:`algorithms.gd_f64` (the specification run in
+the float64 context, which tests/test_conformance.py compares them with):
 
 * ``Q`` is (b, d) with ``diagonal=True`` or (b, d, d); ``x0`` is (b, d); hyperparameters are scalars
   or arrays of shape (b,);
@@ -104,6 +105,8 @@ if HAVE_NUMBA:
     def _adam_one(Qi, diag, xi, vi, ri, a, b2, dl, dsched, const_sched, f0i, eps, use_eps, k, stop):
         """Algorithm A on one instance from iteration k to ``stop``; returns (k reached, T or -1)."""
         d = xi.shape[0]
+        if use_eps and k == 0 and f0i <= eps * f0i:  # the stop test comes before each step: T = 0
+            return k, 0
         g = np.empty(d)
         _grad_into(Qi, diag, xi, g)
         c = 1.0 - b2
@@ -140,6 +143,8 @@ if HAVE_NUMBA:
     def _gd_one(Qi, diag, xi, e, f0i, eps, use_eps, k, stop):
         """Gradient descent on one instance from iteration k to ``stop``; returns (k reached, T or -1)."""
         d = xi.shape[0]
+        if use_eps and k == 0 and f0i <= eps * f0i:  # the stop test comes before each step: T = 0
+            return k, 0
         g = np.empty(d)
         _grad_into(Qi, diag, xi, g)
         while k < stop:
@@ -478,4 +483,8 @@ def adam_unbounded(Q, x0, alpha, beta2=1.0, phi=0.0, delta=0.0, iters=1000, eps:
                            r, alpha, s, beta2, delta, dsched, tm, te.astype(np.int64) + 2 * s, int(iters), T)
     xe -= s
     nonfinite = T == -2
-    return np.where(nonfinite, -1, T), nonfinite, np.ldexp(xm, xe)
+    x_out = np.ldexp(xm, xe)
+    at_start = f0 <= float(eps) * f0  # the stop test comes before each step: T = 0, x is x_0
+    T[at_start], nonfinite[at_start] = 0, False
+    x_out[at_start] = x[at_start]
+    return np.where(nonfinite, -1, T), nonfinite, x_out

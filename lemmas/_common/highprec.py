@@ -1,5 +1,10 @@
 """High-precision Algorithm A and GD on gmpy2 ``mpfr`` (MPFR), a drop-in for ``adam_mp`` / ``gd_mp``.
 
+GD is the specification (methods.GD) run in the MPFR number context. Algorithm A's :class:`AdamState` is a
+registered fast path of the specification (methods.AlgorithmA): resumable, with the beta2 = 1 denominator
+computed once and only the kept part of a trajectory converted; it performs the specification's operations in
+its order, so it agrees with it to the last bit (tests/test_conformance.py).
+
 Same interface and semantics as :func:`algorithms.adam_mp` and :func:`algorithms.gd_mp` (the mpmath
 reference, which the tests compare against), about 10x faster at the same precision:
 
@@ -25,8 +30,11 @@ import mpmath
 import numpy as np
 from mpmath.libmp import dps_to_prec
 
+from proofcheck.numbers import mpfr
+
 from . import algorithms as ref
 from .algorithms import MpRun
+from .methods import GD
 
 try:
     import gmpy2
@@ -150,13 +158,15 @@ class AdamState:
             self.r = [max(abs(gi), self.phi) for gi in self.g]
             self.v = [ri * ri for ri in self.r]
             self.f0 = self._f(self.x)
+            # the specification's stop test, made before each step: T = 0 when x_0 already satisfies it
             self.T = 0 if (self.eps is not None and self.f0 <= self.eps * self.f0) else None
-            self.k, self.stopped = 0, False
-            # beta2 = 1 without a schedule: v_k = v_0 exactly (1 * v + 0 * g^2), so P_k = P_0 is computed once
+            self.k, self.stopped = 0, self.T == 0
+            # beta2 = 1 without a schedule: v_k = v_0 exactly (1 * v + 0 * g^2), so the denominator
+            # sqrt(v_k) + delta r is the same at every step and is computed once (the same rounded value)
             self.frozen = self.beta2 == 1 and delta_schedule is None
             if self.frozen:
-                self.p0 = [1 / (self._sqrt(vi) + self.delta * ri) for vi, ri in zip(self.v, self.r)]
-                self.ap = [self.alpha * pi for pi in self.p0]
+                self.den0 = [self._sqrt(vi) + self.delta * ri for vi, ri in zip(self.v, self.r)]
+                self.p0 = [1 / di for di in self.den0]
         self.first = None
         self.recorded: list | deque = [] if keep in (None, "all") else deque(maxlen=max(int(keep) - 1, 0))
 
@@ -185,23 +195,23 @@ class AdamState:
         with self._context():  # every operation below rounds at the run's precision
             c = 1 - beta2
             while k < stop:
+                # the specification's update (methods.AlgorithmA.step), operation for operation:
+                # x - (alpha * g) / (sqrt(v) + delta_k * r)
                 if frozen:
                     if record:
                         self._record(k, x, v, self.p0)
-                    x = [xi - api * gi for xi, api, gi in zip(x, self.ap, g)]
+                    x = [xi - alpha * gi / di for xi, gi, di in zip(x, g, self.den0)]
                 else:
                     if k >= 1:
                         v = [beta2 * vi + c * gi * gi for vi, gi in zip(v, g)]
                     scale = delta if schedule is None else delta * num(schedule(k))
+                    den = [sqrt(vi) + scale * ri for vi, ri in zip(v, r)]
                     if record:
-                        p = [1 / (sqrt(vi) + scale * ri) for vi, ri in zip(v, r)]
-                        self._record(k, x, v, p)
-                    # (alpha * p) * g, in the reference's order of operations
-                    x = [xi - alpha * (1 / (sqrt(vi) + scale * ri)) * gi for xi, vi, ri, gi in zip(x, v, r, g)]
+                        self._record(k, x, v, [1 / di for di in den])
+                    x = [xi - alpha * gi / di for xi, gi, di in zip(x, g, den)]
                 g = grad(x)
                 k += 1
-                # as in the reference: the first k with f(x_k) <= eps f0 stops the run (T = 0, f0 <= eps f0
-                # already at the start, does not stop it)
+                # as in the specification: the first k with f(x_k) <= eps f0 stops the run
                 if eps is not None and T is None and f_of(x) <= eps * f0:
                     T, self.stopped = k, True
                     break
@@ -248,36 +258,18 @@ def adam_hp(Q, x0, alpha, beta2=1, phi=0, delta=0, iters=1000, dps: int = 50, ep
 
 
 def gd_hp(Q, x0, eta, iters=1000, dps: int = 50, eps=None, diagonal: bool = True, record: bool = False) -> MpRun:
-    """Gradient descent on one instance at ``dps`` digits (MPFR); drop-in for :func:`algorithms.gd_mp`."""
+    """Gradient descent on one instance at ``dps`` digits: the specification (:class:`methods.GD`) in the MPFR
+    context; drop-in for :func:`algorithms.gd_mp` (the same specification in mpmath, to the last bit)."""
     if not HAVE_GMPY2:
         run = ref.gd_mp(Q, x0, eta, iters, dps, eps, diagonal, record)
         return HpRun(**vars(run), backend=BACKEND, prec_bits=dps_to_prec(dps))
-    prec = dps_to_prec(dps)
-    with _context(prec):
-        Q = _matrix(Q, diagonal)
-        x = _vec(x0)
-        eta = _num(eta)
-        eps = None if eps is None else _num(eps)
-        f0 = _f(Q, x, diagonal)
-        T = None
-        traj = [list(x)] if record else []
-        k = 0
-        for k in range(iters):
-            if diagonal:
-                x = [xi - eta * (q * xi) for q, xi in zip(Q, x)]
-            else:
-                x = [xi - eta * gi for xi, gi in zip(x, _grad(Q, x, diagonal))]
-            if record:
-                traj.append(list(x))
-            if eps is not None and T is None and _f(Q, x, diagonal) <= eps * f0:
-                T = k + 1
-                k += 1
-                break
-        else:
-            k = iters
-        f = _f(Q, x, diagonal)
-    return HpRun(x=_out(x, prec), f0=_out(f0, prec), f=_out(f, prec), T=T, iters=k, dps=dps,
-                 trajectory=[_out(step, prec) for step in traj], backend=BACKEND, prec_bits=prec)
+    n = mpfr(dps)
+    with n.working():
+        out = ref.run_one(GD(n.num(eta)), n, Q, x0, iters, eps, diagonal, record)
+    prec = n.prec
+    return HpRun(x=_out(list(out.state.x), prec), f0=_out(out.f0, prec), f=_out(out.f, prec), T=ref._mp_T(out),
+                 iters=out.iters, dps=dps, trajectory=[_out(list(x), prec) for x in out.xs], backend=BACKEND,
+                 prec_bits=prec)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Quadratic instances f(x) = 1/2 x^T Q x (x* = 0), as in docs/claims.md 'Setting and notation'.
 
+Linear algebra at a precision (eigenvalues, norms) is the number context's (``n.eigvalsh``, ``n.norm2``:
+proofcheck/numbers.py), not a branch on ``dps`` here.
+
 Normalisation: lambda_min = 1 unless stated otherwise, so lambda_max = kappa.
 All generators take a numpy Generator and return float64 arrays.
 """
@@ -125,31 +128,6 @@ def mp_matrix(q, dps: int) -> "mpmath.matrix":
     """Q as an mpmath matrix; entries are taken exactly from their float64 (or string) values."""
     with mpmath.workdps(dps):
         return mpmath.matrix([[mpmath.mpf(x) for x in row] for row in np.asarray(q, dtype=object).tolist()])
-
-
-def mp_eigvalsh(q, dps: int) -> list:
-    """Eigenvalues of a symmetric matrix at ``dps`` digits (mpmath.eigsy), ascending."""
-    with mpmath.workdps(dps):
-        m = q if isinstance(q, mpmath.matrix) else mp_matrix(q, dps)
-        ev = mpmath.eigsy(m, eigvals_only=True)
-        return sorted(ev[i] for i in range(m.rows))
-
-
-def eigvalsh(q, dps: int | None):
-    """Ascending eigenvalues: numpy float64 when ``dps`` is None, else mpmath at ``dps`` digits."""
-    if dps is None:
-        return np.linalg.eigvalsh(np.asarray(q, dtype=float))
-    return mp_eigvalsh(q, dps)
-
-
-def spectral_norm(a, dps: int | None):
-    """||a||_2 (largest singular value): numpy float64 when ``dps`` is None, else mpmath.svd_r at ``dps`` digits."""
-    if dps is None:
-        return float(np.linalg.norm(np.asarray(a, dtype=float), 2))
-    with mpmath.workdps(dps):
-        m = a if isinstance(a, mpmath.matrix) else mp_matrix(a, dps)
-        sv = mpmath.svd_r(m, compute_uv=False)
-        return max(sv[i] for i in range(min(m.rows, m.cols)))
 
 
 def product_as_written(*factors):

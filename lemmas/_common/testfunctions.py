@@ -19,14 +19,16 @@ The hypotheses are *encoded* here; the S5 claim checks them numerically as ``bou
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Callable
 
 import mpmath
 import numpy as np
 
+from proofcheck.numbers import mp
 from proofcheck.numerics import HIGH_DPS
+
+from .methods import AlgorithmA, Callback, iterate
 
 FAMILIES = ("logcosh", "logcosh-coupled", "logistic")
 
@@ -168,47 +170,15 @@ def random_spec(family: str, d: int, rng: np.random.Generator) -> dict:
 
 def adam_general_mp(grad_fn: Callable, x0, alpha, beta2=1, phi=0, delta=0, iters=100, dps: int = HIGH_DPS,
                     value_fn: Callable | None = None):
-    """Algorithm A (docs/claims.md) for a gradient callback ``grad_fn(x) -> list``, at ``dps`` digits.
+    """Algorithm A (docs/claims.md; the specification :class:`methods.AlgorithmA`) for a gradient callback
+    ``grad_fn(x) -> list``, at ``dps`` digits, for ``iters`` steps (no stop test).
 
-    The update is the one of ``algorithms.adam_mp`` with g_k = grad f(x_k): r = max(|g_0|, phi),
-    v_0 = r^2, v_k = beta2 v_{k-1} + (1 - beta2) g_k^2 (k >= 1), x_{k+1} = x_k - alpha g_k / (sqrt(v_k) + delta r).
-    Returns (xs, fs, ps): the iterates, f at each (when ``value_fn`` is given) and the diagonal P_k used.
+    Returns (xs, fs, ps): the iterates x_0 .. x_iters, f at each (when ``value_fn`` is given) and the diagonal P_k
+    used at each step.
     """
-    with mpmath.workdps(dps):
-        x = _mp(x0)
-        alpha, beta2, phi, delta = (mpmath.mpf(p) for p in (alpha, beta2, phi, delta))
-        g = grad_fn(x)
-        r = [max(abs(gi), phi) for gi in g]
-        v = [ri * ri for ri in r]
-        xs, fs, ps = [list(x)], ([value_fn(x)] if value_fn else []), []
-        for k in range(iters):
-            if k >= 1:
-                v = [beta2 * vi + (1 - beta2) * gi * gi for vi, gi in zip(v, g)]
-            p = [1 / (mpmath.sqrt(vi) + delta * ri) for vi, ri in zip(v, r)]
-            x = [xi - alpha * pi * gi for xi, pi, gi in zip(x, p, g)]
-            g = grad_fn(x)
-            xs.append(list(x))
-            ps.append(p)
-            if value_fn:
-                fs.append(value_fn(x))
-        return xs, fs, ps
-
-
-def memo_sides(sides: Callable) -> Callable:
-    """Bound sides computed in mpmath only, cached per (instance, dps).
-
-    Where float64 is useless or misleading (it underflows on Adam's runs), the screening call
-    (``dps`` None) runs at ``HIGH_DPS`` too and converts the result to float; the bound kind then
-    confirms at 2 x HIGH_DPS as usual.
-    """
-    cache: dict = {}
-
-    def wrapped(inst, dps):
-        key = (json.dumps(inst, sort_keys=True), dps or HIGH_DPS)
-        if key not in cache:
-            with mpmath.workdps(dps or HIGH_DPS):
-                cache[key] = sides(inst, dps or HIGH_DPS)
-        lhs, rhs = cache[key]
-        return (float(lhs), float(rhs)) if dps is None else (lhs, rhs)
-
-    return wrapped
+    n = mp(dps)
+    with n.working():
+        method = AlgorithmA(*(n.num(p) for p in (alpha, beta2, phi, delta)))
+        out = iterate(method, n, Callback(grad_fn, value_fn), n.vec(x0), iters, record=True,
+                      values=value_fn is not None)
+        return [list(x) for x in out.xs], list(out.values), [list(p) for _, p in out.extras]

@@ -1,7 +1,7 @@
 """The ``bound`` check kind: lhs <= rhs (1 + tolerance) for every admissible instance.
 
-Search (screening, float64 unless ``screen_dps`` is given): random restarts, hill climbing on the relative
-excess lhs/rhs - 1 from the best starts, then a hypothesis search guided by ``target()`` when the space
+Search (screening, float64 unless the formula is marked ``uses_context(screen_dps=p)``): random restarts, hill
+climbing on the relative excess lhs/rhs - 1 from the best starts, then a hypothesis search guided by ``target()`` when the space
 supplies a strategy.
 
 Escalation (docs/design.md, 'Numerical policy'): **every** screened candidate whose margin is positive or
@@ -104,8 +104,7 @@ class Bound(Check):
                  random: tuple = (300, 3000, 30000), climbs: tuple = (4, 8, 32), climb_steps: tuple = (40, 150, 600),
                  hypothesis_examples: tuple = (60, 300, 2000), near: float = NEAR_BOUNDARY_REL,
                  screening: str = "float64", precision=DEFAULT_SCHEDULE, tolerance=0.0,
-                 escalations: tuple = (2000, 20000, 200000), near_escalations: tuple = (50, 200, 2000),
-                 screen_dps: int | None = None):
+                 escalations: tuple = (2000, 20000, 200000), near_escalations: tuple = (50, 200, 2000)):
         if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and tolerance == 0:
             tolerance = ExactFloat(0.0)  # no tolerance at all: nothing to round
         try:
@@ -118,8 +117,7 @@ class Bound(Check):
             shown = f"{float(tol):g}" if tol.kind == "float" else tol.text
             description = (description + " " if description else "") + f"(declared tolerance: lhs <= rhs (1 + {shown}))"
         super().__init__(name, description)
-        self.screen_dps = screen_dps
-        self.screening = screening if screen_dps is None else f"mpmath {screen_dps} digits"
+        self.screening = screening
         self.space, self.sides, self.certify = space, sides, certify
         self.effort = {"random": random, "climbs": climbs, "climb_steps": climb_steps, "hypothesis": hypothesis_examples,
                        "escalations": escalations, "near_escalations": near_escalations}
@@ -130,15 +128,12 @@ class Bound(Check):
 
     # -- margins ---------------------------------------------------------------
     def margin_f64(self, instance: dict) -> float:
-        """The screening margin (float64, or mpmath at ``screen_dps`` rounded to float).
+        """The screening margin (float64; a formula marked ``uses_context(screen_dps=p)`` screens at p digits).
 
         Whatever ``sides`` raises is the claim's ERROR (:class:`ClaimCodeRaised`, naming the instance), and
         :class:`InvalidInstance` says the point lies outside the claim's domain (the caller skips it). Only the
         engine's own arithmetic on the returned sides may give "not a number" (NaN: escalated, never ignored)."""
         with np.errstate(all="ignore"):
-            if self.screen_dps is not None:
-                with mpmath.workdps(self.screen_dps):
-                    return float(self.margin_mp(instance, self.screen_dps))
             lhs, rhs = call_claim_code(call_with_precision, self.sides, instance, None, instance=instance,
                                        where="sides (float64 screening)")
             try:
