@@ -1,0 +1,75 @@
+"""The sweep check as a package (issue 19): a claim's sweep subclasses ``Sweep`` (class attributes and methods, no
+constructor of callables) and decides exactly as the ``Scaling(...)`` adapter does; a missing log factor is
+INCONCLUSIVE and its reason names the log signature (issue 18)."""
+import math
+
+from proofcheck import Verdict
+from proofcheck.checks.scaling import Ratio, Slope, Sweep
+
+from test_scaling_semantics import exact, run, scaling
+
+KAPPAS = [1e2, 1e3, 1e4, 1e5, 1e6]
+KAPPA_LOG_KAPPA = lambda c: c["kappa"] * math.log(c["kappa"])
+
+
+class PowerSweep(Sweep):
+    """T = 3 n^1.5 claimed O(n^1.5): the shape of a user's sweep written as a plugin class."""
+
+    name = "sweep"
+    probability = 0.5
+    seeds = (16, 16, 16)
+    bootstrap = (400, 400, 400)
+    slopes = [Slope("n", "n", 1.5, "<=", 0.1)]
+    alternatives = {"slope-one": [Slope("n", "n", 1.0, "<=", 0.1)]}
+
+    def axes(self, ctx):
+        return {"n": [2, 4, 8, 16, 32, 64, 128]}
+
+    def measure(self, cell, seeds):
+        return exact(lambda c: 3.0 * c["n"] ** 1.5)(cell, seeds)
+
+
+def test_a_sweep_subclass_decides_as_the_keyword_adapter():
+    by_class = run(PowerSweep())
+    by_keywords = run(scaling({"n": [2, 4, 8, 16, 32, 64, 128]}, lambda c: 3.0 * c["n"] ** 1.5,
+                              slopes=[Slope("n", "n", 1.5, "<=", 0.1)],
+                              alternatives={"slope-one": [Slope("n", "n", 1.0, "<=", 0.1)]}))
+    assert by_class.verdict is Verdict.PASS, by_class.reason
+    assert (by_class.verdict, by_class.reason, by_class.worst_margin) == \
+        (by_keywords.verdict, by_keywords.reason, by_keywords.worst_margin)
+    assert by_class.details["tests"] == by_keywords.details["tests"]
+    assert PowerSweep().splits_into_parts  # a subclass that keeps evaluate still measures its cells in parts
+
+
+def test_a_missing_log_factor_is_inconclusive_and_named():
+    """T = kappa ln kappa claimed O(kappa), no log factor allowed. With a tight tolerance (0.02) every pair of the window
+    is above its limit and the fade of 1/ln kappa is within the noise: without the log signature this was a FAIL
+    candidate. It stays INCONCLUSIVE, and the reason says why."""
+    for tolerance in (0.02, 0.1):
+        ev = run(scaling({"kappa": KAPPAS}, KAPPA_LOG_KAPPA, slopes=[Slope("kappa", "kappa", 1.0, "<=", tolerance)]))
+        assert ev.verdict is Verdict.INCONCLUSIVE, (tolerance, ev.reason)
+        assert "excess times ln kappa stays near 1 on every pair" in ev.reason, ev.reason
+        assert "consistent with a missing log factor" in ev.reason
+        signature = ev.details["tests"][0]["log_signature"]
+        assert len(signature) == 2 and all(0.5 <= v <= 1.5 for v in signature)
+
+
+def test_the_log_signature_counts_beyond_the_allowed_log_factors():
+    """kappa (ln kappa)^2 claimed O(kappa log kappa): one factor beyond the allowed one shows the same signature."""
+    ev = run(scaling({"kappa": KAPPAS}, lambda c: c["kappa"] * math.log(c["kappa"]) ** 2,
+                     slopes=[Slope("kappa", "kappa", 1.0, "<=", 0.02, logs=1)]))
+    assert ev.verdict is Verdict.INCONCLUSIVE, ev.reason
+    assert "consistent with a missing log factor" in ev.reason
+
+
+def test_a_power_beyond_the_claim_still_fails_without_a_log_signature():
+    """T = n^2 claimed O(n): the excess 1 times ln n is 3.8 and more at the large end, no log factor: a FAIL."""
+    ev = run(scaling({"n": [2, 4, 8, 16, 32, 64, 128]}, lambda c: c["n"] ** 2.0, slopes=[Slope("n", "n", 1.0, "<=", 0.1)]))
+    assert ev.verdict is Verdict.FAIL, ev.reason
+    assert "log factor" not in ev.reason
+    # and a ratio test against the log-free bound names the signature too
+    ratio = run(scaling({"kappa": KAPPAS}, KAPPA_LOG_KAPPA,
+                        ratio=Ratio(bound=lambda c: c["kappa"], fit=lambda c: c["kappa"] <= 1e4, label="kappa",
+                                    tolerance=0.02)))
+    assert ratio.verdict is Verdict.INCONCLUSIVE, ratio.reason
+    assert "consistent with a missing log factor" in ratio.reason
