@@ -73,3 +73,34 @@ def test_a_power_beyond_the_claim_still_fails_without_a_log_signature():
                                     tolerance=0.02)))
     assert ratio.verdict is Verdict.INCONCLUSIVE, ratio.reason
     assert "consistent with a missing log factor" in ratio.reason
+
+
+def test_a_sweep_reproducer_comes_from_the_one_builder_and_is_shell_quoted():
+    import json
+    import shlex
+
+    from proofcheck.checks.scaling import Scaling
+
+    check = Scaling("my sweep's", axes=lambda ctx: {"n": [2, 4, 8, 16, 32, 64, 128]}, measure=exact(lambda c: c["n"] ** 2.0),
+                    probability=0.5, seeds=(16, 16, 16), bootstrap=(400, 400, 400), slopes=[Slope("n", "n", 1.0)])
+    ev = run(check)
+    assert ev.verdict is Verdict.FAIL, ev.reason
+    argv = shlex.split(ev.reproducer)
+    assert argv[:7] == ["python", "-m", "proofcheck", "run", "toy", "--check", "my sweep's"]
+    assert argv[-4:] == ["--budget", "quick", "--seed", "0"]
+    instance = json.loads(argv[argv.index("--instance") + 1])
+    assert instance["n"] == [16, 32, 64, 128][-len(instance["n"]):] and "_test" in instance
+    replay = run(check, instance=instance)
+    assert replay.verdict is Verdict.FAIL and replay.worst_margin == ev.worst_margin
+
+
+def test_every_backend_is_one_line_and_keeps_its_whole_text():
+    from proofcheck.checks.base import BACKEND_LINE, Check, backend_line
+
+    parts = "; ".join(f"MPFR at 30 digits (highprec) for {n} count(s) near the bound" for n in range(1, 40))
+    line = backend_line(parts)
+    assert len(line) <= BACKEND_LINE and "\n" not in line
+    assert "MPFR at 30 digits" in line and "1-39 count(s)" in line  # parts that differ only in numbers merge
+    ev = Check("c").evidence(Verdict.PASS, backend=parts, details={"x": 1})
+    assert ev.backend == line and ev.details["backends"] == [parts] and ev.details["x"] == 1
+    assert backend_line("numpy float64") == "numpy float64"

@@ -9,7 +9,6 @@ re-counted at high precision) and **evidence** (details, figures, the verdict an
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -18,7 +17,7 @@ import numpy as np
 
 from ...context import Context
 from ...model import Verdict
-from ..base import Check
+from ..base import Check, reproducer
 from . import confirm as confirming
 from . import grid, lines, parts, plots
 from .rules import _LineTest
@@ -243,7 +242,7 @@ class Sweep(Check):
             prec = (f"; deciding counts confirmed at {dps_note} digits{share}" if dps_note and dps_note > 15 else
                     f"; deciding counts as measured ({min(r['dps'] for r in run.records)} digits)")
             instance = {t.vary: t.xs, **{k_: v for k_, v in t.fixed.items()}, "_test": t.what, "_tests": run.n_tests}
-            return self.evidence(Verdict.FAIL, witness=t.to_json(), reproducer=self._reproducer(ctx, instance),
+            return self.evidence(Verdict.FAIL, witness=t.to_json(), reproducer=reproducer(ctx, instance, budget_and_seed=True),
                                  reason=t.sentence + prec + (f" ({len(fails)} failing tests)" if len(fails) > 1 else ""),
                                  **common)
         open_ = [t for t in tests if t.status == "open"]
@@ -312,13 +311,6 @@ class Sweep(Check):
         return {"cell": r["cell"], "quantile": None if math.isinf(r["q"]) else r["q"], "quantile_capped": math.isinf(r["q"]),
                 "quantile_interval": [lo, hi], "T": T, "capped": int(r["capped"].sum()), "cap": r["cap"],
                 "per_seed": r["per_seed"], "info": r["info"], "dps": r["dps"]}
-
-    @staticmethod
-    def _reproducer(ctx: Context, instance: dict) -> str:
-        text = json.dumps(instance, sort_keys=True, separators=(",", ":"))
-        mutant = f" --mutant {ctx.mutant}" if ctx.mutant else ""
-        return (f"python -m proofcheck run {ctx.claim_id}{mutant} --check {ctx.check_name} --instance '{text}' "
-                f"--budget {ctx.budget.name} --seed {ctx.seed}")
 
     # -- cells measured apart (Check.splits_into_parts) ---------------------------------------
     @property
