@@ -44,8 +44,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .inputs import unchanged
-
-DEFAULT_DIR = ".proofcheck-cache"
+from .paths import DEFAULT_DIR, default_dir  # noqa: F401 (re-exported: proofcheck.cache.default_dir)
 SCHEMA = 1
 CACHED_VERDICTS = ("PASS", "INCONCLUSIVE")  # never FAIL or ERROR
 LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmlite", "gmpy2", "python-flint",
@@ -53,9 +52,6 @@ LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmli
 
 _ENGINE = Path(__file__).resolve().parent
 
-
-def default_dir() -> Path:
-    return Path(os.environ.get("PROOFCHECK_CACHE_DIR", DEFAULT_DIR))
 
 
 @lru_cache(maxsize=None)
@@ -96,11 +92,11 @@ def _module_file(module: ModuleType) -> Path | None:
 
 def _defining_module(origin: str, claim_id: str) -> ModuleType | None:
     """The module of ``origin`` that defines ``claim_id`` (as a claim or as a mutant's base claim)."""
-    from .registry import _claims_of, load_origin
+    from .registry import claims_of, load_origin
 
     modules = load_origin(origin)
     for module in modules:
-        if any(c.id == claim_id for c in _claims_of(module)) or claim_id in getattr(module, "MUTANTS", {}):
+        if any(c.id == claim_id for c in claims_of(module)) or claim_id in getattr(module, "MUTANTS", {}):
             return module
     return modules[0] if len(modules) == 1 else None
 

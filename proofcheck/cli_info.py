@@ -190,7 +190,6 @@ def _load_artifacts(report: dict, base: Path) -> None:
 
 def cmd_report(args, out) -> int:
     """``report FILE --format ... [--out DIR]``: re-render a saved report.json, running nothing."""
-    from .cli import available_formats
     from .sidecar import SIDECAR, attach, detach
 
     source = Path(args.file)
@@ -204,7 +203,7 @@ def cmd_report(args, out) -> int:
         raise UsageError(f"{args.file!r} is not a proofcheck report (no 'claims' list)")
     attach(report, source.parent)
     out_dir = reporting.check_writable(args.out or str(source.parent))
-    writers = available_formats()
+    writers = reporting.available_formats()
     formats = args.format or ["md", "html"]
     _load_artifacts(report, source.parent)
     light, side = detach(reporting.without_data(report))  # JSON keeps its per-cell data in the side file

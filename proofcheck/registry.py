@@ -161,7 +161,7 @@ def _load_origin(origin: str) -> list[ModuleType]:
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 
 
-def _claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
+def claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
     """The claims a module defines (``CLAIMS``, a list or tuple of Claim, or ``CLAIM``, one Claim).
 
     With ``origin`` given, a malformed definition is a UsageError naming it; without, it is ignored.
@@ -246,7 +246,7 @@ class Registry:
     def add_origin(self, origin: str) -> list[str]:
         added = []
         for module in load_origin(origin):
-            claims = _claims_of(module, origin)
+            claims = claims_of(module, origin)
             if origin != BUILTIN and not claims:
                 raise UsageError(f"{origin!r} defines no claims (expected CLAIM or CLAIMS)")
             for claim in claims:
