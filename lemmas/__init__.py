@@ -16,5 +16,7 @@ LABELS = {
     "F6": "anti-concentration", "T2": "adam-diagonal", "T4": "adam-diag-dominant", "T5": "adam-general",
     "N1": "adam-worse-than-gd", "T6": "fixed-point", "S5": "per-coordinate-pl",
 }
+# The catalogue's shared code (its subpackages): part of every cache key of its claims (proofcheck.registry.shared_code).
+SHARED = ["_common"]
 # Modules still being written are skipped, so the catalogue can grow one claim at a time.
 CATALOGUE = [m for m in _ALL if _util.find_spec(f"{__name__}.{m}") is not None]

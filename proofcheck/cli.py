@@ -20,7 +20,7 @@ from . import report as reporting
 from .context import BUDGETS, Budget
 from .errors import InvalidInstance, UsageError
 from .model import Verdict
-from .registry import BUILTIN, Registry
+from .registry import Registry
 from .report import available_formats
 from .runner import merge, tasks_for
 

@@ -20,7 +20,7 @@ from .checks.base import Check
 from .context import Budget, Context
 from .errors import InvalidInstance
 from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
-from .registry import BUILTIN, ClaimRef, resolve
+from .registry import ClaimRef, catalogues, resolve
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     output = captured.getvalue()
     if output:
         evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])
-    if evidence.reproducer and task.ref.origin != BUILTIN:  # a user claim replays only with its file or module
+    if evidence.reproducer and task.ref.origin not in catalogues():  # a user claim replays only with its file or module
         evidence.reproducer = evidence.reproducer.replace(
             "proofcheck run ", f"proofcheck run --claims {shlex.quote(task.ref.origin)} ", 1)
     return evidence.to_json()
