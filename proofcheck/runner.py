@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from . import interrupts
 from .inputs import data_files, recording
-from .checks.base import Check
+from .checks.base import Check, one_line_backend
 from .context import Budget, Context
 from .errors import InvalidInstance
 from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
@@ -176,7 +176,7 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
     problem = malformed_evidence(evidence, check)
     if problem is not None:
         return _error(check, f"malformed evidence: {problem}", start)
-    return evidence
+    return one_line_backend(evidence)  # whatever set the backend (claim code may, after evidence())
 
 
 OUTPUT_LIMIT = 20_000  # characters of claim output kept in the evidence

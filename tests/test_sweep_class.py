@@ -104,3 +104,26 @@ def test_every_backend_is_one_line_and_keeps_its_whole_text():
     ev = Check("c").evidence(Verdict.PASS, backend=parts, details={"x": 1})
     assert ev.backend == line and ev.details["backends"] == [parts] and ev.details["x"] == 1
     assert backend_line("numpy float64") == "numpy float64"
+
+
+def test_a_backend_set_after_evidence_is_still_one_line():
+    """Claim code may set ``evidence.backend`` after ``self.evidence(...)``: the runner keeps it to one line too."""
+    from proofcheck import Claim
+    from proofcheck.checks.base import BACKEND_LINE, Check
+    from proofcheck.context import Budget
+    from proofcheck.runner import run_check
+
+    long = "; ".join(f"arithmetic number {n} with notes (and more notes about it)" for n in range(30))
+
+    class Late(Check):
+        kind = "toy"
+
+        def evaluate(self, ctx):
+            ev = self.evidence(Verdict.PASS, reason="fine")
+            ev.backend = long
+            return ev
+
+    claim = Claim(id="late", title="t", source="s", statement="", sympy_statement="", provenance="user", hypotheses=[],
+                  checks=[Late("late")])
+    ev = run_check(claim, claim.checks[0], 0, Budget("quick"))
+    assert len(ev.backend) <= BACKEND_LINE and ev.details["backends"] == [long]

@@ -46,19 +46,14 @@ class Check:
 
     def run(self, ctx: Context) -> Evidence:
         start = time.perf_counter()
-        evidence = self.evaluate(ctx)
+        evidence = one_line_backend(self.evaluate(ctx))
         evidence.seconds = round(time.perf_counter() - start, 4)
         return evidence
 
     def evidence(self, verdict: Verdict, **kw) -> Evidence:
         kw.setdefault("role", "supports" if self.supporting else "decides")
         kw.setdefault("covers", list(self.covers))
-        full = kw.get("backend")
-        if isinstance(full, str) and len(full) > BACKEND_LINE:  # one line; the whole text stays in the details
-            kw["backend"] = backend_line(full)
-            details = kw["details"] = dict(kw.get("details") or {})
-            details.setdefault("backends", [full])
-        return Evidence(check=self.name, kind=self.kind, basis=self.basis, verdict=verdict, **kw)
+        return one_line_backend(Evidence(check=self.name, kind=self.kind, basis=self.basis, verdict=verdict, **kw))
 
 
 def supporting(check: Check) -> Check:
@@ -107,6 +102,18 @@ def reproducer(ctx: Context, instance, *, budget_and_seed: bool = False) -> str:
 # characters; the full description is kept in ``details["backends"]`` (moved to the report's side file).
 BACKEND_LINE = 160
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def one_line_backend(evidence: Evidence) -> Evidence:
+    """``evidence`` with its backend in one line (:func:`backend_line`), the whole text kept in
+    ``details["backends"]``; applied to every check's evidence (here and by the runner), whatever set the backend."""
+    full = getattr(evidence, "backend", None)
+    if isinstance(full, str) and len(full) > BACKEND_LINE:
+        evidence.backend = backend_line(full)
+        if not isinstance(evidence.details, dict):
+            evidence.details = {}
+        evidence.details.setdefault("backends", [full])  # in place: a kind may still add to its details
+    return evidence
 
 
 def backend_line(text: str, limit: int = BACKEND_LINE) -> str:
