@@ -37,7 +37,7 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Claim, Symbolic, covering, equal, fact, reaches, supporting
-from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
+from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Slope, Sweep
 
 from ._common.explicit import (AdaptiveBound, AdaptiveChain, Chain, ExplicitBound, adaptive_diagonal_links,
                                alpha_star_diagonal, f1_constant, f1_links, frozen_step)
@@ -337,6 +337,87 @@ SWEEP_MUTANTS = {"bound-log-d": lambda: ratio_spec(log_d_bound, "log(d) log(1/ep
                  "gd-slope-half": lambda: gd_slope(0.5)}
 
 
+class DiagonalSweep(Sweep):
+    """T2's sweeps: tuned counts on diag(spectrum) (``measure``), re-counted at high precision (``confirm``)."""
+
+    probability = PROBABILITY
+    confirm_per = "method"
+
+    def measure(self, cell: dict, seeds: list) -> Measurement:
+        return measure(cell, seeds)
+
+    def confirm(self, cell: dict, seed: int, record: dict) -> dict:
+        return confirm(cell, seed, record)
+
+    def cost(self, cell: dict, T: float) -> float:
+        return confirm_cost(cell, T)
+
+
+class ShapeSweep(DiagonalSweep):
+    """Evidence of the shape over d, kappa, spectra and methods: local exponents of T and T/g at the large end.
+    ``gd_spec`` is GD's slope (the claim's or its mutant's); ``mutant`` swaps one test for its false variant
+    (SWEEP_MUTANTS), else those variants are the sweep's alternatives."""
+
+    name = "scaling-sweep"
+    description = "sweep over d, kappa, spectra: local exponents of T and of T/g at the large end (evidence of the shape)"
+    seeds = (24, 32, 64)
+    confirm_cells = (1, 2, 3)
+    plots = [Plot("T-vs-kappa", "kappa", line="d", panel="method", where=lambda c: c["spectrum"] == "logspaced",
+                  caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced "
+                          "spectrum); dotted: the explicit bound (min(d+1, kappa)/4) log(1/eps) + 1",
+                  reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1"),
+             Plot("T-vs-d", "d", line="kappa", panel="method", where=lambda c: c["spectrum"] == "logspaced",
+                  caption="T quantile against d for several kappa; dotted: the explicit bound",
+                  reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1")]
+
+    def __init__(self, gd_spec: Slope, mutant: str | None = None, notes: dict | None = None):
+        super().__init__()
+        self.slopes = [
+            Slope("adam-d-when-kappa>>d", "d", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"],
+                  logs=1, description="for kappa >> d, T grows at most linearly in d (up to a log factor)"),
+            Slope("adam-kappa-when-kappa>>d", "kappa", 0.0, "<=", 0.15,
+                  where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"], logs=1,
+                  description="for kappa >> d, T does not grow with kappa (up to a log factor)"),
+            Slope("adam-kappa-when-d>=kappa", "kappa", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["d"] >= c["kappa"],
+                  logs=1, description="for d >> kappa, T grows at most linearly in kappa (up to a log factor)"),
+            gd_spec,
+        ]
+        self.ratio = SWEEP_MUTANTS["bound-log-d"]() if mutant == "bound-log-d" else ratio_spec()
+        self.alternatives = {} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()}
+        self.notes = dict(notes or {})
+
+    def axes(self, ctx) -> dict:
+        return axes(ctx)
+
+    def admit(self, cell: dict) -> bool:
+        # the adam(beta2<1) series only where its schedule is more than 1e-4 below 1: closer, it is the beta2 = 1
+        # regime, which the adam(beta2=1) series measures exactly (tuning.schedule_is_beta2_one)
+        return cell["method"] != ADAM_B2 or not schedule_is_beta2_one(cell)
+
+
+class CrossoverSweep(DiagonalSweep):
+    """The crossover d*(kappa) of tuned Algorithm A (beta2 = 1) against tuned GD, and its exponent p-hat."""
+
+    name = "crossover"
+    description = "crossover d*(kappa) and its exponent p-hat"
+    seeds = (8, 16, 32)
+    confirm_cells = (1, 1, 2)
+    crossovers = [Crossover("adam-vs-gd", over="kappa", along="d", series="method", a=ADAM, b=GD, claimed=1.0,
+                            relation=">=", tolerance=0.15, factor=2.0,
+                            description="smallest d at which tuned Algorithm A (beta2=1) stops beating tuned GD by a "
+                                        "factor 2 (T_A > T_GD/2); Theorem 2 implies d* >= kappa/C, i.e. p >= 1; "
+                                        "p-hat well above 1 means the bound is loose there (a finding)")]
+    plots = [Plot("crossover-T-vs-d", "d", line="method", panel="kappa",
+                  where=lambda c: c["spectrum"] == "two-cluster", caption="tuned T of Algorithm A and GD along d")]
+    notes = {"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"}
+
+    def axes(self, ctx) -> dict:
+        return cross_axes(ctx)
+
+    def admit(self, cell: dict) -> bool:
+        return cell["d"] <= 8 * cell["kappa"]
+
+
 def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT, adaptive: dict | None = None) -> Claim:
     """The claim; ``mutant`` swaps one sweep test for its false variant (SWEEP_MUTANTS); ``constant`` is the claimed
     constant of the beta2 = 1 form, ``adaptive`` the keyword arguments of ``adaptive_checks`` (the beta2 < 1 form)."""
@@ -348,45 +429,8 @@ def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT, adaptive: dict 
              "caps": {"adam": f"{ADAM_CAP} min(d+1,kappa) log(1/eps) + 50 iterations",
                       "gd": f"{GD_CAP} kappa log(1/eps) (closed form; no iteration)"},
              "predicted_constant_beta2_1": "1/4 (symbolic derivation): T_q <= (min(d+1,kappa)/4) log(1/eps) + 1"}
-    scaling = Scaling(
-        "scaling-sweep", axes=axes, measure=measure, probability=PROBABILITY, seeds=(24, 32, 64),
-        # the adam(beta2<1) series only where its schedule is more than 1e-4 below 1: closer, it is the beta2 = 1
-        # regime, which the adam(beta2=1) series measures exactly (tuning.schedule_is_beta2_one)
-        admit=lambda c: c["method"] != ADAM_B2 or not schedule_is_beta2_one(c),
-        slopes=[
-            Slope("adam-d-when-kappa>>d", "d", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"],
-                  logs=1, description="for kappa >> d, T grows at most linearly in d (up to a log factor)"),
-            Slope("adam-kappa-when-kappa>>d", "kappa", 0.0, "<=", 0.15,
-                  where=lambda c: is_adam(c) and c["kappa"] >= 10 * c["d"], logs=1,
-                  description="for kappa >> d, T does not grow with kappa (up to a log factor)"),
-            Slope("adam-kappa-when-d>=kappa", "kappa", 1.0, "<=", 0.15, where=lambda c: is_adam(c) and c["d"] >= c["kappa"],
-                  logs=1, description="for d >> kappa, T grows at most linearly in kappa (up to a log factor)"),
-            gd_spec,
-        ],
-        ratio=SWEEP_MUTANTS["bound-log-d"]() if mutant == "bound-log-d" else ratio_spec(),
-        alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
-        plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against kappa for several d; Algorithm A and GD side by side (log-spaced "
-                            "spectrum); dotted: the explicit bound (min(d+1, kappa)/4) log(1/eps) + 1",
-                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1"),
-               Plot("T-vs-d", "d", line="kappa", panel="method", where=lambda c: c["spectrum"] == "logspaced",
-                    caption="T quantile against d for several kappa; dotted: the explicit bound",
-                    reference=explicit_reference, reference_label="(min(d+1,kappa)/4) log(1/eps) + 1")],
-        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 2, 3), notes=notes,
-        description="sweep over d, kappa, spectra: local exponents of T and of T/g at the large end (evidence of the shape)")
-    crossover = Scaling(
-        "crossover", axes=cross_axes, measure=measure, probability=PROBABILITY, seeds=(8, 16, 32),
-        admit=lambda c: c["d"] <= 8 * c["kappa"],
-        crossovers=[Crossover("adam-vs-gd", over="kappa", along="d", series="method", a=ADAM, b=GD, claimed=1.0,
-                              relation=">=", tolerance=0.15, factor=2.0,
-                              description="smallest d at which tuned Algorithm A (beta2=1) stops beating tuned GD by a "
-                                          "factor 2 (T_A > T_GD/2); Theorem 2 implies d* >= kappa/C, i.e. p >= 1; "
-                                          "p-hat well above 1 means the bound is loose there (a finding)")],
-        plots=[Plot("crossover-T-vs-d", "d", line="method", panel="kappa",
-                    where=lambda c: c["spectrum"] == "two-cluster", caption="tuned T of Algorithm A and GD along d")],
-        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2),
-        notes={"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"},
-        description="crossover d*(kappa) and its exponent p-hat")
+    scaling = ShapeSweep(gd_spec, mutant, notes)
+    crossover = CrossoverSweep()
     return Claim(
         id="adam-diagonal",
         title="Algorithm A on diagonal Q: T = O(min(d, kappa) log(1/eps)) w.p. >= const; GD: Theta(kappa log(1/eps))",

@@ -25,94 +25,22 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Claim, Symbolic, covering, equal, fact, reaches, supporting
-from proofcheck.checks.scaling import Crossover, Measurement, Plot, Ratio, Scaling, Slope
+from proofcheck.checks.scaling import Crossover, Plot, Ratio, Slope
 
 from ._common.explicit import (AdaptiveBound, AdaptiveChain, Chain, ExplicitBound, anti_concentration_event, dense_instance,
                                descent_links, descent_step, f1_links, frozen_step)
-from ._common.init import random_init
-from ._common.quadratics import conditions, dd_ratio, nu_dd, spectrum
-from ._common.tuning import (ADAM, ADAM_B2, GD, GRID, beta2_schedule, confirm_adam_run, confirm_gd_count, measure_batch,
-                             schedule_is_beta2_one)
+from ._common.dense import (B, DELTA, EPS, PROBABILITY, DenseSweep, confirm_cost, dense_confirm,  # noqa: F401
+                            dense_measure, is_adam, with_conditions_fields)
+from ._common.quadratics import conditions, dd_ratio, nu_dd, spectrum  # noqa: F401 (conditions: used by the tests)
+from ._common.tuning import ADAM, ADAM_B2, GD, GRID, schedule_is_beta2_one
 
-B, EPS, DELTA, NU = 1.0, 1e-12, 0.0, 0.5
+NU = 0.5
 # The regimes the claim states (Claim.regimes), each decided by its own deciding checks (proofcheck.covering).
 BETA2_ONE, BETA2_BELOW_ONE = "beta2 = 1", "beta2 < 1"
 REGIMES = {BETA2_ONE: "beta2 = 1, delta = 0, alpha tuned",
            BETA2_BELOW_ONE: "beta2 in {0.9, 0.99}, delta = 1, alpha = 1/L_hi"}
-PROBABILITY = 1 / math.e
-ADAM_CAP, GD_CAP, SETTLE = 8.0, 10.0, 0.75
 D_VALUES = [2, 4, 8, 16, 32, 64, 128]
 KAPPA_VALUES = [10.0, 1e2, 1e3, 1e4, 1e5]
-
-
-# -- shared with T5: dense instances made from a cell ------------------------------------------
-
-def lambda_min_phi(cell: dict, q: np.ndarray) -> float:
-    """phi = 2B lambda_min(Q), the floor of T2's and T4's hypotheses."""
-    return 2 * B * float(np.linalg.eigvalsh(q)[0])
-
-
-def dense_measure(make_q, bound_cap, phi_of=lambda_min_phi):
-    """``measure(cell, seeds)`` for dense Q = make_q(cell) (one Q per cell), methods of lemmas._common.tuning.
-
-    ``bound_cap(cell)`` is the scale of Algorithm A's cap (the claimed bound without constants); ``phi_of(cell, q)``
-    the floor phi.
-    """
-
-    def measure(cell: dict, seeds: list) -> Measurement:
-        q = make_q(cell)
-        d, eps = len(q), cell.get("eps", EPS)
-        phi = phi_of(cell, q)
-        X0 = np.stack([random_init(d, B, np.random.default_rng(s)) for s in seeds])
-        Q = np.repeat(q[None], len(seeds), 0)
-        kappa = cell["_kappa"]
-        if cell["method"] == GD:
-            cap = int(math.ceil(GD_CAP * kappa * math.log(1 / eps)))
-        else:
-            cap = int(math.ceil(ADAM_CAP * bound_cap(cell) * math.log(1 / eps))) + 50
-        tuned, how = measure_batch(cell["method"], Q, X0, eps=eps, phi=phi, delta=DELTA, cap=cap,
-                                   diagonal=False, beta2=beta2_schedule(d, kappa, eps), settle=SETTLE)
-        per_seed = [{"step": float(s), "T": None if c else int(t)} for s, t, c in zip(tuned.step, tuned.T, tuned.capped)]
-        return Measurement(T=[0 if c else t for t, c in zip(tuned.T, tuned.capped)], capped=tuned.capped.tolist(),
-                           cap=tuned.cap, per_seed=per_seed, info=how, backend=how["backend"])
-
-    return measure
-
-
-def dense_confirm(make_q, phi_of=lambda_min_phi):
-    def confirm(cell: dict, seed: int, record: dict) -> dict:
-        q = make_q(cell)
-        d, eps = len(q), cell.get("eps", EPS)
-        x0 = random_init(d, B, np.random.default_rng(seed))
-        if cell["method"] == GD:
-            return confirm_gd_count(q, x0, record["step"], eps, record["T"], diagonal=False)
-        b2 = 1.0 if cell["method"] == ADAM else beta2_schedule(d, cell["_kappa"], eps)
-        return confirm_adam_run(q, x0, record["step"], b2, phi_of(cell, q), DELTA, eps, record["T"], diagonal=False)
-
-    return confirm
-
-
-def confirm_cost(cell: dict, T: float) -> float:
-    """GD's closed form costs an mpmath eigendecomposition (~d^3): largest T / d^3 first; Algorithm A runs literally:
-    work T d^2 nearest 2e4 first."""
-    if cell["method"] == GD:
-        return -math.log(T + 1) + 3 * math.log(cell["d"])
-    return abs(math.log((T + 1) * cell["d"] ** 2 / 2e4))
-
-
-def with_conditions_fields(make_q):
-    """A ``derive`` hook recording the instance's actual kappa, kappa_bar, kappa_diag (underscore: not grid keys)."""
-
-    def derive(cell: dict, ctx) -> dict:
-        cell["_qseed"] = ctx.subseed("Q", *(f"{k}={v}" for k, v in sorted(cell.items()) if k != "method"))
-        c = conditions(make_q(cell))
-        cell.update(_kappa=c["kappa"], _kappa_bar=c["kappa_bar"], _kappa_diag=c["kappa_diag"])
-        return cell
-
-    return derive
-
-
-is_adam = lambda c: c["method"] != GD
 
 
 # -- T4 -------------------------------------------------------------------------------------------
@@ -425,47 +353,84 @@ def crossovers_claimed_p(mutant: str | None):
     return (CROSSOVER_MUTANTS[mutant]() if mutant in CROSSOVER_MUTANTS else crossover_spec()).claimed
 
 
+class DominantSweep(DenseSweep):
+    """T4's sweeps: one nu-DD Q per cell (``make_q``), Algorithm A capped on the scale min(d sqrt(d kappa), kappa)."""
+
+    def make_q(self, cell: dict) -> np.ndarray:
+        return make_q(cell)
+
+    def bound_cap(self, cell: dict) -> float:
+        return min(cell["d"] * math.sqrt(cell["d"] * cell["_kappa"]), cell["_kappa"])
+
+
+class ShapeSweep(DominantSweep):
+    """Evidence of the shape: local exponents of T and T/g at the large end, over d and kappa; ``mutant`` adds one
+    false test (SWEEP_MUTANTS), else the sweep's alternatives are those tests."""
+
+    name = "scaling-sweep"
+    description = "sweep over d and kappa for nu-DD Q: local exponents of T and T/g at the large end"
+    seeds = (24, 32, 64)
+    confirm_cells = (1, 1, 2)
+    ratio = Ratio(bound=claimed_bound, fit=lambda c: c["d"] <= 8 and c["kappa"] <= 1e2, growth=2.0, where=is_adam,
+                  group_by=("method",), label="min(d sqrt(d kappa), kappa) log(1/eps)")
+    plots = [Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q",
+                  reference=explicit_reference, reference_label=REFERENCE_LABEL),
+             Plot("T-vs-d", "d", line="kappa", panel="method", caption="T quantile against d, nu-DD Q",
+                  reference=explicit_reference, reference_label=REFERENCE_LABEL)]
+
+    def __init__(self, mutant: str | None = None):
+        super().__init__()
+        first_term = lambda c: c["d"] ** 3 < c["_kappa"]
+        self.slopes = [Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c),
+                             min_points=3, description="where d^3 < kappa the bound is d^{3/2} kappa^{1/2}: slope <= 3/2 in d"),
+                       Slope("adam-kappa", "kappa", 1.0, "<=", 0.15, where=is_adam,
+                             description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")] + \
+            ([SWEEP_MUTANTS[mutant]()] if mutant in SWEEP_MUTANTS else [])
+        self.alternatives = {} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()}
+        self.notes = {"hyperparameters": {"B": B, "phi": "2 B lambda_min(Q)", "delta": DELTA, "eps": EPS, "nu": NU,
+                                          "beta2": "1, and 1 - 0.1/(min(d+1,kappa) log(1/eps))"},
+                      "tuning": GRID.record(),
+                      "instances": "one nu-DD Q per cell: log-spaced diagonal of spread kappa (nominal), random "
+                                   "off-diagonal signs scaled so the tightest row has ratio nu; actual kappa, kappa_bar, "
+                                   "kappa_diag per cell"}
+
+    def axes(self, ctx) -> dict:
+        return axes(ctx)
+
+    def admit(self, cell: dict) -> bool:
+        # the adam(beta2<1) series only where its schedule is more than 1e-4 below 1 (closer, it is beta2 = 1)
+        return cell["method"] != ADAM_B2 or not schedule_is_beta2_one(cell)
+
+
+class CrossoverSweep(DominantSweep):
+    """The crossover d*(kappa) of tuned Algorithm A against tuned GD and its exponent p-hat; ``mutant`` swaps the
+    claimed exponent for its false variant (CROSSOVER_MUTANTS), else that variant is the sweep's alternative."""
+
+    name = "crossover"
+    description = "crossover d*(kappa) for nu-DD Q and its exponent p-hat"
+    seeds = (8, 16, 32)
+    confirm_cells = (1, 1, 1)
+    plots = [Plot("crossover-T-vs-d", "d", line="method", panel="kappa", caption="tuned T along d, nu-DD Q")]
+
+    def __init__(self, mutant: str | None = None):
+        super().__init__()
+        self.crossovers = [CROSSOVER_MUTANTS[mutant]() if mutant in CROSSOVER_MUTANTS else crossover_spec()]
+        self.alternatives = {} if mutant else {name: [make()] for name, make in CROSSOVER_MUTANTS.items()}
+        self.notes = {"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"}
+
+    def axes(self, ctx) -> dict:
+        return cross_axes(ctx)
+
+    def admit(self, cell: dict) -> bool:
+        return cell["d"] <= 4 * cell["kappa"]
+
+
 def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT, floor=P_EXPLICIT, adaptive: dict | None = None) -> Claim:
     """The claim; ``mutant`` swaps one sweep or crossover test for its false variant (SWEEP_/CROSSOVER_MUTANTS);
     ``constant`` and ``floor`` are the beta2 = 1 form's claimed constant and probability, ``adaptive`` the keyword
     arguments of ``adaptive_checks`` (the beta2 < 1 form)."""
-    bound, bound_label = claimed_bound, "min(d sqrt(d kappa), kappa) log(1/eps)"
-    derive = with_conditions_fields(make_q)
-    measure = dense_measure(make_q, lambda c: min(c["d"] * math.sqrt(c["d"] * c["_kappa"]), c["_kappa"]))
-    confirm = dense_confirm(make_q)
-    first_term = lambda c: c["d"] ** 3 < c["_kappa"]
-    notes = {"hyperparameters": {"B": B, "phi": "2 B lambda_min(Q)", "delta": DELTA, "eps": EPS, "nu": NU,
-                                 "beta2": "1, and 1 - 0.1/(min(d+1,kappa) log(1/eps))"},
-             "tuning": GRID.record(),
-             "instances": "one nu-DD Q per cell: log-spaced diagonal of spread kappa (nominal), random off-diagonal "
-                          "signs scaled so the tightest row has ratio nu; actual kappa, kappa_bar, kappa_diag per cell"}
-    sweep = Scaling(
-        "scaling-sweep", axes=axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(24, 32, 64),
-        # the adam(beta2<1) series only where its schedule is more than 1e-4 below 1 (closer, it is beta2 = 1)
-        admit=lambda c: c["method"] != ADAM_B2 or not schedule_is_beta2_one(c),
-        slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first_term(c), min_points=3,
-                      description="where d^3 < kappa the bound is d^{3/2} kappa^{1/2}: slope <= 3/2 in d"),
-                Slope("adam-kappa", "kappa", 1.0, "<=", 0.15, where=is_adam,
-                      description="slope in kappa at most 1 (the bound's exponent is 1/2 or 1)")]
-               + ([SWEEP_MUTANTS[mutant]()] if mutant in SWEEP_MUTANTS else []),
-        alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
-        ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 8 and c["kappa"] <= 1e2, growth=2.0, where=is_adam,
-                    group_by=("method",), label=bound_label),
-        plots=[Plot("T-vs-kappa", "kappa", line="d", panel="method", caption="T quantile against kappa (nominal), nu-DD Q",
-                    reference=explicit_reference, reference_label=REFERENCE_LABEL),
-               Plot("T-vs-d", "d", line="kappa", panel="method", caption="T quantile against d, nu-DD Q",
-                    reference=explicit_reference, reference_label=REFERENCE_LABEL)],
-        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2), notes=notes,
-        description="sweep over d and kappa for nu-DD Q: local exponents of T and T/g at the large end")
-    crossover = Scaling(
-        "crossover", axes=cross_axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(8, 16, 32),
-        admit=lambda c: c["d"] <= 4 * c["kappa"],
-        crossovers=[CROSSOVER_MUTANTS[mutant]() if mutant in CROSSOVER_MUTANTS else crossover_spec()],
-        alternatives={} if mutant else {name: [make()] for name, make in CROSSOVER_MUTANTS.items()},
-        plots=[Plot("crossover-T-vs-d", "d", line="method", panel="kappa", caption="tuned T along d, nu-DD Q")],
-        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 1),
-        notes={"tuning": GRID.record(), "factor": "Adam beats GD when T_A <= T_GD / 2"},
-        description="crossover d*(kappa) for nu-DD Q and its exponent p-hat")
+    sweep = ShapeSweep(mutant)
+    crossover = CrossoverSweep(mutant)
     return Claim(
         id="adam-diag-dominant",
         title="Algorithm A on nu-DD Q: T = O(min(d sqrt(d kappa), kappa) log(1/eps)); Adam can beat GD when d < O(kappa^{1/3})",

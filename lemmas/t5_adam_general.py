@@ -30,13 +30,12 @@ import numpy as np
 import sympy as sp
 
 from proofcheck import Claim, Symbolic, covering, equal, fact, reaches, supporting
-from proofcheck.checks.scaling import Plot, Ratio, Scaling, Slope
+from proofcheck.checks.scaling import Plot, Ratio, Slope
 
 from ._common.explicit import Chain, ExplicitBound, anti_concentration_event, f1_constant, f1_links
 from ._common.quadratics import conditions, with_conditions
+from ._common.dense import B, DELTA, EPS, DenseSweep, is_adam
 from ._common.tuning import ADAM, GD, GRID
-from .t4_adam_diag_dominant import (B, DELTA, EPS, PROBABILITY, confirm_cost, dense_confirm, dense_measure, is_adam,
-                                    with_conditions_fields)
 
 D_VALUES = [2, 4, 8, 16, 32, 64]
 KBAR_VALUES = [2.0, 10.0, 100.0]
@@ -257,42 +256,63 @@ def kbar_slope(exponent) -> Slope:
 SWEEP_MUTANTS = {"kbar-exponent-zero": lambda: kbar_slope(0.0)}
 
 
+class GeneralSweep(DenseSweep):
+    """Evidence of the shape over d, kappa_bar, kappa_diag: Q with controlled conditions (``make_q``), phi chosen per
+    cell by T5's reading (``cell_phi``: the sweep measures the claim's algorithm), Algorithm A capped on the scale
+    min(d kb sqrt(d kb kd), kb kd); ``kbar_spec`` is the claim's kappa_bar slope (or its mutant's), and without a
+    mutant the sweep's alternatives are SWEEP_MUTANTS."""
+
+    name = "scaling-sweep"
+    description = ("sweep over d, kappa_bar, kappa_diag: local exponents of T and T/g at the large end (log factors "
+                   "allowed)")
+    seeds = (24, 32, 64)
+    confirm_cells = (1, 1, 2)
+    ratio = Ratio(bound=claimed_bound, fit=lambda c: c["d"] <= 8 and c["kappa_bar"] <= 10 and c["kappa_diag"] <= 1e2,
+                  growth=2.0, where=is_adam, group_by=("method",), label="min(d kb sqrt(d kb kd), kb kd) log(1/eps)",
+                  logs=1, tolerance=0.15)
+    plots = [Plot("T-vs-d", "d", line="kappa_bar", panel="kappa_diag", where=lambda c: c["method"] == ADAM,
+                  caption="Algorithm A (beta2 = 1): T quantile against d, one panel per kappa_diag",
+                  reference=explicit_reference, reference_label=REFERENCE_LABEL),
+             Plot("T-vs-kappa-diag", "kappa_diag", line="d", panel="method", where=lambda c: c["kappa_bar"] == 10.0,
+                  caption="T quantile against kappa_diag at kappa_bar = 10, Algorithm A and GD",
+                  reference=explicit_reference, reference_label=REFERENCE_LABEL)]
+
+    def __init__(self, kbar_spec: Slope, mutant: str | None = None):
+        super().__init__()
+        first = lambda c: terms(c)[0] < terms(c)[1]
+        # logs=1: the restatement is the third-party one that states Theorem 2 "ignoring logarithmic factors"
+        self.slopes = [Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first(c), logs=1,
+                             description="where the first term is active: slope <= 3/2 in d"),
+                       Slope("adam-d", "d", 1.5, "<=", 0.15, where=is_adam, logs=1,
+                             description="slope in d at most 3/2 everywhere"),
+                       kbar_spec,
+                       Slope("adam-kappa-diag", "kappa_diag", 1.0, "<=", 0.15, where=is_adam, logs=1,
+                             description="slope in kappa_diag at most 1 (1/2 on the first term)")]
+        self.alternatives = {} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()}
+        self.notes = {"hyperparameters": {"B": B, "phi": "per cell, T5's reading: 2B lambda_min(Q) where 2d kb sqrt(d kb "
+                                          "kd) < kb kd, else 2B sqrt(d) max_j ||Q e_j||_2", "delta": DELTA, "eps": EPS,
+                                          "beta2": "1"},
+                      "tuning": GRID.record(),
+                      "instances": "Q = D^1/2 M D^1/2, M a random correlation matrix of condition kappa_bar (log-spaced), "
+                                   "D log-spaced of spread kappa_diag; actual kappa, kappa_bar, kappa_diag per cell"}
+
+    def make_q(self, cell: dict) -> np.ndarray:
+        return make_q(cell)
+
+    def bound_cap(self, cell: dict) -> float:
+        return min(terms(cell))
+
+    def phi_of(self, cell: dict, q: np.ndarray) -> float:
+        return cell_phi(cell, q)
+
+    def axes(self, ctx) -> dict:
+        return axes(ctx)
+
+
 def build(mutant: str | None = None, constant=EXPLICIT_CONSTANT) -> Claim:
     """The claim; ``mutant`` swaps the kappa_bar slope for its false variant (SWEEP_MUTANTS)."""
     kbar_spec = SWEEP_MUTANTS[mutant]() if mutant in SWEEP_MUTANTS else kbar_slope(1.5)  # also in the algebra
-    bound, bound_label = claimed_bound, "min(d kb sqrt(d kb kd), kb kd) log(1/eps)"
-    derive = with_conditions_fields(make_q)
-    # the sweep measures the claim's algorithm: phi chosen per cell by the reading of T5 (cell_phi)
-    measure = dense_measure(make_q, lambda c: min(terms(c)), phi_of=cell_phi)
-    confirm = dense_confirm(make_q, phi_of=cell_phi)
-    first = lambda c: terms(c)[0] < terms(c)[1]
-    sweep = Scaling(
-        "scaling-sweep", axes=axes, measure=measure, derive=derive, probability=PROBABILITY, seeds=(24, 32, 64),
-        # logs=1: the restatement is the third-party one that states Theorem 2 "ignoring logarithmic factors"
-        slopes=[Slope("adam-d-first-term", "d", 1.5, "<=", 0.15, where=lambda c: is_adam(c) and first(c), logs=1,
-                      description="where the first term is active: slope <= 3/2 in d"),
-                Slope("adam-d", "d", 1.5, "<=", 0.15, where=is_adam, logs=1,
-                      description="slope in d at most 3/2 everywhere"),
-                kbar_spec,
-                Slope("adam-kappa-diag", "kappa_diag", 1.0, "<=", 0.15, where=is_adam, logs=1,
-                      description="slope in kappa_diag at most 1 (1/2 on the first term)")],
-        ratio=Ratio(bound=bound, fit=lambda c: c["d"] <= 8 and c["kappa_bar"] <= 10 and c["kappa_diag"] <= 1e2,
-                    growth=2.0, where=is_adam, group_by=("method",), label=bound_label, logs=1, tolerance=0.15),
-        alternatives={} if mutant else {name: [make()] for name, make in SWEEP_MUTANTS.items()},
-        plots=[Plot("T-vs-d", "d", line="kappa_bar", panel="kappa_diag", where=lambda c: c["method"] == ADAM,
-                    caption="Algorithm A (beta2 = 1): T quantile against d, one panel per kappa_diag",
-                    reference=explicit_reference, reference_label=REFERENCE_LABEL),
-               Plot("T-vs-kappa-diag", "kappa_diag", line="d", panel="method", where=lambda c: c["kappa_bar"] == 10.0,
-                    caption="T quantile against kappa_diag at kappa_bar = 10, Algorithm A and GD",
-                    reference=explicit_reference, reference_label=REFERENCE_LABEL)],
-        confirm=confirm, cost=confirm_cost, confirm_per="method", confirm_cells=(1, 1, 2),
-        notes={"hyperparameters": {"B": B, "phi": "per cell, T5's reading: 2B lambda_min(Q) where 2d kb sqrt(d kb kd) < "
-                                   "kb kd, else 2B sqrt(d) max_j ||Q e_j||_2", "delta": DELTA, "eps": EPS, "beta2": "1"},
-               "tuning": GRID.record(),
-               "instances": "Q = D^1/2 M D^1/2, M a random correlation matrix of condition kappa_bar (log-spaced), D "
-                            "log-spaced of spread kappa_diag; actual kappa, kappa_bar, kappa_diag per cell"},
-        description="sweep over d, kappa_bar, kappa_diag: local exponents of T and T/g at the large end (log factors "
-                    "allowed)")
+    sweep = GeneralSweep(kbar_spec, mutant)
     return Claim(
         id="adam-general",
         title="Algorithm A on general Q: T = O(min(d kb sqrt(d kb kd), kb kd) log(1/eps))",

@@ -1,6 +1,6 @@
 """proofcheck: symbolic-numeric verification of the claims of a paper, with evidence.
 
-The public API that ``lemmas/`` and user claim files use:
+The public API that catalogues and user claim files use:
 
 - :class:`Claim`, :class:`Evidence`, :class:`Verdict`
 - check kinds: :class:`Identity`, :class:`Symbolic` (with :func:`fact`, :func:`equal`),

@@ -1,8 +1,9 @@
-"""Imported by the ``forkserver`` of the worker pool: loads the built-in claims the way the registry
-does (from beside the engine, never a ``lemmas`` package of the working directory)."""
-from .registry import BUILTIN, load_origin
+"""Imported by the ``forkserver`` of the worker pool: loads the registered catalogues the way the registry does
+(a catalogue beside the engine from there, never a package of the same name in the working directory)."""
+from .registry import catalogues, load_origin
 
-try:
-    load_origin(BUILTIN)
-except Exception:  # noqa: BLE001 - preloading is an optimisation only; workers load what they need
-    pass
+for _origin in catalogues():
+    try:
+        load_origin(_origin)
+    except Exception:  # noqa: BLE001 - preloading is an optimisation only; workers load what they need
+        pass

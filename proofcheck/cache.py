@@ -2,12 +2,12 @@
 
 A cache key is the SHA-256 of a canonical JSON record of:
 
-* **the claim's code**: the source of the module that defines the claim (for the built-in catalogue,
-  the ``lemmas`` module holding the claim id; for a user file, that file), the sources of every
+* **the claim's code**: the source of the module that defines the claim (for a catalogue,
+  its module holding the claim id; for a user file, that file), the sources of every
   project or user module it imports, transitively (a helper that imports a constants module: both;
   see :func:`code_closure`; the standard library and installed libraries are covered by their
   versions instead), and every source file of the engine (``proofcheck/``) and of the shared
-  objects (``lemmas/_common/``);
+  code the claim's catalogue declares (``SHARED``: :func:`proofcheck.registry.shared_code`);
 * **the task's parameters**: every field of the :class:`~proofcheck.runner.CheckTask` (claim origin,
   id and mutant, check name, seed, budget, replayed instance, ``claim[key=value]`` selection);
 * **the library versions**: Python, and each numeric library whose presence or version can change a
@@ -48,8 +48,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .inputs import unchanged
-
-DEFAULT_DIR = ".proofcheck-cache"
+from .paths import DEFAULT_DIR, default_dir  # noqa: F401 (re-exported: proofcheck.cache.default_dir)
 SCHEMA = 1
 CACHED_VERDICTS = ("PASS", "INCONCLUSIVE")  # never FAIL or ERROR
 LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmlite", "gmpy2", "python-flint",
@@ -57,9 +56,6 @@ LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "hypothesis", "numba", "llvmli
 
 _ENGINE = Path(__file__).resolve().parent
 
-
-def default_dir() -> Path:
-    return Path(os.environ.get("PROOFCHECK_CACHE_DIR", DEFAULT_DIR))
 
 
 @lru_cache(maxsize=None)
@@ -100,11 +96,11 @@ def _module_file(module: ModuleType) -> Path | None:
 
 def _defining_module(origin: str, claim_id: str) -> ModuleType | None:
     """The module of ``origin`` that defines ``claim_id`` (as a claim or as a mutant's base claim)."""
-    from .registry import _claims_of, load_origin
+    from .registry import claims_of, load_origin
 
     modules = load_origin(origin)
     for module in modules:
-        if any(c.id == claim_id for c in _claims_of(module)) or claim_id in getattr(module, "MUTANTS", {}):
+        if any(c.id == claim_id for c in claims_of(module)) or claim_id in getattr(module, "MUTANTS", {}):
             return module
     return modules[0] if len(modules) == 1 else None
 
@@ -236,12 +232,14 @@ def claim_code_digest(origin: str, claim_id: str) -> dict:
     return {"module": str(own.name), "digest": file_digest(own), "related": dict(sorted(related.items()))}
 
 
-def shared_digests() -> dict:
-    """Digests of the engine and of ``lemmas/_common`` (when the built-in catalogue is importable)."""
+def shared_digests(origin: str | None = None) -> dict:
+    """Digests of the engine and of the shared code ``origin``'s catalogue declares (``SHARED``; none for a file or
+    a module): a change there changes every key of that catalogue's claims."""
+    from .registry import shared_code
+
     out = {"proofcheck": tree_digest(_ENGINE)}
-    common = _ENGINE.parent / "lemmas" / "_common"
-    if common.is_dir():
-        out["lemmas/_common"] = tree_digest(common)
+    for label, path in (shared_code(origin).items() if origin else ()):
+        out[label] = tree_digest(path) if path.is_dir() else file_digest(path)
     return out
 
 
@@ -253,7 +251,7 @@ def key_material(task) -> dict:
 
     fields = dataclasses.asdict(task)
     material = {"schema": SCHEMA, "task": fields, "claim_code": claim_code_digest(task.ref.origin, task.ref.id),
-                "shared_code": shared_digests(), "libraries": library_versions()}
+                "shared_code": shared_digests(task.ref.origin), "libraries": library_versions()}
     data = data_files(IMPORT_READS.get(task.ref.origin, ()))
     if data:
         material["claim_data"] = data

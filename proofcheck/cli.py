@@ -21,8 +21,9 @@ from . import report as reporting
 from .context import BUDGETS, Budget
 from .errors import InvalidInstance, UsageError
 from .model import Verdict
-from .registry import BUILTIN, Registry
-from .runner import merge, run_sequential, tasks_for
+from .registry import Registry
+from .report import available_formats
+from .runner import merge, tasks_for
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: the conventional 128 + SIGINT
@@ -66,16 +67,6 @@ def _positive_int(name: str):
             raise argparse.ArgumentTypeError(f"{name} must be a positive integer, got {text!r}")
         return value
     return parse
-
-
-def available_formats() -> dict:
-    """Report formats with a writer; optional writers register themselves on import."""
-    for plugin in ("html_report", "junit_report"):
-        try:
-            __import__(f"proofcheck.{plugin}")
-        except ImportError:
-            pass
-    return reporting.WRITERS
 
 
 def _formats(text: str) -> list[str]:

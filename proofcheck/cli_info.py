@@ -237,12 +237,11 @@ def _shape_problem(report: dict, exc: Exception) -> str:
 
 
 def _rerender(report: dict, source: Path, args, out) -> int:
-    from .cli import available_formats
     from .sidecar import SIDECAR, attach, detach
 
     report = reporting.encodable_strings(attach(report, source.parent))  # lone surrogates spelled out, as in a run
     out_dir = reporting.check_writable(args.out or str(source.parent))
-    writers = available_formats()
+    writers = reporting.available_formats()
     formats = args.format or ["md", "html"]
     _load_artifacts(report, source.parent)
     light, side = detach(reporting.without_data(report))  # JSON keeps its per-cell data in the side file

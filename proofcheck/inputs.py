@@ -87,7 +87,7 @@ def _ignored_roots() -> list[str]:
     for variable in ("PROOFCHECK_CACHE_DIR", "NUMBA_CACHE_DIR", "MPLCONFIGDIR", "XDG_CACHE_HOME"):
         if os.environ.get(variable):
             roots.add(os.environ[variable])
-    from .cache import default_dir
+    from .paths import default_dir
 
     roots.add(str(default_dir()))
     return [os.path.abspath(r).rstrip(os.sep) + os.sep for r in roots if r]

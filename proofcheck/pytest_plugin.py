@@ -5,7 +5,7 @@ installation, load it with ``pytest -p proofcheck.pytest_plugin``. It changes no
 ``--proofcheck`` is given. Options::
 
     --proofcheck                       run claims as tests (one item per claim: <claim module>::CLAIM)
-    --proofcheck-claims FILE_OR_MODULE  claims to run (repeatable; default: the built-in ``lemmas``)
+    --proofcheck-claims FILE_OR_MODULE  claims to run (repeatable; default: every registered catalogue)
     --proofcheck-budget quick|standard|deep   (default quick)
     --proofcheck-seed N                (default 0)
     --proofcheck-mutants               also run every mutant (proofcheck::CLAIM[MUTANT]), expecting FAIL
@@ -31,7 +31,7 @@ from .context import BUDGETS, Budget
 from .errors import UsageError
 from .model import Verdict
 from .explain import explain
-from .registry import BUILTIN, NOT_REFUTED, ClaimRef, Registry, load_origin, mutant_expectation
+from .registry import NOT_REFUTED, ClaimRef, Registry, catalogues, load_origin, mutant_expectation
 from .runner import merge, run_sequential, tasks_for
 
 PROFILE_EXAMPLES = {"quick": 25, "standard": 200, "deep": 2000}
@@ -41,7 +41,7 @@ def pytest_addoption(parser) -> None:
     group = parser.getgroup("proofcheck", "proofcheck: run the claims of a paper as tests")
     group.addoption("--proofcheck", action="store_true", default=False, help="run proofcheck claims as test items")
     group.addoption("--proofcheck-claims", action="append", default=[], metavar="FILE_OR_MODULE",
-                    help="claim file or module to run (repeatable; default: the built-in lemmas)")
+                    help="claim file or module to run (repeatable; default: every registered catalogue)")
     group.addoption("--proofcheck-budget", default="quick", choices=BUDGETS,
                     help="proofcheck budget, also the hypothesis profile (default quick)")
     group.addoption("--proofcheck-seed", type=int, default=0, help="proofcheck run seed (default 0)")
@@ -84,7 +84,7 @@ def pytest_sessionstart(session) -> None:
 def pytest_report_header(config):
     if _enabled(config):
         return (f"proofcheck: budget {config.getoption('proofcheck_budget')}, seed {config.getoption('proofcheck_seed')}, "
-                f"claims from {', '.join(config.getoption('proofcheck_claims') or [BUILTIN])}")
+                f"claims from {', '.join(config.getoption('proofcheck_claims') or catalogues())}")
     return None
 
 
@@ -96,7 +96,7 @@ def _claim_modules(config) -> dict[Path, tuple[list[str], Registry]]:
         return cached
     reg = Registry()
     try:
-        for origin in config.getoption("proofcheck_claims") or [BUILTIN]:
+        for origin in config.getoption("proofcheck_claims") or catalogues():
             reg.add_origin(origin)
     except UsageError as exc:
         raise pytest.UsageError(f"proofcheck: {exc}") from None
@@ -144,7 +144,7 @@ def pytest_make_collect_report(collector):
     """Claim modules outside the paths pytest walks (the built-in catalogue, a user file elsewhere) are
     added to the session's collection, so that every claim is collected the normal way: ``--co`` lists
     them, ``-k``/``-m``/``--lf``/``-x`` apply, and reports name their module. Given explicit paths
-    (``pytest --proofcheck lemmas/t5_adam_general.py::adam-general``), pytest collects only what they name."""
+    (``pytest --proofcheck path/to/claims.py::claim-id``), pytest collects only what they name."""
     report = yield
     config = collector.config
     if isinstance(collector, pytest.Session) and _enabled(config) and report.passed \
@@ -200,7 +200,7 @@ class ClaimItem(pytest.Item):
         tasks = tasks_for([ref], claims, seed, Budget(budget_name), plots=False)  # no report shows figures
         (result,) = merge([ref], claims, run_sequential(tasks), tasks)
         report = {"budget": budget_name, "seed": seed,
-                  "command": ["proofcheck", "run", *(["--claims", ref.origin] if ref.origin != BUILTIN else [])]}
+                  "command": ["proofcheck", "run", *(["--claims", ref.origin] if ref.origin not in catalogues() else [])]}
         line = explain(result.to_json(), report)
         if ref.mutant is not None:  # a false variant: FAIL is the expected outcome
             expect = mutant_expectation(reg.mutants[ref.id][ref.mutant], reg.claims[ref.id])

@@ -1,4 +1,10 @@
-"""Where claims come from: the built-in ``lemmas`` package, and user claim files or modules.
+"""Where claims come from: the registered catalogues, and user claim files or modules.
+
+A catalogue is a package that lists its claim modules in ``CATALOGUE`` (in order), and may declare ``LABELS``
+(label -> claim id) and ``SHARED`` (its shared code: subpackage or module names whose source enters every cache key
+of its claims). Catalogues register through the entry point group ``proofcheck.catalogues`` (``name = "package"``
+in ``[project.entry-points."proofcheck.catalogues"]`` of a pyproject.toml): the engine's own catalogue as any
+user's package would. ``proofcheck all`` runs every registered catalogue; ``--claims PACKAGE`` adds one that is not.
 
 A claim module defines ``CLAIM`` (one Claim) or ``CLAIMS`` (a list), and optionally
 ``MUTANTS = {claim_id: {mutant_name: factory}}``, where each factory returns a false variant of
@@ -11,11 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import importlib
+import importlib.metadata
 import importlib.util
 import io
 import re
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -24,7 +33,7 @@ from . import interrupts
 from .errors import UsageError
 from .model import Claim
 
-BUILTIN = "lemmas"
+CATALOGUE_GROUP = "proofcheck.catalogues"
 
 
 NOT_PASS = "not-pass"
@@ -109,30 +118,68 @@ def _claim_output(origin: str):
             print(f"[claim output {origin}] {line}", file=sys.stderr)
 
 
-def _builtin_package() -> ModuleType:
-    """The built-in ``lemmas`` package that ships beside the engine, whatever the working directory holds.
+@functools.lru_cache(maxsize=None)
+def catalogues() -> tuple[str, ...]:
+    """The package names of the registered catalogues, in registration order: the entry points of group
+    ``proofcheck.catalogues`` of the installed distributions and, when the engine runs from a source tree, those
+    its own pyproject.toml declares (an editable install whose metadata predates them is then still complete)."""
+    names = [ep.value for ep in importlib.metadata.entry_points(group=CATALOGUE_GROUP)]
+    project = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if project.is_file():
+        try:
+            data = tomllib.loads(project.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            data = {}
+        if data.get("project", {}).get("name") == __package__:  # the engine's own source tree
+            names = list(data["project"].get("entry-points", {}).get(CATALOGUE_GROUP, {}).values()) + names
+    return tuple(dict.fromkeys(name.split(":")[0].strip() for name in names))
 
-    ``python -m`` puts the working directory first on ``sys.path``, where another package named
-    ``lemmas`` may live; the built-in claims are loaded from the engine's own installation instead.
-    """
-    here = Path(__file__).resolve().parent.parent / BUILTIN / "__init__.py"
-    loaded = sys.modules.get(BUILTIN)
+
+def _catalogue_package(name: str) -> ModuleType:
+    """A registered catalogue's package. One that ships beside the engine (in its source tree or installation) is
+    loaded from there, whatever the working directory holds: ``python -m`` puts the working directory first on
+    ``sys.path``, where another package of the same name may live."""
+    here = Path(__file__).resolve().parent.parent.joinpath(*name.split("."), "__init__.py")
+    loaded = sys.modules.get(name)
     if loaded is not None:
         if not here.is_file() or _module_path(loaded) == here:
             return loaded
-        for name in [m for m in sys.modules if m == BUILTIN or m.startswith(BUILTIN + ".")]:
-            del sys.modules[name]  # a foreign ``lemmas`` was imported first: replace it with ours
-    if not here.is_file():  # pragma: no cover - an installation without the built-in claims
-        return importlib.import_module(BUILTIN)
-    spec = importlib.util.spec_from_file_location(BUILTIN, here, submodule_search_locations=[str(here.parent)])
+        for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+            del sys.modules[mod]  # a foreign package of that name was imported first: replace it with the catalogue
+    if not here.is_file() or "." in name:  # installed elsewhere: the import system finds it
+        return importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location(name, here, submodule_search_locations=[str(here.parent)])
     package = importlib.util.module_from_spec(spec)
-    sys.modules[BUILTIN] = package
+    sys.modules[name] = package
     try:
         spec.loader.exec_module(package)
     except BaseException:
-        sys.modules.pop(BUILTIN, None)
+        sys.modules.pop(name, None)
         raise
     return package
+
+
+def is_catalogue(module: ModuleType) -> bool:
+    """A package that lists its claim modules in ``CATALOGUE``."""
+    return hasattr(module, "__path__") and isinstance(getattr(module, "CATALOGUE", None), (list, tuple))
+
+
+def shared_code(origin: str) -> dict[str, Path]:
+    """The shared code a catalogue declares for its cache keys (``SHARED``: names of its subpackages or modules),
+    {"package/name": path}; empty for a file, a module or a catalogue that declares none."""
+    if origin.endswith(".py") or "/" in origin or "\\" in origin:
+        return {}
+    package = sys.modules.get(origin)
+    if package is None or not is_catalogue(package):
+        return {}
+    root = Path(package.__file__).resolve().parent
+    out = {}
+    for name in getattr(package, "SHARED", ()):
+        path = root.joinpath(*name.split("."))
+        path = path if path.is_dir() else path.with_suffix(".py")
+        if path.exists():
+            out[f"{origin}/{name}"] = path
+    return out
 
 
 def _module_path(module: ModuleType) -> Path | None:
@@ -158,14 +205,17 @@ def load_origin(origin: str) -> list[ModuleType]:
 
 
 def _load_origin(origin: str) -> list[ModuleType]:
-    if origin == BUILTIN:
-        package = _builtin_package()
-        return [importlib.import_module(f"{BUILTIN}.{name}") for name in package.CATALOGUE]
+    if origin in catalogues():
+        package = _catalogue_package(origin)
+        return [importlib.import_module(f"{origin}.{name}") for name in package.CATALOGUE]
     if origin.endswith(".py") or "/" in origin or "\\" in origin:
         return [_load_file(origin)]
     try:
         with _claim_output(origin):
-            return [importlib.import_module(origin)]
+            module = importlib.import_module(origin)
+            if is_catalogue(module):  # a user's catalogue package named with --claims
+                return [importlib.import_module(f"{origin}.{name}") for name in module.CATALOGUE]
+            return [module]
     except ImportError as exc:
         raise UsageError(f"cannot import claim module {origin!r}: {exc}") from None
     except BaseException as exc:  # noqa: BLE001
@@ -178,7 +228,7 @@ def _load_origin(origin: str) -> list[ModuleType]:
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 
 
-def _claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
+def claims_of(module: ModuleType, origin: str | None = None) -> list[Claim]:
     """The claims a module defines (``CLAIMS``, a list or tuple of Claim, or ``CLAIM``, one Claim).
 
     With ``origin`` given, a malformed definition is a UsageError naming it; without, it is ignored.
@@ -263,8 +313,8 @@ class Registry:
     def add_origin(self, origin: str) -> list[str]:
         added = []
         for module in load_origin(origin):
-            claims = _claims_of(module, origin)
-            if origin != BUILTIN and not claims:
+            claims = claims_of(module, origin)
+            if not claims and not is_catalogue(sys.modules.get(origin) or module):
                 raise UsageError(f"{origin!r} defines no claims (expected CLAIM or CLAIMS)")
             for claim in claims:
                 if claim.id in self.claims and self.origins[claim.id] != origin:
@@ -282,8 +332,10 @@ class Registry:
 
     @classmethod
     def builtin(cls) -> "Registry":
+        """Every registered catalogue's claims (:func:`catalogues`)."""
         reg = cls()
-        reg.add_origin(BUILTIN)
+        for origin in catalogues():
+            reg.add_origin(origin)
         return reg
 
     def ids(self) -> list[str]:

@@ -256,6 +256,16 @@ def register_writer(fmt: str, filename: str, render: Callable[[dict], str]) -> N
     WRITERS[fmt] = (filename, render)
 
 
+def available_formats() -> dict:
+    """Report formats with a writer; optional writers register themselves on import."""
+    for plugin in ("html_report", "junit_report"):
+        try:
+            __import__(f"proofcheck.{plugin}")
+        except ImportError:
+            pass
+    return WRITERS
+
+
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
 

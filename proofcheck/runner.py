@@ -16,11 +16,11 @@ from typing import Callable, Iterable
 
 from . import interrupts
 from .inputs import data_files, recording
-from .checks.base import Check
+from .checks.base import Check, one_line_backend
 from .context import Budget, Context
 from .errors import ClaimCodeRaised, InvalidInstance
 from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
-from .registry import BUILTIN, ClaimRef, resolve
+from .registry import ClaimRef, catalogues, resolve
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
     problem = malformed_evidence(evidence, check)
     if problem is not None:
         return _error(check, f"malformed evidence: {problem}", start)
-    return evidence
+    return one_line_backend(evidence)  # whatever set the backend (claim code may, after evidence())
 
 
 OUTPUT_LIMIT = 20_000  # characters of claim output kept in the evidence
@@ -231,7 +231,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     output = captured.getvalue()
     if output:
         evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])
-    if evidence.reproducer and task.ref.origin != BUILTIN:  # a user claim replays only with its file or module
+    if evidence.reproducer and task.ref.origin not in catalogues():  # a user claim replays only with its file or module
         evidence.reproducer = evidence.reproducer.replace(
             "proofcheck run ", f"proofcheck run --claims {shlex.quote(task.ref.origin)} ", 1)
     return evidence.to_json()

@@ -104,7 +104,12 @@ def test_key_covers_parameters_seed_budget_code_and_libraries(env, monkeypatch):
     assert task_key(task) != key
     monkeypatch.undo()
     material = cachemod.key_material(task)
-    assert set(material["shared_code"]) == {"proofcheck", "lemmas/_common"}
+    # a user file shares only the engine; a catalogue's claims also the shared code it declares (SHARED)
+    assert set(material["shared_code"]) == {"proofcheck"}
+    from proofcheck.registry import catalogues, load_origin
+
+    load_origin(catalogues()[0])
+    assert set(cachemod.shared_digests(catalogues()[0])) == {"proofcheck", "lemmas/_common"}
     assert material["claim_code"]["module"] == "cache_claims.py"
     with open(path, "a") as fh:  # the claim's code changed: a new key
         fh.write("\n# edited\n")
