@@ -109,7 +109,8 @@ def test_key_covers_parameters_seed_budget_code_and_libraries(env, monkeypatch):
     from proofcheck.registry import catalogues, load_origin
 
     load_origin(catalogues()[0])
-    assert set(cachemod.shared_digests(catalogues()[0])) == {"proofcheck", "lemmas/_common"}
+    assert set(cachemod.shared_digests(catalogues()[0])) == {"proofcheck", "lemmas/_common", "lemmas/classics._pep",
+                                                             "lemmas/classics._witness"}
     assert material["claim_code"]["module"] == "cache_claims.py"
     with open(path, "a") as fh:  # the claim's code changed: a new key
         fh.write("\n# edited\n")
