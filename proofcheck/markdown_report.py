@@ -15,7 +15,7 @@ import re
 from .explain import (backend_cell, cached_phrase, clean_text, explain, format_value, inputs_text, precision_text,
                       witness_text)
 from .model import expect_outcome
-from .report import visible_controls
+from .visible import visible_controls
 from .tables import evidence_tables
 
 ORDER = ("FAIL", "ERROR", "INCONCLUSIVE", "PASS", "REFUTED")

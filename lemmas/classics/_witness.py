@@ -19,15 +19,18 @@ import json
 from fractions import Fraction
 from typing import Callable
 
-from proofcheck import Bound, Space
+from proofcheck import Bound, InvalidInstance, Space
 
 # Nothing to search: every witness is evaluated (each draw picks one; duplicates are decided once), no climbing and
 # no hypothesis search. The draws are the same at every budget: a refutation does not depend on the budget.
 DRAWS_PER_WITNESS = 12
 
 
-class WitnessFails(ValueError):
-    """The counterexample's premise does not hold at this instance: it proves nothing there (not a refutation)."""
+class WitnessFails(InvalidInstance):
+    """The counterexample's premise does not hold at this instance: it proves nothing there (not a refutation).
+    Raised from ``sides``, it marks the instance outside the refutation's domain (skipped and counted; a check with
+    no instance inside is INCONCLUSIVE), the documented way for claim code to say so: any other exception is the
+    claim's ERROR."""
 
 
 class Witnesses(Space):

@@ -204,19 +204,26 @@ def observed_box(instances: Iterable[dict]) -> dict:
     return box
 
 
+def _overrides(space, method: str) -> bool:
+    """Whether ``space``'s class defines ``method`` itself rather than inheriting the base ``Space``'s (read from the
+    method resolution order, so that this module need not import checks.bound, which imports it)."""
+    for cls in type(space).__mro__:
+        if method in vars(cls):
+            return not (cls.__name__ == "Space" and cls.__module__.endswith("checks.bound"))
+    return False
+
+
 def space_candidates(space, box: dict | None = None) -> tuple[Callable[[dict], Iterable[dict]], str]:
     """The candidates of ``space``: its own ``shrink`` when it has one; otherwise :func:`default_candidates`, inside
     its declared ``ranges`` ({key: (lo, hi)}) or, when it declares no domain at all (neither ``ranges`` nor its own
     ``validate``), inside ``box`` (the values the search saw it produce; see :func:`observed_box`). Returns the
     candidate function and a word for the evidence."""
-    from .bound import Space
-
-    if type(space).shrink is not Space.shrink:
+    if _overrides(space, "shrink"):
         return space.shrink, "the space's shrink"
     ranges = getattr(space, "ranges", None)
     if ranges:
         return (lambda inst: default_candidates(inst, ranges)), "default shrink inside the space's ranges"
-    if type(space).validate is not Space.validate:
+    if _overrides(space, "validate"):
         return default_candidates, "default shrink, validated by the space"
     return ((lambda inst: default_candidates(inst, box)),
             "default shrink inside the values the search saw (the space declares no ranges or validate)")
