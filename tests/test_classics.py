@@ -163,3 +163,19 @@ def test_ogm_is_certified_in_balls_and_says_so(no_pepit):
     ev = run(ogm.CLAIM)
     assert ev.verdict is Verdict.PASS and "certified (balls)" in ev.reason and "balls" in ev.backend
     assert all(e["arithmetic"] == "balls" for e in ev.details["cells"])
+
+
+# The claim each module defines, by id (labels C1-C14 in docs/classics.md): a renamed or dropped claim fails here.
+CLAIM_IDS = {"gd_contraction": "gd-contraction", "gd_convex": "gd-drori-teboulle", "gd_all_steps": "gd-all-steps",
+             "polyak_steps": "polyak-steps", "exact_line_search": "exact-line-search", "inexact_gd": "inexact-gd",
+             "nesterov_strongly_convex": "nesterov-strongly-convex", "heavy_ball_ghadimi": "heavy-ball-ghadimi",
+             "fgm_simplified": "fgm-simplified", "ogm": "ogm", "ogm_g": "ogm-g", "fgm_lambda": "fgm-lambda",
+             "heavy_ball_quadratics": "heavy-ball-quadratics"}
+
+
+@pytest.mark.parametrize("name", sorted(CLAIM_IDS))
+def test_each_classic_module_defines_its_claim_with_a_mutant_and_a_weakening(name):
+    module = importlib.import_module(f"lemmas.classics.{name}")
+    claim_id = CLAIM_IDS[name]
+    assert module.CLAIM.id == claim_id
+    assert module.MUTANTS.get(claim_id) and module.WEAKENINGS.get(claim_id), claim_id

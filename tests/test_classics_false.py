@@ -78,3 +78,17 @@ def test_qsqrt_signs_are_exact():
     assert lam1 * lam1 * 4 == lam1 + 2 and lam2 * lam2 * 4 == lam2 + 2  # 4 lambda^2 = lambda + 2
     assert lam2.sign() < 0 < lam1.sign() and abs(lam1) < 1 and abs(lam2) < 1
     assert QSqrt(Fraction(-5744, 1000), 1).sign() > 0 > QSqrt(Fraction(-5745, 1000), 1).sign()  # sqrt 33 = 5.7445...
+
+
+# The known-false claim each module defines, by id (labels C15-C20 in docs/classics.md).
+CLAIM_IDS = {"false_heavy_ball": "heavy-ball-global", "false_nesterov_monotone": "nesterov-monotone",
+             "false_drori_teboulle_long_steps": "drori-teboulle-long-steps", "false_adam_regret": "adam-regret",
+             "false_nelder_mead": "nelder-mead-stationary", "false_pure_newton": "pure-newton-global"}
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_each_false_module_defines_its_known_false_claim_with_a_mutant(name):
+    module = _module(name)
+    claim_id = CLAIM_IDS[name]
+    assert module.CLAIM.id == claim_id and module.CLAIM.expect == "FAIL"
+    assert module.MUTANTS.get(claim_id), claim_id
