@@ -16,7 +16,6 @@ from fractions import Fraction
 from proofcheck.pep import SmoothStronglyConvex, distance, function_gap
 
 from . import _pep
-from .gd_convex import gd
 
 
 def tau(c):
@@ -29,7 +28,7 @@ CELLS = {"N": [1, 2, 3], "L": [1], "h": [Fraction(1, 2), Fraction(7, 5), Fractio
 
 def build(scale=1):
     check = _pep.worstcase(
-        "all-steps", function_class=SmoothStronglyConvex(mu=0, L="L"), method=gd, initial=distance(0),
+        "all-steps", function_class=SmoothStronglyConvex(mu=0, L="L"), method=_pep.gd_normalized_step, initial=distance(0),
         measure=function_gap(-1), tau=tau, cells=CELLS, tight=True, scale=scale,
         description="f(x_N) - f* <= (L/2) max{1/(2Nh+1), (1-h)^(2N)} R^2 per cell (N = 1..3; h = 1/2, 7/5, 19/10)")
     return _pep.claim(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from proofcheck.pep import SmoothStronglyConvex, distance, function_gap, gradient_descent
+from proofcheck.pep import SmoothStronglyConvex, distance, function_gap
 
 from . import _pep
 
@@ -20,16 +20,12 @@ def tau(c):
     return c["L"] / (4 * c["N"] * c["h"] + 2)
 
 
-def gd(s, c):
-    return gradient_descent(s, s.start(), c["N"], c["h"] / c["L"])
-
-
 CELLS = {"N": [1, 2, 3, 5], "L": [1], "h": [Fraction(1, 2), 1]}
 
 
 def build(scale=1):
     check = _pep.worstcase(
-        "drori-teboulle", function_class=SmoothStronglyConvex(mu=0, L="L"), method=gd, initial=distance(0),
+        "drori-teboulle", function_class=SmoothStronglyConvex(mu=0, L="L"), method=_pep.gd_normalized_step, initial=distance(0),
         measure=function_gap(-1), tau=tau, cells=CELLS, tight=True, scale=scale,
         description="f(x_N) - f* <= L R^2 / (4Nh + 2) per cell (N = 1, 2, 3, 5; h = 1/2, 1; L = 1), exact certificates")
     return _pep.claim(
