@@ -11,13 +11,19 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from proofcheck import Claim, WorstCase
+from proofcheck import Claim, WorstCase, covering
+from proofcheck.pep import gradient_descent
 from proofcheck.pep.families import hubers, quadratics
 
 CERTIFICATES = Path(__file__).resolve().parent / "certificates"
 ETA = Fraction(1, 10**8)  # PASS proves measure <= tau (1 + 1e-8) initial (Clarabel's accuracy is ~1e-9 here)
 LOWER, HIGHER = Fraction(99, 100), Fraction(101, 100)
 FAMILIES = (quadratics(), hubers())
+
+
+def gd_normalized_step(s, c):
+    """N steps of gradient descent with step h/L (h = gamma L, the normalized step of C2 and C3), in any space."""
+    return gradient_descent(s, s.start(), c["N"], c["h"] / c["L"])
 
 
 def scaled(tau, scale):
@@ -33,8 +39,19 @@ def worstcase(name, *, scale=1, families=FAMILIES, **kwargs) -> WorstCase:
 
 
 def claim(*, id, title, source, statement, hypotheses, check, notes="") -> Claim:  # noqa: A002 - Claim's own name
+    """A worst-case claim decided by ``check`` on its finite grid of cells. The statement speaks of every N and every
+    parameter; a certificate proves one cell. So the claim states one regime, the grid itself, which the check
+    covers: a PASS says in its verdict line which cells it decided, never more."""
     return Claim(id=id, title=title, source=source, provenance="seed", statement=statement, hypotheses=hypotheses,
-                 checks=[check], notes=notes)
+                 checks=[covering(check, "cells")], notes=notes, regimes={"cells": grid_words(check.cells)})
+
+
+def grid_words(cells) -> str:
+    """'the cells N in {1, 2, 3}, L = 1': a grid of cells ({parameter: values}) in words."""
+    if callable(cells):
+        return "the cells the check enumerates"
+    parts = [f"{k} = {v[0]}" if len(v) == 1 else f"{k} in {{{', '.join(str(x) for x in v)}}}" for k, v in cells.items()]
+    return "the cells " + ", ".join(parts)
 
 
 def variants(claim_id: str, build, below=None):
