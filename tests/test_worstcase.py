@@ -406,12 +406,12 @@ def test_psd_rounding_is_psd_by_construction():
 def test_an_irrational_tau_is_compared_exactly():
     import sympy as sp
 
-    target = wc._exact_target(lambda c: sp.sqrt(2) / c["N"], {"N": 2})
+    target = wc.exact_target(lambda c: sp.sqrt(2) / c["N"], {"N": 2})
     assert not isinstance(target, Fraction)
-    assert wc._compare(Fraction(7071067811865475, 10**16), target) == -1  # just below sqrt(2)/2
-    assert wc._compare(Fraction(7071067811865476, 10**16), target) == 1
-    assert wc._compare(wc._rational_at_most(target), target) in (-1, 0)
-    assert wc._exact_target(sp.Symbol("L") / 4, {"L": 2}) == Fraction(1, 2)
+    assert wc.compare_exact(Fraction(7071067811865475, 10**16), target) == -1  # just below sqrt(2)/2
+    assert wc.compare_exact(Fraction(7071067811865476, 10**16), target) == 1
+    assert wc.compare_exact(wc.rational_at_most(target), target) in (-1, 0)
+    assert wc.exact_target(sp.Symbol("L") / 4, {"L": 2}) == Fraction(1, 2)
 
 
 @needs_pepit

@@ -1,53 +1,29 @@
-"""The ``worstcase`` check kind: a performance-estimation claim ``measure <= tau * initial``, decided per cell with
-exact certificates (docs/design.md, 'Worst cases').
-
-A claim declares a method (written once: :mod:`proofcheck.pep.spaces`), a function class given by interpolation
-conditions (:mod:`proofcheck.pep.classes`), an initial condition and a performance measure, a grid of cells (the
-number of steps and the parameters), the claimed tau(cell) *exactly* and a relative tolerance eta. For each cell:
-
-- **PASS** only on a dual certificate verified in exact rationals: tau(1 + eta) * initial - measure is a
-  nonnegative combination of the interpolation inequalities plus a PSD matrix, with no function-value term
-  (:func:`proofcheck.pep.certificates.verify_dual`; the certificate proves a bound B, and B <= tau(1 + eta)
-  exactly);
-- **FAIL** only on a counterexample verified exactly: a finite set of points in Q^r that satisfies the class's
-  interpolation conditions (so extends to a function of the class, by the interpolation theorem), on which the
-  method, replayed exactly, gives measure = W * initial with W > tau(1 + eta);
-- **INCONCLUSIVE** otherwise, with the reason: the solver was inaccurate (its multipliers give no exact
-  certificate), the rationalization of its worst case failed, the pep extra is not installed and no certificate
-  is stored, or a stored certificate is rejected.
-
-The check is FAIL if any cell FAILs, PASS if every cell PASSes, else INCONCLUSIVE.
-
-Certificates are data: with ``certificates=`` (a directory beside the catalogue module) each cell's verified dual
-certificate and witness are stored in ``<directory>/<check name>.json`` (rationals as "p/q") when certificates
-are refreshed (``ctx.options["refresh_certificates"]`` or the environment variable
-``PROOFCHECK_REFRESH_CERTIFICATES=1``), and later runs decide from them without PEPit, verifying them exactly
-each time: a stored certificate is never trusted. The file is an input of the check (:mod:`proofcheck.inputs`):
-a cached result is not served once it changed.
-"""
+"""The ``WorstCase`` check: solve (or read a stored certificate for) each cell, verify its certificate or
+counterexample exactly, and decide. Part of the worstcase check kind (package docstring)."""
 from __future__ import annotations
 
 import itertools
-import os
-import re
 import sys
 import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
-from ..context import Context
-from ..errors import InvalidInstance
-from ..exact import Ball, NotExact, Undecided, exact_text, fraction_text, rationalize, to_fraction
-from ..model import Verdict
-from ..pep import certificates as certs
-from ..pep.classes import FunctionClass
-from ..pep.families import best_member
-from ..pep.problem import Problem, cell_text, exact_cell, text_of
-from ..pep.spaces import IrrationalCoefficient
-from .base import Check, format_instance, reproducer
+from ...context import Context
+from ...errors import InvalidInstance
+from ...exact import Ball, NotExact, fraction_text, rationalize, to_fraction
+from ...model import Verdict
+from ...pep import certificates as certs
+from ...pep.classes import FunctionClass
+from ...pep.families import best_member
+from ...pep.problem import Problem, cell_text, exact_cell, text_of
+from ...pep.spaces import IrrationalCoefficient
+from ..base import Check, format_instance, reproducer
 
-REFRESH_VARIABLE = "PROOFCHECK_REFRESH_CERTIFICATES"
+from .values import (REFRESH_VARIABLE, compare_exact, crosscheck_row, exact_target, factor_text, float_or_none, grid_text,
+                     instance_of, rational_at_most, refresh_requested, slug, sympy_rational, text_or_none)
+
+
 # Relative margins above PEPit's value at which a dual certificate is first attempted (smallest first); the
 # claim's own tau(1 + eta) is always attempted too. The stored certificate then proves a bound about as tight as
 # the solver allows, which a report can compare with tau (a loose claim shows its gap).
@@ -63,146 +39,6 @@ SOLVER_ACCURACY = 1e-6
 TIGHT_OPTIONS = {"CLARABEL": {"tol_gap_abs": 1e-11, "tol_gap_rel": 1e-11, "tol_feas": 1e-11}}
 # A witness this close to PEPit's value (relative) is good enough: no smaller class is tried.
 WITNESS_CLOSE = 1e-7
-
-
-# Tight claims: the claimed tau, PEPit's value and proofcheck's best explicit function agree to this relative
-# spread (the issue's acceptance figure: Clarabel is accurate to ~1e-8 here, an exact family value to 0).
-AGREEMENT = 1e-6
-
-
-def crosscheck_row(entry: dict, tight: bool | None) -> dict:
-    """One row of a claim's cross-check table (docs/classics.md): claimed tau, PEPit's value, the best explicit
-    function's exact value, the certified bound, whether the cell is certified, and for a tight claim whether the
-    three agree to AGREEMENT relative, for a loose one its gap tau / (exact worst case) - 1 (the worst case read as
-    the certified bound when there is one, else PEPit's value)."""
-    tau, pep, fam = entry.get("claimed_tau_float"), entry.get("pep_value"), entry.get("family_value_float")
-    row = {"claimed_tau": tau, "pepit": pep, "witness": fam, "witness_function": entry.get("family"),
-           "certified_bound": entry.get("certified_bound_float"), "certified": bool(entry.get("certified")),
-           "status": entry.get("status"), "tight": tight}
-    worst = entry.get("certified_bound_float") or pep
-    if tau and worst:
-        row["gap"] = tau / worst - 1
-    if tight and tau:
-        spread = [abs(v / tau - 1) for v in (pep, fam) if v is not None]
-        row["agree"] = bool(spread) and max(spread) <= AGREEMENT
-    return row
-
-
-def refresh_requested(ctx: Context) -> bool:
-    """Whether this run produces (or replaces) stored certificates: ``ctx.options["refresh_certificates"]``, or
-    the environment variable PROOFCHECK_REFRESH_CERTIFICATES=1."""
-    if "refresh_certificates" in ctx.options:
-        return bool(ctx.options["refresh_certificates"])
-    return os.environ.get(REFRESH_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _exact_target(tau, cell: dict):
-    """tau(cell) exactly: a Fraction, or a sympy number (irrational values are compared exactly by sympy)."""
-    value = tau(exact_cell(cell)) if callable(tau) else tau
-    try:
-        import sympy as sp
-
-        if isinstance(value, sp.Basic):
-            if value.free_symbols:
-                subs = {s: sp.Rational(fraction_text(exact_cell(cell)[str(s)])) for s in value.free_symbols
-                        if str(s) in cell}
-                value = value.subs(subs)
-                if value.free_symbols:
-                    raise ValueError(f"tau has symbols {sorted(map(str, value.free_symbols))} that are not grid keys")
-            if value.is_Rational:
-                return Fraction(int(value.p), int(value.q))
-            if not value.is_real:
-                raise NotExact(f"tau = {value} is not a real number")
-            return value
-    except ImportError:  # pragma: no cover - sympy is a core dependency
-        pass
-    return to_fraction(value, "tau(cell)")
-
-
-def _compare(q, target) -> int | None:
-    """sign(q - target) exactly, or certified on balls (None when sympy or the balls cannot decide it)."""
-    if isinstance(q, Ball):
-        lo = hi = target
-        if not isinstance(target, Fraction):  # a sympy number: rationals within 1e-50 on either side of it
-            mid = Fraction(str(target.evalf(70)))
-            lo, hi = mid - Fraction(1, 10**50), mid + Fraction(1, 10**50)
-        try:
-            if q > hi:
-                return 1
-            if q < lo:
-                return -1
-            return 0 if lo == hi and q == lo else None
-        except Undecided:
-            return None
-    if isinstance(target, Fraction):
-        return (q > target) - (q < target)
-    import sympy as sp
-
-    d = _sympy_rational(q) - target
-    if d.is_zero:
-        return 0
-    if d.is_positive:
-        return 1
-    if d.is_negative:
-        return -1
-    return None
-
-
-def _sympy_rational(q: Fraction):
-    import sympy as sp
-
-    return sp.Rational(q.numerator, q.denominator)
-
-
-def _float(x) -> float | None:
-    return None if x is None else float(x)
-
-
-def _text(x) -> str | None:
-    if x is None:
-        return None
-    if isinstance(x, (Fraction, Ball)):
-        return exact_text(x)
-    return str(x)
-
-
-def _rational_at_most(target) -> Fraction:
-    """A rational <= target (target itself when rational), for the certificate attempt at the claim's bound."""
-    if isinstance(target, Fraction):
-        return target
-    guess = rationalize(float(target) * (1 - 1e-15), 10**15)
-    while _compare(guess, target) not in (-1, 0):
-        guess = guess * (1 - Fraction(1, 10**12))
-    return guess
-
-
-def _instance_of(cell: dict) -> dict:
-    """A cell as a replayable ``--instance``: integers as integers, other rationals as "p/q"."""
-    out = {}
-    for k, v in exact_cell(cell).items():
-        out[k] = int(v) if v.denominator == 1 else fraction_text(v)
-    return out
-
-
-def _grid_text(entries: list) -> str:
-    """The cells decided, compactly: 'N = 1, 2; L = 1' (the scope of a PASS)."""
-    keys = list(entries[0]["cell"]) if entries else []
-    parts = []
-    for k in keys:
-        values = sorted({to_fraction(e["cell"][k]) for e in entries})
-        parts.append(f"{k} = " + ", ".join(fraction_text(v) for v in values))
-    return "; ".join(parts)
-
-
-def _factor_text(quantity) -> str:
-    """The text of a quantity as a factor: W * (f(x_0) - f*), not W * f(x_0) - f*."""
-    text = text_of(quantity)
-    return f"({text})" if " + " in text or " - " in text else text
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "worstcase"
-
 
 class WorstCase(Check):
     """measure <= tau * initial on a function class, per cell of a grid, with exact certificates (module docstring).
@@ -280,12 +116,12 @@ class WorstCase(Check):
 
     @property
     def store_path(self) -> Path | None:
-        return None if self.certificates is None else self.certificates / f"{_slug(self.name)}.json"
+        return None if self.certificates is None else self.certificates / f"{slug(self.name)}.json"
 
     # -- one cell ----------------------------------------------------------------------------------------
     def _solve_record(self, exact, cell, target, timing) -> tuple[dict, str]:
         """A fresh record for ``cell`` from PEPit (only its verified parts), and a note on what failed."""
-        from ..pep import pepit_backend
+        from ...pep import pepit_backend
 
         start = time.perf_counter()
         solution = pepit_backend.solve(self.problem, cell, exact.params, len(exact.points), self.solver)
@@ -299,11 +135,11 @@ class WorstCase(Check):
             return record, f"the solver did not solve the problem (status {solution.status})"
         start = time.perf_counter()
         bounds = {rationalize(solution.value * (1 + m), 10**12) for m in BOUND_MARGINS}
-        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
-        if _compare(Fraction(0), limit) != 1:  # tau >= 0: try the claim's own bound too
-            bounds.add(_rational_at_most(limit))
+        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * sympy_rational(1 + self.eta)
+        if compare_exact(Fraction(0), limit) != 1:  # tau >= 0: try the claim's own bound too
+            bounds.add(rational_at_most(limit))
         dual, check, _ = certs.propose_dual(exact, solution.multipliers, solution.weights, sorted(bounds))
-        if (dual is None or _compare(dual.bound, limit) == 1) and self.solver.upper() in TIGHT_OPTIONS:
+        if (dual is None or compare_exact(dual.bound, limit) == 1) and self.solver.upper() in TIGHT_OPTIONS:
             # the solver's default tolerances (~1e-8) can leave its value above tau (1 + eta) on a tight claim:
             # solve once more with tighter ones, and read the multipliers of that solve (still only a proposal)
             timing["rationalize"] += time.perf_counter() - start
@@ -357,17 +193,17 @@ class WorstCase(Check):
             value, where = best_member(self.problem, cell, self.problem.function_class.resolve(exact_cell(cell)),
                                        self.families)
             entry["seconds"]["families"] = time.perf_counter() - start
-            entry.update(family_value=_text(value), family_value_float=_float(value), family=where)
-            target = _exact_target(self.tau, cell)
-            limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
-            if value is not None and entry["status"] != Verdict.FAIL.value and _compare(value, limit) == 1:
+            entry.update(family_value=text_or_none(value), family_value_float=float_or_none(value), family=where)
+            target = exact_target(self.tau, cell)
+            limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * sympy_rational(1 + self.eta)
+            if value is not None and entry["status"] != Verdict.FAIL.value and compare_exact(value, limit) == 1:
                 # an explicit function of the class, run exactly, exceeds tau (1 + eta): an exact counterexample
                 entry.update(status=Verdict.FAIL.value, certified=True,
                              reason=f"an explicit function of the class, {where}, gives "
-                                    f"{text_of(self.problem.measure)} = W * {_factor_text(self.problem.initial)} with "
+                                    f"{text_of(self.problem.measure)} = W * {factor_text(self.problem.initial)} with "
                                     f"W = {float(value):.10g} > tau (1 + eta) = {float(limit):.10g} "
                                     f"({'certified balls' if isinstance(value, Ball) else 'exact rationals'})",
-                             witness={"explicit": where, "ratio": _text(value)},
+                             witness={"explicit": where, "ratio": text_or_none(value)},
                              extension=f"the function is explicit ({where}): its gradient is Lipschitz with slopes "
                                        "between mu and L, so it lies in the class; the method was run on it exactly")
         entry["crosscheck"] = crosscheck_row(entry, self.tight)
@@ -377,14 +213,14 @@ class WorstCase(Check):
         timing = {"solve": 0.0, "rationalize": 0.0, "verify": 0.0}
         entry = {"cell": cell_text(cell), "status": Verdict.INCONCLUSIVE.value, "reason": "", "certified": False,
                  "eta": fraction_text(self.eta), "seconds": timing}
-        target = _exact_target(self.tau, cell)
-        entry.update(claimed_tau=_text(target), claimed_tau_float=_float(target))
+        target = exact_target(self.tau, cell)
+        entry.update(claimed_tau=text_or_none(target), claimed_tau_float=float_or_none(target))
         try:  # a claim error (a float parameter, a measure that is not translation invariant) raises: an ERROR
             exact = self.problem.exact(cell)
         except IrrationalCoefficient as exc:  # a limit of exact rational arithmetic, not an error of the claim
             entry["reason"] = f"the exact problem cannot be built in rationals: {exc}"
             return entry
-        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * _sympy_rational(1 + self.eta)
+        limit = target * (1 + self.eta) if isinstance(target, Fraction) else target * sympy_rational(1 + self.eta)
         record, source, note = None, None, ""
         if store is not None and not refresh:
             record = store.get(cell)
@@ -394,7 +230,7 @@ class WorstCase(Check):
                         "or measure changed): refresh it")
                 record, source = None, None
         if record is None:
-            from ..pep import pepit_backend
+            from ...pep import pepit_backend
 
             ok, why = pepit_backend.available(self.solver)
             if not ok:
@@ -424,19 +260,19 @@ class WorstCase(Check):
         if bound is not None and ratio is not None and ratio > bound:
             raise RuntimeError(f"cell {cell_text(cell)}: an exact witness ({ratio}) exceeds an exact certificate "
                                f"({bound}); the engine has a bug")
-        entry.update(certified_bound=_text(bound), certified_bound_float=_float(bound),
-                     witness_ratio=_text(ratio), witness_ratio_float=_float(ratio),
+        entry.update(certified_bound=text_or_none(bound), certified_bound_float=float_or_none(bound),
+                     witness_ratio=text_or_none(ratio), witness_ratio_float=float_or_none(ratio),
                      dual_rank=verified.dual.rank if verified.dual is not None else None,
                      size=exact.size, conditions=len(exact.conditions))
-        if entry["pep_value"] is not None and _float(target):
+        if entry["pep_value"] is not None and float_or_none(target):
             entry["pep_relative_to_tau"] = entry["pep_value"] / float(target) - 1
         # sign(W - limit) and sign(B - limit), exactly; None when that side is missing or undecidable
-        witness_side = _compare(ratio, limit) if ratio is not None else None
-        bound_side = _compare(bound, limit) if bound is not None else None
+        witness_side = compare_exact(ratio, limit) if ratio is not None else None
+        bound_side = compare_exact(bound, limit) if bound is not None else None
         rejected = "; ".join(verified.problems)
         if source == "stored" and rejected:
             rejected = f"stored certificate: {rejected}; refresh it ({REFRESH_VARIABLE}=1, or --refresh-certificates)"
-        measure, initial = text_of(self.problem.measure), _factor_text(self.problem.initial)
+        measure, initial = text_of(self.problem.measure), factor_text(self.problem.initial)
         if witness_side == 1:
             entry.update(status=Verdict.FAIL.value, certified=True,
                          reason=f"an exact witness gives {measure} = W * {initial} with W = {float(ratio):.10g} > "
@@ -490,7 +326,7 @@ class WorstCase(Check):
         store = certs.CertificateStore(self.store_path) if self.store_path is not None else None
         entries = []
         for k, cell in enumerate(cells):
-            ctx.report(k / max(len(cells), 1), f"cell {format_instance(_instance_of(cell))}")
+            ctx.report(k / max(len(cells), 1), f"cell {format_instance(instance_of(cell))}")
             entries.append(self.decide_cell(cell, store, refresh))
         if store is not None and store.changed:
             store.save({"check": self.name, "problem": self.problem.describe()})
@@ -502,7 +338,7 @@ class WorstCase(Check):
         return self._evidence(ctx, cells, entries, store, refresh)
 
     def _evidence(self, ctx, cells, entries, store, refresh):
-        from ..pep import pepit_backend
+        from ...pep import pepit_backend
 
         counts = {v.value: sum(e["status"] == v.value for e in entries)
                   for v in (Verdict.PASS, Verdict.FAIL, Verdict.INCONCLUSIVE)}
@@ -530,7 +366,7 @@ class WorstCase(Check):
         failed = [e for e in entries if e["status"] == Verdict.FAIL.value]
         if failed:
             e = failed[0]
-            instance = _instance_of(exact_cell(e["cell"]))
+            instance = instance_of(exact_cell(e["cell"]))
             witness = {"cell": e["cell"], "ratio": e["witness_ratio"], "claimed_tau": e["claimed_tau"],
                        "eta": e["eta"], **e["witness"], "extension": e["extension"]}
             more = f" ({len(failed)} of {len(entries)} cells fail)" if len(failed) > 1 else ""
@@ -543,7 +379,7 @@ class WorstCase(Check):
             e = open_[0]
             more = f" ({len(open_)} of {len(entries)} cells undecided)" if len(open_) > 1 else ""
             return self.evidence(Verdict.INCONCLUSIVE,
-                                 reason=f"at {format_instance(_instance_of(exact_cell(e['cell'])))}: {e['reason']}{more}",
+                                 reason=f"at {format_instance(instance_of(exact_cell(e['cell'])))}: {e['reason']}{more}",
                                  **common)
         worst = max(entries, key=lambda e: e["certified_bound_float"] / e["claimed_tau_float"]
                     if e.get("claimed_tau_float") else 0)
@@ -551,8 +387,8 @@ class WorstCase(Check):
         if worst.get("claimed_tau_float"):
             gap = f"; largest B/tau - 1 = {worst['certified_bound_float'] / worst['claimed_tau_float'] - 1:.3g}"
         return self.evidence(Verdict.PASS, certified=True,
-                             reason=f"all {len(entries)} cells ({_grid_text(entries)}) certified "
+                             reason=f"all {len(entries)} cells ({grid_text(entries)}) certified "
                                     f"{'exactly' if self.coefficients == 'exact' else '(balls)'}: "
                                     f"{text_of(self.problem.measure)} <= "
-                                    f"tau (1 + eta) {_factor_text(self.problem.initial)}, eta = {fraction_text(self.eta)}"
+                                    f"tau (1 + eta) {factor_text(self.problem.initial)}, eta = {fraction_text(self.eta)}"
                                     f"{gap}", **common)
