@@ -33,6 +33,10 @@ SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/", "/etc/", "/run/", "/lib/", "/lib64/",
                "/var/cache/")
 PACKAGE_DIRS = ("site-packages", "dist-packages", "__pycache__", ".git")
 METADATA_SUFFIXES = (".egg-info", ".dist-info", ".egg")  # installed packages' metadata (entry points, records)
+# The engine's own project file, read for its catalogue entry points when it runs from a source tree
+# (proofcheck.registry.catalogues): metadata, like a .dist-info's entry points, not a claim's data. Without this a
+# check's inputs depended on whether it happened to be the first to ask for the catalogues.
+ENGINE_PROJECT_FILE = str(Path(__file__).resolve().parent.parent / "pyproject.toml")
 
 
 def _reading(mode, flags) -> bool:
@@ -96,7 +100,7 @@ def _ignored_roots() -> list[str]:
 def is_data(path: str, roots: list[str] | None = None) -> bool:
     """Whether ``path`` (absolute) is a data file a claim read, as opposed to code, system or library files."""
     parts = Path(path).parts
-    if path.endswith(CODE_SUFFIXES) or any(part in PACKAGE_DIRS or part.endswith(METADATA_SUFFIXES) for part in parts):
+    if path == ENGINE_PROJECT_FILE or path.endswith(CODE_SUFFIXES) or any(part in PACKAGE_DIRS or part.endswith(METADATA_SUFFIXES) for part in parts):
         return False
     if path.startswith(SYSTEM_DIRS) or any(path.startswith(root) for root in roots or _ignored_roots()):
         return False
