@@ -19,5 +19,6 @@ The linear algebra is written for any ordered field whose elements support ``+ -
 (Fraction by default), so that exact algebraic numbers could be used later without changing it.
 """
 from .rationals import ONE, ZERO, NotExact, fraction_text, on_grid, parse_fraction, rationalize, rationalize_all, to_fraction
-from .linear import DifferenceBounds, PsdResult, basic_correction, difference_bounds, gram, ldl_psd, psd_rounding, solve_linear, weighted_least_norm_correction
+from .linear import (DifferenceBounds, PsdResult, basic_correction, difference_bounds, gram, ldl_psd, psd_rounding,
+                     solve_linear, weighted_least_norm_correction)
 from .balls import BALL_BITS, Ball, Undecided, exact_text

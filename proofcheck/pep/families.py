@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..exact import Undecided, exact_text, fraction_text
+from ..exact import Undecided, fraction_text
 from .spaces import VectorSpace
 
 GRID = 48  # screening points over the parameter's interval (then golden-section refinement around the best)
