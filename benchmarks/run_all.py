@@ -8,6 +8,7 @@
     python benchmarks/run_all.py --only rows     # issue 13's profile rows: replaced path vs current (a few minutes)
     python benchmarks/run_all.py --only dask     # T2's deep sweep, narrowed: --jobs 1, --jobs 2, 2-worker Dask (a few minutes)
     python benchmarks/run_all.py --only worstcase  # worstcase cells: PEPit solve vs exact rationalize/verify (seconds)
+    python benchmarks/run_all.py --only suite --baseline DIR  # the test files of both trees, each tree's own version
 
 Sections (each prints a table; ``--json FILE`` also writes all figures):
 
@@ -28,6 +29,10 @@ Sections (each prints a table; ``--json FILE`` also writes all figures):
                   Dask workers' CPU measured with psutil, as the children's rusage never sees them), the ratios,
                   and whether the three reports share every verdict and deciding number (compare_reports.py).
                   Skipped, with the reason, when ``distributed`` is not importable (or with ``--skip-dask``).
+* ``suite``       the test suite: with ``--baseline DIR``, the test files that both trees have (each tree running its
+                  own version of them), then each tree's whole default suite, baseline right before current
+                  (``--suite-files`` narrows the first figure to some of those files); without it, the current
+                  suite alone. Wall and CPU seconds, and the pytest summary line of each run.
 * ``worstcase``   the worstcase check kind per cell (benchmarks/worstcase.py): PEPit + Clarabel solve (the baseline)
                   against the exact rationalization of its solution and the exact verification, and the decision
                   from a stored certificate alone. Skipped, with the reason, without the pep extra.
@@ -441,6 +446,52 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
     return results
 
 
+def pytest_run(root: Path, files: list[str]) -> dict:
+    """The default test command of the source tree ``root`` (README: ``python -m pytest -q``) on ``files`` (all of
+    its suite when empty), in a fresh process importing that tree: wall and CPU seconds and pytest's summary."""
+    with tempfile.TemporaryDirectory() as tmp:  # a private result cache: neither tree reads the other's results
+        env = dict(os.environ, PYTHONPATH=str(root), PROOFCHECK_CACHE_DIR=str(Path(tmp) / "cache"))
+        cpu, start = children_cpu(), time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files], cwd=root,
+                              capture_output=True, text=True, env=env)
+        seconds = time.perf_counter() - start
+    summary = next((line.strip("= ") for line in reversed(proc.stdout.splitlines()) if " in " in line), "")
+    return {"seconds": seconds, "cpu_seconds": children_cpu() - cpu, "exit": proc.returncode, "summary": summary}
+
+
+def bench_suite(baseline: str | None, files: list[str] | None = None) -> dict:
+    """The test suite's time against an earlier tree's, in one session: the test files both trees have (each tree
+    runs its own version), then each whole default suite. A suite that grew is a different suite, so the common
+    files are the like-for-like figure; the whole suites say what a contributor waits for."""
+    trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
+    results, rows = {}, []
+    if baseline:
+        names = lambda root: {p.name for p in (root / "tests").glob("test_*.py")}
+        common = sorted(names(trees[0][1]) & names(ROOT))
+        chosen = [f for f in common if not files or f in files]
+        results["common_files"] = chosen
+        for name, root in trees:
+            results[f"common_{name}"] = pytest_run(root, [f"tests/{f}" for f in chosen])
+            rows.append([name, f"{len(chosen)} common test files", *_suite_row(results[f"common_{name}"])])
+            print(f"  measured: {rows[-1]}")
+    for name, root in trees:
+        results[f"whole_{name}"] = pytest_run(root, [])
+        rows.append([name, "the whole default suite", *_suite_row(results[f"whole_{name}"])])
+        print(f"  measured: {rows[-1]}")
+    table("the test suite (`python -m pytest -q`, each tree's own tests; baseline right before current)",
+          ["tree", "tests", "wall s", "CPU s", "exit", "pytest"], rows)
+    if baseline:
+        for what in ("common", "whole"):
+            old, new = results[f"{what}_baseline"], results[f"{what}_current"]
+            print(f"baseline / current, {what}: wall {old['seconds'] / new['seconds']:.2f}x, "
+                  f"CPU {old['cpu_seconds'] / new['cpu_seconds']:.2f}x")
+    return results
+
+
+def _suite_row(run: dict) -> list:
+    return [f"{run['seconds']:.1f}", f"{run['cpu_seconds']:.1f}", run["exit"], run["summary"]]
+
+
 def bench_growth(budget: str) -> list[dict]:
     from proofcheck.registry import Registry
 
@@ -592,12 +643,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="rows,engines,cli,growth,dask,worstcase", help="comma-separated: rows "
                         "(issue 13's profile rows, old path vs new), engines (screening, highprec, certified), screening, "
-                        "highprec, certified, cli, growth, dask, worstcase")
+                        "highprec, certified, cli, growth, dask, worstcase, suite (not in the default)")
     parser.add_argument("--growth-budget", default="standard", help="budget of the grid-growth runs")
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs (engines)")
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
-    parser.add_argument("--baseline", default=None, help="cli: also run every command from this source tree (an "
+    parser.add_argument("--baseline", default=None, help="cli, suite: also run every command from this source tree (an "
                         "earlier commit, e.g. from `git archive REV | tar -x -C DIR`), interleaved, for ratios")
+    parser.add_argument("--suite-files", default=None, help="suite: comma-separated test file names (test_x.py) "
+                        "for the like-for-like figure (default: every file both trees have)")
     parser.add_argument("--dask-grid", default=DASK_GRID, help="dask: the narrowing of adam-diagonal's deep "
                         f"grid, as in CLAIM[...] (default {DASK_GRID})")
     parser.add_argument("--skip-dask", action="store_true", help="leave out the dask section")
@@ -618,6 +671,8 @@ def main() -> int:
         figures["certified"] = bench_certified(args.repeat)
     if "cli" in only:
         figures["cli"] = bench_cli(args.skip_standard, args.baseline)
+    if "suite" in only:
+        figures["suite"] = bench_suite(args.baseline, args.suite_files.split(",") if args.suite_files else None)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
     if "dask" in only and not args.skip_dask:
