@@ -67,7 +67,7 @@ def test_amsgrad_average_regret_decreases_certified():
 
 
 def test_heavy_ball_cycle_is_exact_and_a_moved_start_is_no_witness():
-    xs = false_heavy_ball.heavy_ball(Fraction(2592, 1225), Fraction(792, 1225), Fraction(1, 9), Fraction(4, 9), 3)
+    xs = false_heavy_ball.orbit(Fraction(2592, 1225), Fraction(792, 1225), Fraction(1, 9), Fraction(4, 9), 3)
     assert xs == [Fraction(792, 1225), Fraction(-2208, 1225), Fraction(2592, 1225), Fraction(792, 1225)]
     with pytest.raises(ValueError, match="does not return"):
         false_heavy_ball.periodic_orbit({"mu": 1, "L": 25, "x_prev": 1, "x0": 1, "period": 3})

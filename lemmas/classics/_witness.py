@@ -19,7 +19,10 @@ import json
 from fractions import Fraction
 from typing import Callable
 
+import numpy as np
+
 from proofcheck import Bound, InvalidInstance, Space
+from proofcheck.pep import VectorSpace
 
 # Nothing to search: every witness is evaluated (each draw picks one; duplicates are decided once), no climbing and
 # no hypothesis search. The draws are the same at every budget: a refutation does not depend on the budget.
@@ -49,6 +52,20 @@ class Witnesses(Space):
     def validate(self, instance):
         if self._validate is not None:
             self._validate(instance)
+
+
+def on_the_line(gradient: Callable, start):
+    """An exact one-dimensional space (:class:`proofcheck.pep.VectorSpace`) whose function has the given gradient
+    (a function of one exact number), started at ``start``: a method of :mod:`proofcheck.pep.methods`, written once
+    for the worst-case claims, replays on a published scalar counterexample in it. Function values are not given
+    (the refutations here need iterates only): a method that asks for one gets None, and its arithmetic fails."""
+    oracle = lambda x: (np.array([gradient(x[0])], dtype=object), None)  # noqa: E731
+    return VectorSpace(oracle, starts=[[start]], dimension=1, exact=True, optimum=False)
+
+
+def scalars(iterates) -> list:
+    """The numbers of one-dimensional iterates (a method's vectors of :func:`on_the_line`)."""
+    return [x[0] for x in iterates]
 
 
 def q(x) -> Fraction:

@@ -23,7 +23,9 @@ import sympy as sp
 
 from proofcheck import Claim, Symbolic, equal, fact
 
-from ._witness import q, refutation
+from proofcheck.pep.methods import gradient_descent
+
+from ._witness import on_the_line, q, refutation, scalars
 
 SOURCE = ("Taylor, Hendrickx, Glineur 2017 (Math. Program. 161), worst case (L/2) max{1/(2Nh+1), (1-h)^{2N}} R^2: "
           "the quadratic L x^2/2 at h = 19/10, N = 2 gives 0.328050 > 5/86")
@@ -31,9 +33,8 @@ SOURCE = ("Taylor, Hendrickx, Glineur 2017 (Math. Program. 161), worst case (L/2
 
 def gd_gap(L, h, N, R):
     """f(x_N) - f* for gradient descent with step h/L on f = L x^2/2 from x_0 = R: (L/2)(1-h)^{2N} R^2, exact."""
-    x = R
-    for _ in range(N):
-        x = x - (h / L) * (L * x)
+    s = on_the_line(lambda x: L * x, R)  # gradient descent of the worst-case claims (proofcheck.pep.methods)
+    x = scalars(gradient_descent(s, s.start(), N, h / L))[-1]
     return L * x * x / 2
 
 

@@ -38,7 +38,9 @@ import sympy as sp
 
 from proofcheck import Claim, Symbolic, equal, fact
 
-from ._witness import WitnessFails, q, refutation
+from proofcheck.pep.methods import heavy_ball
+
+from ._witness import WitnessFails, on_the_line, q, refutation, scalars
 
 MU, L = 1, 25
 CYCLE = (Fraction(792, 1225), Fraction(-2208, 1225), Fraction(2592, 1225))
@@ -69,14 +71,11 @@ def polyak_parameters(mu, L_):
     return 4 / (rl + rm) ** 2, ((rl - rm) / (rl + rm)) ** 2
 
 
-def heavy_ball(x_prev, x0, alpha, beta, steps):
-    """Heavy-ball iterates x_0, ..., x_steps (exact), from (x_{-1}, x_0)."""
-    xs, prev = [x0], x_prev
-    for _ in range(steps):
-        x = xs[-1]
-        xs.append(x - alpha * grad(x) + beta * (x - prev))
-        prev = x
-    return xs
+def orbit(x_prev, x0, alpha, beta, steps):
+    """Heavy-ball iterates x_0, ..., x_steps on the counterexample from (x_{-1}, x_0), exact: the method of the
+    worst-case claims (:func:`proofcheck.pep.methods.heavy_ball`), replayed on the line."""
+    s = on_the_line(grad, x0)
+    return scalars(heavy_ball(s, s.start(), steps, alpha, beta, previous=s.vector([x_prev])))
 
 
 def periodic_orbit(inst):
@@ -84,7 +83,7 @@ def periodic_orbit(inst):
     orbit does not return is not a counterexample (WitnessFails)."""
     alpha, beta = polyak_parameters(inst["mu"], inst["L"])
     x_prev, x0, p = q(inst["x_prev"]), q(inst["x0"]), int(inst["period"])
-    xs = heavy_ball(x_prev, x0, alpha, beta, p)
+    xs = orbit(x_prev, x0, alpha, beta, p)
     if not (xs[p] == x0 and xs[p - 1] == x_prev):
         raise WitnessFails(f"the orbit from (x_-1, x_0) = ({x_prev}, {x0}) with alpha = {alpha}, beta = {beta} does "
                            f"not return after {p} steps (x_{p} = {float(xs[p]):.6g}): no periodic orbit here")

@@ -26,7 +26,9 @@ import sympy as sp
 
 from proofcheck import Claim, Symbolic, fact
 
-from ._witness import q, refutation
+from proofcheck.pep.methods import fast_gradient
+
+from ._witness import on_the_line, q, refutation, scalars
 
 SOURCE = ("Beck, Teboulle 2009 (MFISTA: FISTA is not monotone); exact witness f = x^2/4, x_0 = 1, L = 1: "
           "f(x_5) = 9/262144 < f(x_6) = 49/1048576")
@@ -37,22 +39,11 @@ def momentum(rule, k: int) -> Fraction:
     return Fraction(k, k + 3) if rule == "k/(k+3)" else q(rule)
 
 
-def fast_gradient(c, L, x0, rule, steps):
-    """Iterates x_0..x_steps of the fast gradient method on f = c x^2 / 2 (grad f = c x), exact."""
-    x = y = q(x0)
-    xs = [x]
-    for k in range(steps):
-        x_new = y - c * y / L
-        y = x_new + momentum(rule, k) * (x_new - x)
-        x = x_new
-        xs.append(x)
-    return xs
-
-
 def monotone(inst):
     """(f(x_{k+1}), f(x_k)) for f = c x^2/2: the claim says the first is at most the second."""
     c, k = q(inst["c"]), int(inst["k"])
-    xs = fast_gradient(c, q(inst["L"]), inst["x0"], inst["momentum"], k + 1)
+    s = on_the_line(lambda x: c * x, q(inst["x0"]))  # the fast gradient method of the worst-case claims, replayed
+    xs = scalars(fast_gradient(s, s.start(), k + 1, q(inst["L"]), lambda j: momentum(inst["momentum"], j)))
     f = lambda x: c * x * x / 2  # noqa: E731
     return f(xs[k + 1]), f(xs[k])
 

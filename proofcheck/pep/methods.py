@@ -23,11 +23,11 @@ def gradient_descent(s, x0, steps: int, gamma):
     return x
 
 
-def heavy_ball(s, x0, steps: int, alpha, beta):
-    """Polyak's heavy-ball method with x_{-1} = x_0:
-    x_{k+1} = x_k - alpha * grad f(x_k) + beta * (x_k - x_{k-1}). Returns [x_0, ..., x_steps]."""
+def heavy_ball(s, x0, steps: int, alpha, beta, previous=None):
+    """Polyak's heavy-ball method from (x_{-1}, x_0), with x_{-1} = ``previous`` (x_0 when not given: the method as
+    PEPit states it): x_{k+1} = x_k - alpha * grad f(x_k) + beta * (x_k - x_{k-1}). Returns [x_0, ..., x_steps]."""
     x = [x0]
-    previous = x0
+    previous = x0 if previous is None else previous
     for _ in range(int(steps)):
         current = x[-1]
         x.append(current - alpha * s.gradient(current) + beta * (current - previous))
