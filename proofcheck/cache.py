@@ -222,7 +222,9 @@ def claim_code_digest(origin: str, claim_id: str) -> dict:
     if module is None or _module_file(module) is None:
         return {"module": None}
     own = _module_file(module)
-    project = own.parent.parent if own.parent.joinpath("__init__.py").exists() else own.parent
+    project = own.parent  # labels are relative to the folder holding the module's top-level package
+    while project.joinpath("__init__.py").exists():
+        project = project.parent
     related = {}
     for path, digest in code_closure(module).items():
         if path == own:

@@ -46,13 +46,13 @@ def test_a_users_catalogue_registered_by_entry_point_is_run_with_the_others(tmp_
     real = importlib.metadata.entry_points
     monkeypatch.setattr(importlib.metadata, "entry_points",
                         lambda **kw: [fake] if kw.get("group") == CATALOGUE_GROUP else real(**kw))
-    registry.catalogues.cache_clear()
+    registry.registered.cache_clear()
     try:
         assert "my_catalogue" in catalogues()
         reg = Registry.builtin()
         assert "user-one" in reg.ids() and reg.origins["user-one"] == "my_catalogue"
         assert set(shared_code("my_catalogue")) == {"my_catalogue/helpers"}
     finally:
-        registry.catalogues.cache_clear()
+        registry.registered.cache_clear()
         for name in [m for m in sys.modules if m == "my_catalogue" or m.startswith("my_catalogue.")]:
             del sys.modules[name]
