@@ -1,10 +1,12 @@
 """Where claims come from: the registered catalogues, and user claim files or modules.
 
 A catalogue is a package that lists its claim modules in ``CATALOGUE`` (in order), and may declare ``LABELS``
-(label -> claim id) and ``SHARED`` (its shared code: subpackage or module names whose source enters every cache key
-of its claims). Catalogues register through the entry point group ``proofcheck.catalogues`` (``name = "package"``
-in ``[project.entry-points."proofcheck.catalogues"]`` of a pyproject.toml): the engine's own catalogue as any
-user's package would. ``proofcheck all`` runs every registered catalogue; ``--claims PACKAGE`` adds one that is not.
+(label -> claim id) and ``SHARED`` (its shared code: subpackage or module names, relative to the catalogue, whose
+source enters every cache key of its claims and of no other catalogue's). Catalogues register through the entry
+point group ``proofcheck.catalogues`` (``name = "package"`` in ``[project.entry-points."proofcheck.catalogues"]`` of
+a pyproject.toml): the engine's own catalogues as any user's package would. ``proofcheck all`` runs every
+registered catalogue, in the order of their names (:func:`registered`); a selection names one by its name or its
+package (:meth:`Registry.catalogue`); ``--claims PACKAGE`` adds one that is not registered.
 
 A claim module defines ``CLAIM`` (one Claim) or ``CLAIMS`` (a list), and optionally
 ``MUTANTS = {claim_id: {mutant_name: factory}}``, where each factory returns a false variant of
