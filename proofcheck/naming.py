@@ -70,7 +70,10 @@ def sibling_labels(reg, name: str) -> list[str]:
 
 
 def hint(reg, name: str) -> str:
-    """'; did you mean gd-rate?', '; the catalogue's T labels are T2, T4, ...', or '' when nothing is close."""
+    """'; did you mean gd-rate?', '; the catalogue's T labels are T2, T4, ...', or '' when nothing is close; for a
+    catalogue's name where one claim is wanted (``show classics``), where its claims are listed."""
+    if reg.catalogue(name) is not None:
+        return f"; {name!r} is a catalogue: 'proofcheck list {name}' shows its claims"
     near = close_names(reg, name)
     if near:
         return f"; did you mean {', '.join(near)}?"

@@ -116,3 +116,6 @@ def test_the_command_line_selects_a_catalogue_and_refuses_an_unknown_name(tmp_pa
         out, err = io.StringIO(), io.StringIO()
         assert main(argv, out, err) == 2, argv
         assert "unknown claim 'clasics'; did you mean classics?" in err.getvalue(), err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["show", "classics"], out, err) == 2  # show wants one claim: it says where the catalogue's are listed
+    assert "'classics' is a catalogue: 'proofcheck list classics' shows its claims" in err.getvalue(), err.getvalue()
