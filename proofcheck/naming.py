@@ -50,8 +50,8 @@ _LABEL = re.compile(r"^([A-Za-z]+)(\d+)$")  # a catalogue label: letters, then a
 
 
 def close_names(reg, name: str, n: int = 3) -> list[str]:
-    """Ids, labels or catalogue names that look like ``name``: only genuinely close ones (similarity at least :data:`CLOSE`, compared
-    case-insensitively, and within 0.1 of the best), best first; [] when nothing is close."""
+    """Ids, labels or catalogue names that look like ``name``: only genuinely close ones (similarity at least
+    :data:`CLOSE`, compared case-insensitively, and within 0.1 of the best), best first; [] when nothing is close."""
     candidates = list(reg.claims) + list(labels(reg)) + reg.catalogue_names()
     lowered = name.lower()
     scored = sorted(((difflib.SequenceMatcher(None, lowered, c.lower()).ratio(), c) for c in candidates),
@@ -106,10 +106,13 @@ def resolve(reg, name: str) -> str:
 
 def _whole_catalogue(reg, name: str) -> list[str] | None:
     """The claim ids of the catalogue ``name``, in catalogue order; None when ``name`` is a claim id or a label
-    (those win) or names no registered catalogue."""
+    (those win) or names no registered catalogue. A catalogue without claims selects nothing: a UsageError."""
     if name in reg.claims or name.lower() in _lowered_labels(reg):
         return None
-    return reg.catalogue(name)
+    ids = reg.catalogue(name)
+    if ids == []:
+        raise UsageError(f"catalogue {name!r} has no claims; 'proofcheck list' shows the claims")
+    return ids
 
 
 def is_glob(name: str) -> bool:
