@@ -25,7 +25,6 @@ calls a run converged.
 """
 from __future__ import annotations
 
-import math
 
 import mpmath
 import numpy as np
