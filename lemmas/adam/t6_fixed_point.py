@@ -25,7 +25,6 @@ calls a run converged.
 """
 from __future__ import annotations
 
-
 import mpmath
 import numpy as np
 import sympy as sp
