@@ -15,7 +15,7 @@ Sections (each prints a table; ``--json FILE`` also writes all figures):
 * ``rows``        the four rows of issue 13's profile (T6 classification, T2's recount of flagged runs, plots,
                   BLAS threads), each timed against the path it replaced, kept here as the baseline, with a check
                   that both give the same results;
-* ``screening``   compiled float64 (lemmas/_common/fast.py) vs the numpy batched reference
+* ``screening``   compiled float64 (lemmas/adam/_common/fast.py) vs the numpy batched reference
                   (algorithms.adam_f64 / gd_f64): ns per coordinate-iteration and the speed-up;
 * ``highprec``    MPFR engine (highprec.py) vs plain mpmath loops (adam_mp / gd_mp), same precision;
 * ``certified``   certify_run (arb balls) vs the MPFR run of the same instance: cost and precision;
@@ -62,8 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from lemmas._common import algorithms as ref  # noqa: E402
-from lemmas._common import fast, highprec  # noqa: E402
+from lemmas.adam._common import algorithms as ref  # noqa: E402
+from lemmas.adam._common import fast, highprec  # noqa: E402
 
 
 def best_of(fn, repeat: int) -> float:
@@ -170,7 +170,7 @@ def bench_highprec(repeat: int) -> list[dict]:
 
 
 def bench_certified(repeat: int) -> list[dict]:
-    from lemmas._common.certified import certify_run
+    from lemmas.adam._common.certified import certify_run
 
     rng = np.random.default_rng(2)
     cases = []
@@ -226,11 +226,11 @@ def load() -> float:
 
 def classify_by_restarting(inst, delta, dps, start=400, cap=25600):
     """Baseline of T6's classifier: a fresh mpmath run with every step recorded, restarted at each doubling."""
-    from lemmas import t6_fixed_point as t6
+    from lemmas.adam._common import orbits
 
     n = start
     while True:
-        label, info = t6.judge_run(inst, delta, t6.run_adam(inst, delta, dps, n))
+        label, info = orbits.judge_run(inst, delta, orbits.run_adam(inst, delta, dps, n))
         if label != "undecided" or n >= cap:
             return label, info
         n = min(2 * n, cap)
@@ -258,7 +258,7 @@ def bench_profile_rows() -> list[dict]:
     rows = []
 
     # T6 fixed-point: the threshold classifications of the standard beta2 sweep (bisection-like deltas)
-    from lemmas import t6_fixed_point as t6
+    from lemmas.adam import t6_fixed_point as t6
     from proofcheck.context import Budget, Context
 
     ctx = Context(seed=0, budget=Budget("standard"), claim_id="fixed-point", check_name="threshold-delta-vs-beta2")
@@ -274,10 +274,10 @@ def bench_profile_rows() -> list[dict]:
                  "load": load()})
 
     # T2 adam-diagonal: recounting the flagged chosen runs of beta2 < 1 cells
-    from lemmas import t2_adam_diagonal as t2
-    from lemmas._common import tuning
-    from lemmas._common.init import random_init
-    from lemmas._common.quadratics import spectrum
+    from lemmas.adam import t2_adam_diagonal as t2
+    from lemmas.adam._common import tuning
+    from lemmas.adam._common.init import random_init
+    from lemmas.adam._common.quadratics import spectrum
 
     if fast.HAVE_NUMBA:  # compile (or load) the recount kernel outside the timings
         fast.adam_unbounded(np.ones((1, 2)), np.ones((1, 2)), 0.1, 0.9, 2.0, iters=2, eps=1e-3)
@@ -327,7 +327,7 @@ def bench_profile_rows() -> list[dict]:
                  "identical": without_figures(old) == without_figures(new), "load": load()})
 
     # BLAS threads: T4 at the standard budget in this process, BLAS on every core vs proofcheck.threads' limit
-    from lemmas import t4_adam_diag_dominant as t4
+    from lemmas.adam import t4_adam_diag_dominant as t4
     from proofcheck.threads import limited_threads
     from threadpoolctl import threadpool_limits
 

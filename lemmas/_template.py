@@ -3,6 +3,12 @@
     python -m proofcheck run --claims lemmas/_template.py bernoulli --budget quick
     python -m proofcheck selftest --claims lemmas/_template.py
 
+Where a claim module goes: in its catalogue's package, beside the catalogue's ``__init__.py``
+(``lemmas/adam/`` for the paper, ``lemmas/classics/`` for the classics, or a package of your own), named in that
+catalogue's ``CATALOGUE`` (and its label in ``LABELS``), with its entry in the catalogue's docs page. It imports the
+public API and its own catalogue's shared helpers (``from ._common.quadratics import ...``), never another claim
+module and never another catalogue. This file sits outside every catalogue so that it stays a template.
+
 A claim module reads like the paper it checks, in this order:
 
 1. **Statement**: the result in one sentence, with its source (paper, section, equation) in the docstring.

@@ -7,7 +7,8 @@ A cache key is the SHA-256 of a canonical JSON record of:
   project or user module it imports, transitively (a helper that imports a constants module: both;
   see :func:`code_closure`; the standard library and installed libraries are covered by their
   versions instead), and every source file of the engine (``proofcheck/``) and of the shared
-  code the claim's catalogue declares (``SHARED``: :func:`proofcheck.registry.shared_code`);
+  code the claim's own catalogue declares (``SHARED``: :func:`proofcheck.registry.shared_code`; never another
+  catalogue's);
 * **the task's parameters**: every field of the :class:`~proofcheck.runner.CheckTask` (claim origin,
   id and mutant, check name, seed, budget, replayed instance, ``claim[key=value]`` selection);
 * **the library versions**: Python, and each numeric library whose presence or version can change a
@@ -222,7 +223,9 @@ def claim_code_digest(origin: str, claim_id: str) -> dict:
     if module is None or _module_file(module) is None:
         return {"module": None}
     own = _module_file(module)
-    project = own.parent.parent if own.parent.joinpath("__init__.py").exists() else own.parent
+    project = own.parent  # labels are relative to the folder holding the module's top-level package
+    while project.joinpath("__init__.py").exists():
+        project = project.parent
     related = {}
     for path, digest in code_closure(module).items():
         if path == own:

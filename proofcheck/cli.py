@@ -165,6 +165,7 @@ EXIT_CODES_HELP = """exit codes:
 SELECTION_HELP = """selecting claims:
   gd-rate                       a claim id ('proofcheck list' shows them)
   T5                            a catalogue label (case-insensitive)
+  classics                      every claim of a catalogue (its registered name or package)
   'adam-*'                      a glob over ids and labels (quote it for the shell)
   -k 'adam and not general'     pytest-style: words (substrings of id or label), and, or, not, ( )
   'adam-diagonal[d=64,kappa=[1e3,1e4]]'   narrow a claim's parameter grid ('proofcheck show CLAIM' lists them)

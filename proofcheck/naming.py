@@ -3,6 +3,8 @@
 - an id: ``adam-general``;
 - a catalogue label: ``T5`` (case-insensitive), read from the ``LABELS`` dict (label -> id) of a claim
   package (the built-in catalogue defines one; a user package may too);
+- a catalogue: ``classics`` (a registered catalogue's name, or its package): every claim of that catalogue, in
+  catalogue order (:meth:`proofcheck.registry.Registry.catalogue`); a claim id or label of the same spelling wins;
 - a glob: ``'adam-*'`` (``*``, ``?``; matched against ids and labels);
 - a ``-k`` expression, as in pytest: words joined by ``and``, ``or``, ``not`` and parentheses; a word
   matches a claim when it is a case-insensitive substring of its id or label (``-k 'adam and not general'``).
@@ -48,9 +50,9 @@ _LABEL = re.compile(r"^([A-Za-z]+)(\d+)$")  # a catalogue label: letters, then a
 
 
 def close_names(reg, name: str, n: int = 3) -> list[str]:
-    """Ids or labels that look like ``name``: only genuinely close ones (similarity at least :data:`CLOSE`, compared
-    case-insensitively, and within 0.1 of the best), best first; [] when nothing is close."""
-    candidates = list(reg.claims) + list(labels(reg))
+    """Ids, labels or catalogue names that look like ``name``: only genuinely close ones (similarity at least
+    :data:`CLOSE`, compared case-insensitively, and within 0.1 of the best), best first; [] when nothing is close."""
+    candidates = list(reg.claims) + list(labels(reg)) + reg.catalogue_names()
     lowered = name.lower()
     scored = sorted(((difflib.SequenceMatcher(None, lowered, c.lower()).ratio(), c) for c in candidates),
                     key=lambda sc: -sc[0])
@@ -68,7 +70,10 @@ def sibling_labels(reg, name: str) -> list[str]:
 
 
 def hint(reg, name: str) -> str:
-    """'; did you mean gd-rate?', '; the catalogue's T labels are T2, T4, ...', or '' when nothing is close."""
+    """'; did you mean gd-rate?', '; the catalogue's T labels are T2, T4, ...', or '' when nothing is close; for a
+    catalogue's name where one claim is wanted (``show classics``), where its claims are listed."""
+    if reg.catalogue(name) is not None:
+        return f"; {name!r} is a catalogue: 'proofcheck list {name}' shows its claims"
     near = close_names(reg, name)
     if near:
         return f"; did you mean {', '.join(near)}?"
@@ -84,14 +89,30 @@ def unknown(reg, name: str) -> UsageError:
                                                          "; 'proofcheck list' shows the claims"))
 
 
+def _lowered_labels(reg) -> dict[str, str]:
+    """Lower-cased label -> claim id (labels are case-insensitive)."""
+    return {label.lower(): cid for label, cid in labels(reg).items()}
+
+
 def resolve(reg, name: str) -> str:
     """One claim id for an id or a label (case-insensitive); UsageError with close names otherwise."""
     if name in reg.claims:
         return name
-    by_label = {label.lower(): cid for label, cid in labels(reg).items()}
+    by_label = _lowered_labels(reg)
     if name.lower() in by_label:
         return by_label[name.lower()]
     raise unknown(reg, name)
+
+
+def _whole_catalogue(reg, name: str) -> list[str] | None:
+    """The claim ids of the catalogue ``name``, in catalogue order; None when ``name`` is a claim id or a label
+    (those win) or names no registered catalogue. A catalogue without claims selects nothing: a UsageError."""
+    if name in reg.claims or name.lower() in _lowered_labels(reg):
+        return None
+    ids = reg.catalogue(name)
+    if ids == []:
+        raise UsageError(f"catalogue {name!r} has no claims; 'proofcheck list' shows the claims")
+    return ids
 
 
 def is_glob(name: str) -> bool:
@@ -178,6 +199,10 @@ def expand_targets(reg, targets, expression: str | None = None) -> list[str]:
                          "'proofcheck list' shows the claims")
     out: list[str] = []
     for target in targets or []:
+        whole = _whole_catalogue(reg, target)
+        if whole is not None:
+            out += [cid for cid in whole if cid not in out]
+            continue
         if _is_origin(target, reg):
             out.append(target)
             continue
@@ -187,8 +212,7 @@ def expand_targets(reg, targets, expression: str | None = None) -> list[str]:
         elif head.strip() in reg.claims:
             out.append(target)
         else:
-            by_label = {label.lower(): cid for label, cid in labels(reg).items()}
-            cid = by_label.get(head.strip().lower())
+            cid = _lowered_labels(reg).get(head.strip().lower())
             # an unknown name passes through: the run path reports it with the valid claims
             out.append(target if cid is None else cid + bracket + rest)
     if expression:
@@ -205,7 +229,8 @@ def select_ids(reg, names, expression: str | None = None) -> list[str]:
         return list(reg.claims)
     ids: list[str] = []
     for name in names or []:
-        for cid in (glob(reg, name) if is_glob(name) else [resolve(reg, name)]):
+        whole = _whole_catalogue(reg, name)
+        for cid in (glob(reg, name) if is_glob(name) else whole if whole is not None else [resolve(reg, name)]):
             if cid not in ids:
                 ids.append(cid)
     if expression:

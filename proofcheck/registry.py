@@ -1,10 +1,12 @@
 """Where claims come from: the registered catalogues, and user claim files or modules.
 
 A catalogue is a package that lists its claim modules in ``CATALOGUE`` (in order), and may declare ``LABELS``
-(label -> claim id) and ``SHARED`` (its shared code: subpackage or module names whose source enters every cache key
-of its claims). Catalogues register through the entry point group ``proofcheck.catalogues`` (``name = "package"``
-in ``[project.entry-points."proofcheck.catalogues"]`` of a pyproject.toml): the engine's own catalogue as any
-user's package would. ``proofcheck all`` runs every registered catalogue; ``--claims PACKAGE`` adds one that is not.
+(label -> claim id) and ``SHARED`` (its shared code: subpackage or module names, relative to the catalogue, whose
+source enters every cache key of its claims and of no other catalogue's). Catalogues register through the entry
+point group ``proofcheck.catalogues`` (``name = "package"`` in ``[project.entry-points."proofcheck.catalogues"]`` of
+a pyproject.toml): the engine's own catalogues as any user's package would. ``proofcheck all`` runs every
+registered catalogue, in the order of their names (:func:`registered`); a selection names one by its name or its
+package (:meth:`Registry.catalogue`); ``--claims PACKAGE`` adds one that is not registered.
 
 A claim module defines ``CLAIM`` (one Claim) or ``CLAIMS`` (a list), and optionally
 ``MUTANTS = {claim_id: {mutant_name: factory}}``, where each factory returns a false variant of
@@ -119,34 +121,80 @@ def _claim_output(origin: str):
 
 
 @functools.lru_cache(maxsize=None)
-def catalogues() -> tuple[str, ...]:
-    """The package names of the registered catalogues, in registration order: the entry points of group
-    ``proofcheck.catalogues`` of the installed distributions and, when the engine runs from a source tree, those
-    its own pyproject.toml declares (an editable install whose metadata predates them is then still complete)."""
-    names = [ep.value for ep in importlib.metadata.entry_points(group=CATALOGUE_GROUP)]
+def registered() -> tuple[tuple[str, str], ...]:
+    """Every registered catalogue as (name, package), in run order: sorted by name (then package), so that the order
+    is the same whatever order the installed distributions are found in.
+
+    The entries are the entry points of group ``proofcheck.catalogues`` of the installed distributions. When the
+    engine runs from a source tree, its own pyproject.toml declares the engine's catalogues instead of the installed
+    metadata of the same distribution (an editable install made before the entry points last changed is then still
+    right). A package registered twice (under one name or two) counts once, under its first name."""
+    entries = []
+    own = _own_entry_points()
+    for ep in importlib.metadata.entry_points(group=CATALOGUE_GROUP):
+        if own is not None and _distribution_name(ep) == __package__:
+            continue  # the source tree's pyproject.toml speaks for this distribution
+        entries.append((ep.name, ep.value))
+    entries += list((own or {}).items())
+    by_package: dict[str, str] = {}
+    for name, value in entries:
+        by_package.setdefault(value.split(":")[0].strip(), name.strip())
+    return tuple(sorted(((name, package) for package, name in by_package.items())))
+
+
+def _own_entry_points() -> dict[str, str] | None:
+    """{name: package} of the catalogues the engine's own pyproject.toml declares, when the engine runs from its
+    source tree; None otherwise."""
     project = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    if project.is_file():
-        try:
-            data = tomllib.loads(project.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
-            data = {}
-        if data.get("project", {}).get("name") == __package__:  # the engine's own source tree
-            names = list(data["project"].get("entry-points", {}).get(CATALOGUE_GROUP, {}).values()) + names
-    return tuple(dict.fromkeys(name.split(":")[0].strip() for name in names))
+    if not project.is_file():
+        return None
+    try:
+        data = tomllib.loads(project.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    if data.get("project", {}).get("name") != __package__:  # some other project's tree around an installed engine
+        return None
+    return dict(data["project"].get("entry-points", {}).get(CATALOGUE_GROUP, {}))
+
+
+def _distribution_name(ep) -> str | None:
+    """The normalized name of the distribution that declares entry point ``ep`` (None when unknown)."""
+    dist = getattr(ep, "dist", None)
+    name = getattr(dist, "name", None) if dist is not None else None
+    return re.sub(r"[-_.]+", "_", name).lower() if name else None
+
+
+def catalogues() -> tuple[str, ...]:
+    """The package names of the registered catalogues, in run order (:func:`registered`)."""
+    return tuple(package for _, package in registered())
+
+
+def catalogue_named(name: str) -> str | None:
+    """The package of the registered catalogue ``name`` (its registered name, ``classics``, or its package,
+    ``content.classics``); None when no registered catalogue has that name."""
+    return next((package for entry, package in registered() if name in (entry, package)), None)
 
 
 def _catalogue_package(name: str) -> ModuleType:
     """A registered catalogue's package. One that ships beside the engine (in its source tree or installation) is
     loaded from there, whatever the working directory holds: ``python -m`` puts the working directory first on
-    ``sys.path``, where another package of the same name may live."""
-    here = Path(__file__).resolve().parent.parent.joinpath(*name.split("."), "__init__.py")
+    ``sys.path``, where another package of the same name may live. For a subpackage (``content.paper``) that holds for
+    its top-level package, whose ``__path__`` the import system then follows."""
+    top, _, sub = name.partition(".")
+    package = _top_level_package(top)
+    return importlib.import_module(name) if sub else package
+
+
+def _top_level_package(name: str) -> ModuleType:
+    """The top-level package ``name``: from beside the engine when it ships there, else from the import system."""
+    here = Path(__file__).resolve().parent.parent / name / "__init__.py"
     loaded = sys.modules.get(name)
     if loaded is not None:
         if not here.is_file() or _module_path(loaded) == here:
             return loaded
         for mod in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
             del sys.modules[mod]  # a foreign package of that name was imported first: replace it with the catalogue
-    if not here.is_file() or "." in name:  # installed elsewhere: the import system finds it
+    if not here.is_file():  # installed elsewhere: the import system finds it
         return importlib.import_module(name)
     spec = importlib.util.spec_from_file_location(name, here, submodule_search_locations=[str(here.parent)])
     package = importlib.util.module_from_spec(spec)
@@ -166,7 +214,8 @@ def is_catalogue(module: ModuleType) -> bool:
 
 def shared_code(origin: str) -> dict[str, Path]:
     """The shared code a catalogue declares for its cache keys (``SHARED``: names of its subpackages or modules),
-    {"package/name": path}; empty for a file, a module or a catalogue that declares none."""
+    {"package/sub/name": path} (labelled by path, from the catalogue's top-level package); empty for a file, a module
+    or a catalogue that declares none. Each catalogue's claims depend on its own shared code only."""
     if origin.endswith(".py") or "/" in origin or "\\" in origin:
         return {}
     package = sys.modules.get(origin)
@@ -178,7 +227,7 @@ def shared_code(origin: str) -> dict[str, Path]:
         path = root.joinpath(*name.split("."))
         path = path if path.is_dir() else path.with_suffix(".py")
         if path.exists():
-            out[f"{origin}/{name}"] = path
+            out["/".join(origin.split(".") + name.split("."))] = path
     return out
 
 
@@ -340,6 +389,20 @@ class Registry:
 
     def ids(self) -> list[str]:
         return list(self.claims)
+
+    def catalogue(self, name: str) -> list[str] | None:
+        """The ids of the claims of the registered catalogue ``name`` (:func:`catalogue_named`: ``classics`` or
+        ``content.classics``), in catalogue order; None when no registered catalogue has that name. Selection by
+        catalogue (``proofcheck run classics``, ``proofcheck list adam``) goes through here (proofcheck.naming)."""
+        package = catalogue_named(name)
+        if package is None:
+            return None
+        return [cid for cid, origin in self.origins.items() if origin == package]
+
+    def catalogue_names(self) -> list[str]:
+        """The names of the registered catalogues whose claims this registry holds, in run order."""
+        held = set(self.origins.values())
+        return [name for name, package in registered() if package in held]
 
     def get(self, claim_id: str) -> Claim:
         if claim_id not in self.claims:

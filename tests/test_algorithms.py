@@ -4,9 +4,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lemmas._common.algorithms import adam_f64, adam_mp, gd_f64, gd_mp
-from lemmas._common.init import random_init
-from lemmas._common.quadratics import rotated, spectrum
+from lemmas.adam._common.algorithms import adam_f64, adam_mp, gd_f64, gd_mp
+from lemmas.adam._common.init import random_init
+from lemmas.adam._common.quadratics import rotated, spectrum
 
 
 @st.composite

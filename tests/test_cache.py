@@ -108,9 +108,12 @@ def test_key_covers_parameters_seed_budget_code_and_libraries(env, monkeypatch):
     assert set(material["shared_code"]) == {"proofcheck"}
     from proofcheck.registry import catalogues, load_origin
 
-    load_origin(catalogues()[0])
-    assert set(cachemod.shared_digests(catalogues()[0])) == {"proofcheck", "lemmas/_common", "lemmas/classics._pep",
-                                                             "lemmas/classics._witness"}
+    # each catalogue's own shared code, never another catalogue's
+    for origin in catalogues():
+        load_origin(origin)
+    assert set(cachemod.shared_digests("lemmas.adam")) == {"proofcheck", "lemmas/adam/_common"}
+    assert set(cachemod.shared_digests("lemmas.classics")) == {"proofcheck", "lemmas/classics/_pep",
+                                                               "lemmas/classics/_witness"}
     assert material["claim_code"]["module"] == "cache_claims.py"
     with open(path, "a") as fh:  # the claim's code changed: a new key
         fh.write("\n# edited\n")
@@ -119,10 +122,11 @@ def test_key_covers_parameters_seed_budget_code_and_libraries(env, monkeypatch):
 
 def test_builtin_claims_are_keyed_by_their_own_module():
     reg = Registry.builtin()
-    code = cachemod.claim_code_digest("lemmas", "gd-rate")
+    code = cachemod.claim_code_digest("lemmas.adam", "gd-rate")
     assert code["module"] == "f1_gd_rate.py" and len(code["digest"]) == 64
-    assert "lemmas/_common/quadratics.py" in code["related"] or code["related"] == {} or all(
-        name.startswith(("lemmas/", "proofcheck/")) for name in code["related"])
+    # its catalogue's helpers it imports, named from the folder that holds the top-level package
+    assert "lemmas/adam/_common/methods.py" in code["related"]
+    assert not any(name.startswith("lemmas/classics/") for name in code["related"]), code["related"]
     assert reg.ids()[0] == "gd-rate"
 
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from lemmas._common.algorithms import adam_mp, gd_mp
-from lemmas._common.certified import certify_linear_count
-from lemmas._common.init import random_init
-from lemmas._common.quadratics import rotated, spectrum
+from lemmas.adam._common.algorithms import adam_mp, gd_mp
+from lemmas.adam._common.certified import certify_linear_count
+from lemmas.adam._common.init import random_init
+from lemmas.adam._common.quadratics import rotated, spectrum
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -267,7 +267,7 @@ def test_output_is_quiet_when_piped_and_verbose_on_request(tmp_path):
 
 def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch):
     monkeypatch.setenv("COLUMNS", "160")  # a wide terminal, so that the tally is not cut
-    refs = [ClaimRef("lemmas", "alpha"), ClaimRef("lemmas", "beta", "weaker")]
+    refs = [ClaimRef("lemmas.adam", "alpha"), ClaimRef("lemmas.adam", "beta", "weaker")]
     tasks = [CheckTask(refs[0], "sym", 0, "quick"), CheckTask(refs[0], "num", 0, "quick"),
              CheckTask(refs[1], "num", 0, "quick")]
     ev = lambda v, basis: {"check": "c", "kind": "bound", "basis": basis, "verdict": v, "seconds": 0.0}
@@ -296,7 +296,7 @@ def test_live_progress_on_a_terminal_shows_each_claim_and_the_tally(monkeypatch)
 
 def test_summary_table_on_a_terminal(tmp_path):
     from proofcheck.testing import run_claim
-    import lemmas.f1_gd_rate as f1
+    import lemmas.adam.f1_gd_rate as f1
 
     result = run_claim(f1.MUTANTS["gd-rate"]["rate-1-minus-2-over-kappa"](), mutant="rate-1-minus-2-over-kappa")
     screen = io.StringIO()

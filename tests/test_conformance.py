@@ -1,4 +1,4 @@
-"""Every registered fast path of Algorithm A and GD against the specification (lemmas/_common/methods.py).
+"""Every registered fast path of Algorithm A and GD against the specification (lemmas/adam/_common/methods.py).
 
 One test per fast path, on random problems, with the bound its registration states (methods.FAST_PATHS):
 bit-exact where the arithmetic is the same (MPFR and mpmath, the unbounded kernel in float64's range), within a
@@ -11,8 +11,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from lemmas._common import algorithms, fast, highprec, methods, tuning
-from lemmas._common.certified import certify_run
+from lemmas.adam._common import algorithms, fast, highprec, methods, tuning
+from lemmas.adam._common.certified import certify_run
 from proofcheck.numbers import mpfr
 
 TESTED = {("adam", "numba"), ("gd", "numba"), ("adam", "numba-unbounded"), ("adam", "mpfr-resumable"),

@@ -4,8 +4,8 @@ import math
 import mpmath
 import numpy as np
 
-from lemmas._common import fast
-from lemmas._common.highprec import adam_screened, gd_screened
+from lemmas.adam._common import fast
+from lemmas.adam._common.highprec import adam_screened, gd_screened
 from proofcheck import Bound, Claim, Space, Verdict
 from proofcheck.testing import run_claim
 
@@ -83,8 +83,8 @@ def test_flagged_chosen_adam_runs_are_recounted_at_high_precision():
     """A tuned beta2 < 1 run whose float64 iterates underflowed before its own stop is recounted in float64 with an
     unbounded exponent (or, if that meets 0/0, by the MPFR engine), and the cell's count is the recounted one
     (T2 cell d = 32, kappa = 1e4, seeds 0-7)."""
-    from lemmas import t2_adam_diagonal as t2
-    from lemmas._common.tuning import ADAM_B2
+    from lemmas.adam import t2_adam_diagonal as t2
+    from lemmas.adam._common.tuning import ADAM_B2
 
     m = t2.measure({"d": 32, "kappa": 1e4, "spectrum": "logspaced", "eps": t2.EPS, "method": ADAM_B2}, list(range(8)))
     records = m.info["escalated_chosen_runs"]
@@ -102,7 +102,7 @@ def test_longdouble_runs_flag_underflow_at_their_own_range():
     """The extended-precision escalation flags only what underflows in its own range."""
     import numpy as np
 
-    from lemmas._common.algorithms import adam_f64, underflow_threshold
+    from lemmas.adam._common.algorithms import adam_f64, underflow_threshold
 
     q, x0 = np.array([[1.0, 4.0]]), np.array([[1e-300, 1.0]])
     f64 = adam_f64(q, x0, 0.5, 0.9, 1.0, 0.0, iters=3)

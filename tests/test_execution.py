@@ -90,7 +90,7 @@ def _same(a: dict, b: dict):
 
 
 def test_results_do_not_depend_on_the_number_of_workers(claims_file):
-    tasks = _tasks([claims_file, "lemmas"], ["one", "two", "three", "gd-rate"])
+    tasks = _tasks([claims_file, "lemmas.adam"], ["one", "two", "three", "gd-rate"])
     seen = []
     one = run_tasks(tasks, jobs=1)
     two = run_tasks(tasks, jobs=2, on_done=lambda t, e: seen.append(t))
@@ -113,7 +113,7 @@ def test_workers_are_other_processes(claims_file):
 
 def test_dask_local_cluster_gives_the_local_numbers(claims_file):
     distributed = pytest.importorskip("distributed")
-    tasks = _tasks([claims_file, "lemmas"], ["one", "three", "gd-rate"])
+    tasks = _tasks([claims_file, "lemmas.adam"], ["one", "three", "gd-rate"])
     local = run_tasks(tasks, jobs=1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
                                   host="127.0.0.1", protocol="tcp://") as cluster:
@@ -224,7 +224,7 @@ def test_numba_kernels_run_in_forked_pool_workers(tmp_path):
 NUMBA_CLAIMS = '''
 import numpy as np
 from proofcheck import Check, Claim, Verdict
-from lemmas._common import fast
+from lemmas.adam._common import fast
 
 
 class RunsNumba(Check):

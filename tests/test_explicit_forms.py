@@ -11,10 +11,10 @@ import math
 import numpy as np
 import pytest
 
-from lemmas import t2_adam_diagonal as t2
-from lemmas import t4_adam_diag_dominant as t4
-from lemmas import t5_adam_general as t5
-from lemmas._common.tuning import ADAM_B2, BETA2_ONE_TOLERANCE, beta2_regime, beta2_schedule, schedule_is_beta2_one
+from lemmas.adam import t2_adam_diagonal as t2
+from lemmas.adam import t4_adam_diag_dominant as t4
+from lemmas.adam import t5_adam_general as t5
+from lemmas.adam._common.tuning import ADAM_B2, BETA2_ONE_TOLERANCE, beta2_regime, beta2_schedule, schedule_is_beta2_one
 from proofcheck import Verdict
 from proofcheck.context import Budget
 from proofcheck.registry import Registry

@@ -1,5 +1,5 @@
 """F1 gd-rate: PASS with symbolic and numeric evidence; its mutant FAILs with a confirmed, shrunk witness."""
-from lemmas import f1_gd_rate
+from lemmas.adam import f1_gd_rate
 from proofcheck import Verdict
 from proofcheck.testing import replay, run_claim
 

@@ -6,8 +6,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from lemmas import f2_jacobi_dd as f2
-from lemmas._common.quadratics import dd_ratio
+from lemmas.adam import f2_jacobi_dd as f2
+from lemmas.adam._common.quadratics import dd_ratio
 from proofcheck import InvalidInstance, Verdict
 from proofcheck.numbers import mp
 from proofcheck.testing import by_check, run_claim, without_timing

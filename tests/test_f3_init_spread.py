@@ -7,7 +7,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from lemmas import f3_init_spread as f3
+from lemmas.adam import f3_init_spread as f3
 from proofcheck import Verdict
 from proofcheck.testing import by_check, run_claim, without_timing
 
@@ -108,8 +108,8 @@ def test_agreement_check_refutes_a_wrong_exact_form():
 
 def test_h0_is_algorithm_a_frozen_preconditioner():
     """diag(H_0) used by the sampler equals P_0 Q from the shared Algorithm A (mpmath, 50 digits)."""
-    from lemmas._common.algorithms import adam_mp
-    from lemmas._common.init import random_init
+    from lemmas.adam._common.algorithms import adam_mp
+    from lemmas.adam._common.init import random_init
 
     rng = np.random.default_rng(3)
     for case in f3._grid((1, 3, 6), (5.0, 1e4), f3.KINDS)[:12]:

@@ -4,8 +4,8 @@ both mutants FAIL with confirmed, shrunk witnesses whose reproducers replay thro
 import mpmath
 import numpy as np
 
-from lemmas import f4_pseudo_linear as f4
-from lemmas._common.quadratics import rotated, spectrum
+from lemmas.adam import f4_pseudo_linear as f4
+from lemmas.adam._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
 from proofcheck.testing import by_check, replay, run_claim, without_timing
 

@@ -3,8 +3,8 @@ each mutant FAILs with a confirmed, shrunk witness whose reproducer replays thro
 
 import numpy as np
 
-from lemmas import f5_congruence_bound as f5
-from lemmas._common.quadratics import rotated, spectrum
+from lemmas.adam import f5_congruence_bound as f5
+from lemmas.adam._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
 from proofcheck.testing import by_check, replay, run_claim, without_timing
 

@@ -5,8 +5,8 @@ import mpmath
 import numpy as np
 from scipy.stats import binomtest
 
-from lemmas import f6_anti_concentration as f6
-from lemmas._common.quadratics import rotated, spectrum
+from lemmas.adam import f6_anti_concentration as f6
+from lemmas.adam._common.quadratics import rotated, spectrum
 from proofcheck import Verdict
 from proofcheck.testing import by_check, replay, run_claim, without_timing
 

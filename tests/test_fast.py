@@ -1,11 +1,11 @@
-"""The compiled screening engine (lemmas/_common/fast.py) against the numpy batched reference."""
+"""The compiled screening engine (lemmas/adam/_common/fast.py) against the numpy batched reference."""
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lemmas._common import algorithms as ref
-from lemmas._common import fast
+from lemmas.adam._common import algorithms as ref
+from lemmas.adam._common import fast
 
 
 def _batch(seed: int, b: int, d: int, kappa: float, diagonal: bool):
@@ -146,7 +146,7 @@ def test_unbounded_exponent_run_is_scale_invariant_far_outside_float64s_range(sc
 def test_unbounded_exponent_counts_equal_mpfr_where_float64_underflows(x_small, beta2):
     """Runs that float64 flags (a coordinate below 1e-290, or subnormal from the start): the recount equals
     the count of the MPFR reference at 30 digits."""
-    from lemmas._common.highprec import adam_hp
+    from lemmas.adam._common.highprec import adam_hp
 
     Q, x0 = np.array([[1.0, 100.0]]), np.array([[1.0, x_small]])
     assert fast.adam_fast(Q, x0, 0.02, beta2, 2.0, 0.0, iters=5000, eps=1e-12).suspect.all()

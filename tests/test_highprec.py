@@ -1,12 +1,12 @@
-"""The MPFR engine (lemmas/_common/highprec.py) against the mpmath reference: equal to the last bit."""
+"""The MPFR engine (lemmas/adam/_common/highprec.py) against the mpmath reference: equal to the last bit."""
 import mpmath
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lemmas._common import algorithms as ref
-from lemmas._common import highprec as hp
+from lemmas.adam._common import algorithms as ref
+from lemmas.adam._common import highprec as hp
 
 
 def _instance(seed: int, d: int, kappa: float, diagonal: bool):
@@ -79,9 +79,9 @@ def test_fallback_names_itself(monkeypatch):
     _same(ref.adam_mp(Q, x0, 0.02, 0.9, iters=10, dps=30), run)
 
 
-# --- certified runs (lemmas/_common/certified.certify_run) ------------------------------------
+# --- certified runs (lemmas/adam/_common/certified.certify_run) ------------------------------------
 
-from lemmas._common.certified import certify_run  # noqa: E402
+from lemmas.adam._common.certified import certify_run  # noqa: E402
 
 
 @pytest.mark.parametrize("diagonal", [True, False])

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from lemmas import n1_adam_worse_than_gd as n1
-from lemmas._common import fast
+from lemmas.adam import n1_adam_worse_than_gd as n1
+from lemmas.adam._common import fast
 from proofcheck import Verdict
 from proofcheck.testing import run_claim
 

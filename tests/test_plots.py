@@ -62,7 +62,7 @@ def _sweep():
 
 
 def test_every_plot_type_reads_well_on_its_figure(captured):
-    from lemmas.t6_fixed_point import build
+    from lemmas.adam.t6_fixed_point import build
 
     evidence = _sweep().run(Context(seed=0, budget=Budget("quick"), claim_id="toy", check_name="sweep",
                                     options={"plots": True}))

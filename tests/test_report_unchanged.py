@@ -55,8 +55,8 @@ def test_the_standard_run_on_two_workers_reproduces_the_committed_report():
 
 
 def test_t2_cell_with_recounted_runs_reproduces_the_committed_counts():
-    from lemmas import t2_adam_diagonal as t2
-    from lemmas._common.tuning import ADAM_B2
+    from lemmas.adam import t2_adam_diagonal as t2
+    from lemmas.adam._common.tuning import ADAM_B2
 
     cell = {"d": 32, "kappa": 10000.0, "spectrum": "logspaced", "method": ADAM_B2, "eps": t2.EPS}  # d = 128 runs only as beta2 = 1 since issue 17
     sweep = next(e for e in _reference_claim("adam-diagonal")["evidence"] if e["check"] == "scaling-sweep")

@@ -3,9 +3,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from lemmas import s5_per_coordinate_pl as s5
-from lemmas._common.algorithms import adam_mp
-from lemmas._common.testfunctions import FAMILIES, adam_general_mp, make, psi, random_spec
+from lemmas.adam import s5_per_coordinate_pl as s5
+from lemmas.adam._common.algorithms import adam_mp
+from lemmas.adam._common.testfunctions import FAMILIES, adam_general_mp, make, psi, random_spec
 from proofcheck import Verdict
 from proofcheck.testing import run_claim
 

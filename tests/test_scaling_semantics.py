@@ -127,7 +127,7 @@ def test_narrowing_intersects_the_grid_and_never_moves_a_decision():
 
 
 def test_thinning_a_crossover_axis_makes_no_crossover_test():
-    from lemmas import t2_adam_diagonal as t2
+    from lemmas.adam import t2_adam_diagonal as t2
 
     cross = next(c for c in t2.CLAIM.checks if c.name == "crossover")
     ctx = Context(seed=0, budget=Budget("standard"), claim_id=t2.CLAIM.id, check_name="crossover",

@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pytest
 
-from lemmas import t2_adam_diagonal as t2
-from lemmas._common import algorithms, fast, highprec
-from lemmas._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch
+from lemmas.adam import t2_adam_diagonal as t2
+from lemmas.adam._common import algorithms, fast, highprec
+from lemmas.adam._common.tuning import ADAM, ADAM_B2, GD, beta2_schedule, measure_batch
 from proofcheck import Verdict
 from proofcheck.context import Budget, Context
 from proofcheck.runner import run_check

@@ -2,8 +2,8 @@
 import math
 import pytest
 
-from lemmas import t4_adam_diag_dominant as t4
-from lemmas import t5_adam_general as t5
+from lemmas.adam import t4_adam_diag_dominant as t4
+from lemmas.adam import t5_adam_general as t5
 from proofcheck import Verdict
 from proofcheck.testing import run_claim
 
@@ -27,8 +27,8 @@ def test_t4_evidence(t4_result):
 def test_dense_beta2_below_one_cell_screens_on_the_fast_engine_and_confirms_at_high_precision():
     """A dense (nu-DD) beta2 < 1 cell: tuned on fast.adam_fast (recorded as the cell's backend), and the quantile
     seed's run re-run on the MPFR engine at 30 digits with the same count."""
-    from lemmas._common import fast, highprec
-    from lemmas._common.tuning import ADAM_B2
+    from lemmas.adam._common import fast, highprec
+    from lemmas.adam._common.tuning import ADAM_B2
 
     cell = {"d": 4, "kappa": 10.0, "nu": t4.NU, "eps": t4.EPS, "method": ADAM_B2, "_qseed": 12345}
     q_cond = t4.conditions(t4.make_q(cell))
@@ -97,7 +97,7 @@ def test_fail_reproducers_replay_through_the_cli_and_fail_again(tmp_path, name, 
 def test_sweep_plots_draw_the_explicit_bound_beside_the_measurements():
     """T4's and T5's sweep plots draw the explicit finite form (at each cell's own kappa, kappa_bar, kappa_diag) beside
     Algorithm A's quantiles, so a reader sees the measured T under the bound that decides the claim."""
-    from lemmas import t4_adam_diag_dominant as t4m, t5_adam_general as t5m
+    from lemmas.adam import t4_adam_diag_dominant as t4m, t5_adam_general as t5m
 
     for module in (t4m, t5m):
         sweep = next(c for c in module.CLAIM.checks if c.name == "scaling-sweep")

@@ -3,8 +3,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from lemmas import t6_fixed_point as t6
-from lemmas._common.algorithms import adam_f64
+from lemmas.adam import t6_fixed_point as t6
+from lemmas.adam._common import orbits
+from lemmas.adam._common.algorithms import adam_f64
 from proofcheck import Verdict
 from proofcheck.numbers import call_with_precision
 from proofcheck.testing import run_claim
@@ -125,7 +126,7 @@ def _classify_by_restarting(inst, delta, dps, start=400, cap=12800):
     n = start
     while True:
         run = t6.run_adam(inst, delta, dps, n)
-        label, info = t6.judge_run(inst, delta, run)
+        label, info = orbits.judge_run(inst, delta, run)
         if label != "undecided" or n >= cap:
             return label, info, run
         n = min(2 * n, cap)

@@ -12,7 +12,7 @@ min_i log(T_A / T_GD) by small rotations (the spectrum, hence kappa, is kept).
 
 Counting: with beta2 = 1 Algorithm A is the linear iteration y_{k+1} = (I - alpha H_0) y_k in y = P_0^{-1/2} x
 with f = y^T H_0 y / 2 (docs/claims.md F4; the symbolic check below), so both counts have the closed form of
-lemmas._common.tuning.linear_counts. Certification at high precision: mpmath (eigsy) at 50 and 100 digits,
+lemmas.adam._common.tuning.linear_counts. Certification at high precision: mpmath (eigsy) at 50 and 100 digits,
 and in ball arithmetic (python-flint matrix powers, ``ball_certificate``) on the stored witness.
 Tuned GD is at most T_GD(eta_best) (computed at high precision), and *every* grid step of Algorithm A is shown
 not to converge within that many iterations (a lower bound on f_k from its eigen-expansion), so
@@ -191,7 +191,7 @@ def ball_certificate(inst: dict) -> dict:
     """Ball arithmetic (python-flint) on the stored witness, for every initialisation: tuned GD's count
     T_GD(eps) exactly, and every Adam grid step (as float64 values, recorded) needing more than T_GD.
 
-    Both methods are linear iterations here (beta2 = 1), so lemmas._common.certified.certify_linear_count
+    Both methods are linear iterations here (beta2 = 1), so lemmas.adam._common.certified.certify_linear_count
     decides f(x_k) against eps f(x_0) from ball matrix powers (iterating balls step by step is undecided
     on these 10^4-10^5-step dense runs, even at 16384 bits)."""
     from ._common.certified import certify_linear_count

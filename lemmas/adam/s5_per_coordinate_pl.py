@@ -14,7 +14,7 @@ The rate expression checked here (our reconstruction, derived in :func:`derivati
   At alpha = delta min_j r_j / L_j and G_j = r_j this is rho = 1 - (delta/(1+delta)) mu_L / rho_0, where
   rho_0 = max_j (L_j/r_j) / min_j (L_j/r_j) = cond(diag(L) P_0) is the initialisation-dependent quantity;
   GD with eta = 1/L_max under the ordinary PL constant mu has 1 - mu/L_max.
-Test functions (lemmas/_common/testfunctions.py): separable and weakly coupled log-cosh sums, and a
+Test functions (lemmas/adam/_common/testfunctions.py): separable and weakly coupled log-cosh sums, and a
 small L2-regularised logistic regression; the hypotheses are checked on them as ``bound`` checks.
 """
 from __future__ import annotations

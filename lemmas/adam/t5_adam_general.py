@@ -4,7 +4,7 @@ For general Q: T = O(min(d kappa_bar sqrt(d kappa_bar kappa_diag), kappa_bar kap
 kappa_bar = cond(D^{-1/2} Q D^{-1/2}) and kappa_diag = max Q_ii / min Q_ii.
 
 Same protocol as T2/T4 (scaling kind), over instances with *controlled* kappa_bar and kappa_diag
-(lemmas._common.quadratics.with_conditions: a random correlation matrix M with log-spaced spectrum of
+(lemmas.adam._common.quadratics.with_conditions: a random correlation matrix M with log-spaced spectrum of
 condition kappa_bar, Q = D^{1/2} M D^{1/2} with a log-spaced D of spread kappa_diag); one Q per cell,
 seeds vary the initialisation. If the claim FAILs under this reconstruction, that is the result: it is
 reported with its evidence, not tuned away.

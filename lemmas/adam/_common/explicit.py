@@ -23,7 +23,7 @@ recounted at 30 digits on MPFR), each start with the step its chain prescribes (
 *unknown*: never counted as meeting the bound (so a PASS rests on verified counts only), never as missing it
 unless a high-precision confirmation shows it does (so a FAIL does too): for a FAIL, the missing counts of the
 failing case are confirmed at high precision, by the count itself or by a confirmed period-2 orbit (the
-classifier of T6, ``lemmas.t6_fixed_point.classify``, at two precisions), on which f never reaches eps f_0.
+classifier of T6, ``_common.orbits.classify``, at two precisions), on which f never reaches eps f_0.
 
 Both kinds state their power (``details["detectable_gap"]``, :func:`detectable_gap`): per number of starts, how far
 below a claimed probability an observed frequency must lie for the whole interval to lie below it, i.e. to FAIL.
@@ -518,7 +518,7 @@ class AdaptiveBound(Probability):
         """Confirm at high precision, start by start, that the runs counted as missing the bound do miss it, until the
         case's interval lies below the claim (or every one was tried): by a confirmed period-2 orbit (T6's
         classifier, at HP_DPS and HIGH_DPS digits: f stays far above eps f_0) or by the count itself."""
-        from lemmas.t6_fixed_point import classify
+        from .orbits import classify
 
         run = self._runs[_key(case)]
         n, claimed, confidence = rec["trials"], rec["claimed"], rec["confidence"]

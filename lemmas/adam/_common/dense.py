@@ -1,6 +1,6 @@
 """Sweeps over dense quadratics made from a cell (T4's nu-DD Q, T5's Q with controlled kappa_bar and kappa_diag):
 one Q per cell drawn from the run seed, the seeds vary the initialisation; Algorithm A and GD tuned as in
-lemmas._common.tuning, counted in float64 and re-counted at high precision. Shared by the claims that sweep dense Q,
+lemmas.adam._common.tuning, counted in float64 and re-counted at high precision. Shared by the claims that sweep dense Q,
 so that no claim module imports another (docs/design.md, 'Rooms')."""
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def lambda_min_phi(cell: dict, q: np.ndarray) -> float:
 
 
 def dense_measure(make_q, bound_cap, phi_of=lambda_min_phi):
-    """``measure(cell, seeds)`` for dense Q = make_q(cell) (one Q per cell), methods of lemmas._common.tuning.
+    """``measure(cell, seeds)`` for dense Q = make_q(cell) (one Q per cell), methods of lemmas.adam._common.tuning.
 
     ``bound_cap(cell)`` is the scale of Algorithm A's cap (the claimed bound without constants); ``phi_of(cell, q)``
     the floor phi.
