@@ -1,4 +1,4 @@
-"""Execution backends (proofcheck/execution.py): the same numbers for any number of workers, on Dask too,
+"""Executors (proofcheck/execution/): the same numbers for any number of workers, on Dask too,
 and an interrupted run keeps what finished."""
 import io
 import json
@@ -128,13 +128,16 @@ def test_dask_local_cluster_gives_the_local_numbers(claims_file):
 def test_unreachable_scheduler_is_a_usage_error(claims_file):
     pytest.importorskip("distributed")
     from proofcheck.errors import UsageError
-    from proofcheck.execution import run_dask
+    from proofcheck.execution import DaskExecutor
+
+    def nothing(task, evidence):
+        raise AssertionError("no check may run")
 
     with pytest.raises(UsageError, match="cannot connect to the Dask scheduler"):
-        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=1)
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1).run(_tasks([claims_file], ["one"]), nothing)
     # nothing listens there: said at once, from one connection attempt, not after Dask's retries
     with pytest.raises(UsageError, match="connection refused"):
-        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=30)
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=30).run(_tasks([claims_file], ["one"]), nothing)
 
 
 def test_interrupt_keeps_what_finished_and_stops_the_workers(claims_file):
@@ -191,12 +194,12 @@ def test_a_dying_worker_becomes_an_error_not_a_hang(claims_file, tmp_path):
 
 def test_forkserver_workers_give_the_same_numbers(claims_file, monkeypatch):
     """With other threads running here, workers start from the forkserver instead of a fork."""
-    import proofcheck.execution as execution
+    from proofcheck.execution import pool
 
     tasks = _tasks([claims_file], ["one", "two"])
     forked = run_tasks(tasks, jobs=2)
-    monkeypatch.setattr(execution, "_threads_running", lambda: True)
-    assert execution._pool_context().get_start_method() in ("forkserver", "spawn")
+    monkeypatch.setattr(pool, "_threads_running", lambda: True)
+    assert pool._pool_context().get_start_method() in ("forkserver", "spawn")
     _same(forked, run_tasks(tasks, jobs=2))
 
 
