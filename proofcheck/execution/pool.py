@@ -32,14 +32,6 @@ from .base import Executor, OnResult, Schedule, default_jobs, end_strays_of, spl
 THREAD_VARIABLES = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def default_jobs() -> int:
-    """All cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _worker_init(threads: int) -> None:
     """Set up a pool worker: cap the threads of compiled kernels at ``threads``."""
     numba = sys.modules.get("numba")  # preloaded (forked worker): its thread pool may be sized already
