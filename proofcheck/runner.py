@@ -217,7 +217,7 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
         if instance is not None:
             raise
         return _failed(check, f"claim code raised InvalidInstance during its own search: {exc}", start,
-                      {"traceback": traceback.format_exc()})
+                       {"traceback": traceback.format_exc()})
     except ClaimCodeRaised as exc:  # claim code raised at an instance: the ERROR names both (issue 22)
         if instance is not None and isinstance(exc.original, INSTANCE_MISFITS):  # the user's --instance misfits
             raise InvalidInstance(f"check {check.name!r} cannot use it ({exc.sentence()})") from None
