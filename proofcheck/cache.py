@@ -33,7 +33,6 @@ unpickled. Untrusted trees run with ``--no-cache`` or a private ``PROOFCHECK_CAC
 from __future__ import annotations
 
 import ast
-import dataclasses
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -252,7 +251,7 @@ def key_material(task) -> dict:
     from .inputs import data_files
     from .registry import IMPORT_READS
 
-    fields = dataclasses.asdict(task)
+    fields = task.identity()
     material = {"schema": SCHEMA, "task": fields, "claim_code": claim_code_digest(task.ref.origin, task.ref.id),
                 "shared_code": shared_digests(task.ref.origin), "libraries": library_versions()}
     data = data_files(IMPORT_READS.get(task.ref.origin, ()))
@@ -374,7 +373,7 @@ class TimingHints:
 
     @staticmethod
     def label(task) -> str:
-        fields = dataclasses.asdict(task)
+        fields = task.identity()
         fields.pop("seed", None)
         return json.dumps(fields, sort_keys=True, default=str)
 

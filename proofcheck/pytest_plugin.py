@@ -32,7 +32,7 @@ from .errors import UsageError
 from .model import Verdict
 from .explain import explain
 from .registry import NOT_REFUTED, ClaimRef, Registry, catalogues, load_origin, mutant_expectation
-from .runner import merge, run_sequential, tasks_for
+from .runner import merge, tasks_for
 
 PROFILE_EXAMPLES = {"quick": 25, "standard": 200, "deep": 2000}
 
@@ -198,7 +198,9 @@ class ClaimItem(pytest.Item):
         budget_name = self.config.getoption("proofcheck_budget")
         seed = self.config.getoption("proofcheck_seed")
         tasks = tasks_for([ref], claims, seed, Budget(budget_name), plots=False)  # no report shows figures
-        (result,) = merge([ref], claims, run_sequential(tasks), tasks)
+        from .execution import run_tasks
+
+        (result,) = merge([ref], claims, run_tasks(tasks, jobs=1, isolate=False), tasks)  # the local executor
         report = {"budget": budget_name, "seed": seed,
                   "command": ["proofcheck", "run", *(["--claims", ref.origin] if ref.origin not in catalogues() else [])]}
         line = explain(result.to_json(), report)

@@ -6,6 +6,7 @@ how many workers ran the tasks or in which order.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import shlex
@@ -14,13 +15,55 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import interrupts
+from . import error_evidence, interrupts
 from .inputs import data_files, recording
 from .checks.base import Check, one_line_backend
 from .context import Budget, Context
 from .errors import ClaimCodeRaised, InvalidInstance
 from .model import Claim, Evidence, Verdict, combine, decide_claim  # noqa: F401 (combine: re-exported)
 from .registry import ClaimRef, catalogues, resolve
+
+
+# How long a check of each kind usually takes, relative to the others: sweeps and bisections run many full
+# iterations, derivations only sympy. Used only to order submissions when no timing of an earlier run is known.
+KIND_WEIGHT = {"scaling": 100, "threshold": 50, "existence": 10, "probability": 5, "bound": 5, "identity": 2,
+               "symbolic": 1}
+
+
+def _attribute(check, name: str, default):
+    """``check.name``, or ``default`` when the check has none or reading it raises (claim code may be anything)."""
+    try:
+        return getattr(check, name, default)
+    except Exception:  # noqa: BLE001 - a check whose attribute raises runs (and is reported) like any other
+        return default
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """What the executors need to know of a task's check, read once from the check object when the task is made
+    (:func:`tasks_for`), so that the parent process never loads claim code to learn it (:mod:`proofcheck.execution`).
+    It travels with the task to workers and Dask, but is no part of the task's identity: equality, hash and cache
+    key (:meth:`CheckTask.identity`) ignore it, since it follows from the claim code, which the key covers."""
+
+    kind: str = "?"
+    basis: str = "numeric"
+    time_limit: float | None = None  # seconds, the check's own ``time_limit`` (or ``timeout``); None: the budget's
+    splits: bool = False  # ``Check.splits_into_parts``: runs as parts on every worker (a sweep's cells)
+    weight: int = 5  # how long it likely takes, relative to other checks (KIND_WEIGHT): longest go out first
+
+    @classmethod
+    def of(cls, check) -> "CheckInfo":
+        kind = _attribute(check, "kind", "?")
+        limit = None
+        for attribute in ("time_limit", "timeout"):
+            own = _attribute(check, attribute, None)
+            if isinstance(own, (int, float)) and not isinstance(own, bool) and own > 0:
+                limit = float(own)
+                break
+        return cls(kind=kind if isinstance(kind, str) else "?",
+                   basis=str(_attribute(check, "basis", "numeric")), time_limit=limit,
+                   splits=bool(_attribute(check, "splits_into_parts", False)),
+                   weight=KIND_WEIGHT.get(kind, 5) if isinstance(kind, str) else 5)
 
 
 @dataclass(frozen=True)
@@ -32,6 +75,14 @@ class CheckTask:
     instance_json: str | None = None  # a JSON string, so that tasks stay hashable
     selection_json: str | None = None  # ``claim[key=value]`` narrowing (proofcheck.selection), as JSON
     plots: bool | None = None  # render figures (None: each check's default at the budget); part of the cache key
+    # The check's metadata (filled by tasks_for; a task made by hand gets the defaults): not part of its identity.
+    info: CheckInfo = field(default=CheckInfo(), compare=False)
+
+    def identity(self) -> dict:
+        """The task's fields that decide its result, as JSON-ready data (for cache keys): all but ``info``."""
+        fields = dataclasses.asdict(self)
+        fields.pop("info")
+        return fields
 
     @property
     def instance(self) -> dict | None:
@@ -57,6 +108,7 @@ class PartTask:
     ref = property(lambda self: self.task.ref)
     check = property(lambda self: self.task.check)
     budget = property(lambda self: self.task.budget)
+    info = property(lambda self: self.task.info)
     instance = property(lambda self: self.task.instance)
     selection = property(lambda self: self.task.selection)
 
@@ -88,10 +140,9 @@ class ClaimResult:
         return data
 
 
-def _error(check, reason: str, start: float, details: dict | None = None) -> Evidence:
-    return Evidence(check=getattr(check, "name", str(check)), kind=getattr(check, "kind", "?"),
-                    basis=getattr(check, "basis", "numeric"), verdict=Verdict.ERROR,
-                    seconds=round(time.perf_counter() - start, 4), reason=reason, details=details or {})
+def _failed(check, reason: str, start: float, details: dict | None = None) -> Evidence:
+    """ERROR evidence (:mod:`proofcheck.error_evidence`) for ``check`` (or its name), which began at ``start``."""
+    return error_evidence.of_check(check, reason, time.perf_counter() - start, details)
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -165,24 +216,24 @@ def run_check(claim: Claim, check, seed: int, budget: Budget, instance: dict | N
     except InvalidInstance as exc:
         if instance is not None:
             raise
-        return _error(check, f"claim code raised InvalidInstance during its own search: {exc}", start,
-                      {"traceback": traceback.format_exc()})
+        return _failed(check, f"claim code raised InvalidInstance during its own search: {exc}", start,
+                       {"traceback": traceback.format_exc()})
     except ClaimCodeRaised as exc:  # claim code raised at an instance: the ERROR names both (issue 22)
         if instance is not None and isinstance(exc.original, INSTANCE_MISFITS):  # the user's --instance misfits
             raise InvalidInstance(f"check {check.name!r} cannot use it ({exc.sentence()})") from None
-        return _error(check, exc.sentence(), start, {"traceback": traceback.format_exc(), "raised_at": {
+        return _failed(check, exc.sentence(), start, {"traceback": traceback.format_exc(), "raised_at": {
             "instance": exc.instance, "where": exc.where, "exception": f"{type(exc.original).__name__}: {exc.original}"}})
     except INSTANCE_MISFITS as exc:
         if instance is not None:  # the user's --instance does not have the shape or types the check reads
             raise InvalidInstance(f"check {check.name!r} cannot use it ({type(exc).__name__}: {exc})") from None
-        return _error(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
+        return _failed(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
     except BaseException as exc:  # noqa: BLE001 - claim code crashing is reported, never fatal to the run
         if not interrupts.raised_by_claim_code(exc):
             raise
-        return _error(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
+        return _failed(check, describe_exception(exc), start, {"traceback": traceback.format_exc()})
     problem = malformed_evidence(evidence, check)
     if problem is not None:
-        return _error(check, f"malformed evidence: {problem}", start)
+        return _failed(check, f"malformed evidence: {problem}", start)
     return one_line_backend(evidence)  # whatever set the backend (claim code may, after evidence())
 
 
@@ -190,7 +241,7 @@ OUTPUT_LIMIT = 20_000  # characters of claim output kept in the evidence
 
 
 def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], None] | None = None,
-                 parts: list | None = None) -> dict:
+                 parts: list | None = None, claim: Claim | None = None) -> dict:
     """Worker entry point: rebuild the claim from its ref and run one check. Returns Evidence JSON.
 
     A :class:`PartTask` returns its part's output instead (see :func:`run_check`), or ERROR evidence;
@@ -198,17 +249,20 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     Never raises for anything claim code does (loading the claim included), except the user's
     interruption and a rejected ``--instance``. What the claim code prints is captured and kept in
     ``details["output"]``: it cannot forge lines of proofcheck's own output (annotations, --quiet).
+    ``claim``: the claim itself, loaded in this process already (:func:`proofcheck.testing.run_claim`), used instead
+    of resolving ``task.ref``; such a claim has no file for its reproducer to name.
     """
     part = (task.index, task.of) if isinstance(task, PartTask) else None
     task = whole(task)
     start = time.perf_counter()
     captured = io.StringIO()
+    handed_over = claim is not None
     try:
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), recording() as reads:
-            claim = resolve(task.ref)
+            claim = claim if handed_over else resolve(task.ref)
             check = next((c for c in claim.checks if c.name == task.check), None)
             if check is None:
-                evidence = _error(task.check, f"claim {task.ref.id!r} has no check {task.check!r}", start)
+                evidence = _failed(task.check, f"claim {task.ref.id!r} has no check {task.check!r}", start)
             else:
                 evidence = run_check(claim, check, task.seed, Budget(task.budget), task.instance,
                                      mutant=task.ref.mutant, selection=task.selection, progress=progress,
@@ -219,7 +273,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     except BaseException as exc:  # noqa: BLE001 - loading the claim failed (in a worker, or claim code at import)
         if not interrupts.raised_by_claim_code(exc):
             raise
-        evidence = _error(task.check, f"could not load the claim: {describe_exception(exc)}", start,
+        evidence = _failed(task.check, f"could not load the claim: {describe_exception(exc)}", start,
                           {"traceback": traceback.format_exc()})
     read = data_files(reads)  # the data files the check read (proofcheck.inputs), its parts' included
     for p in parts or ():
@@ -231,7 +285,7 @@ def execute_task(task: CheckTask | PartTask, progress: Callable[[float, str], No
     output = captured.getvalue()
     if output:
         evidence.details = dict(evidence.details, output=output[:OUTPUT_LIMIT])
-    if evidence.reproducer and task.ref.origin not in catalogues():  # a user claim replays only with its file or module
+    if evidence.reproducer and not handed_over and task.ref.origin not in catalogues():  # a user claim replays only with its file or module
         evidence.reproducer = evidence.reproducer.replace(
             "proofcheck run ", f"proofcheck run --claims {shlex.quote(task.ref.origin)} ", 1)
     return evidence.to_json()
@@ -250,7 +304,7 @@ def tasks_for(refs: Iterable[ClaimRef], claims: dict[str, Claim], seed: int, bud
         for check in claim.checks:
             if only_check is None or check.name == only_check:
                 text = None if instance is None else json.dumps(instance, sort_keys=True)
-                tasks.append(CheckTask(ref, check.name, seed, budget.name, text, sel, plots))
+                tasks.append(CheckTask(ref, check.name, seed, budget.name, text, sel, plots, CheckInfo.of(check)))
     return tasks
 
 
@@ -269,14 +323,3 @@ def merge(refs: list[ClaimRef], claims: dict[str, Claim], results: dict[CheckTas
                                seconds=round(sum(e.seconds for e in evidence), 4), mutant=ref.mutant,
                                selection=mine[0].selection if mine else None, scope=decision.scope))
     return out
-
-
-def run_sequential(tasks: list[CheckTask], on_done: Callable[[CheckTask, dict], None] | None = None,
-                   progress_for: Callable[[CheckTask], Callable | None] | None = None) -> dict:
-    """Run tasks in this process; ``progress_for(task)`` may give a per-check ``(fraction, message)`` callable."""
-    results = {}
-    for task in tasks:
-        results[task] = execute_task(task, progress=progress_for(task) if progress_for else None)
-        if on_done:
-            on_done(task, results[task])
-    return results

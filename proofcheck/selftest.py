@@ -26,7 +26,7 @@ from .errors import UsageError
 from .explain import clean_text
 from .model import Verdict
 from .registry import MUST_NOT_FAIL, NOT_PASS, NOT_REFUTED, WEAKENING, ClaimRef, Registry, mutant_expectation
-from .runner import ClaimResult, merge, run_sequential, tasks_for
+from .runner import ClaimResult, merge, tasks_for
 
 
 @dataclass
@@ -84,10 +84,11 @@ def weakening_refs(reg: Registry, claim_ids: list[str] | None = None) -> list[Cl
 
 
 def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_ids: list[str] | None = None,
-                 run_tasks: Callable = run_sequential, on_done: Callable | None = None,
+                 run_tasks: Callable | None = None, on_done: Callable | None = None,
                  weakenings: bool = True) -> list[MutantOutcome]:
     """Run every mutant (and, with ``weakenings``, every weakening) of the registered claims; ``run_tasks(tasks,
-    on_done=...)`` executes the checks. Mutants come first, then weakenings, each in catalogue order."""
+    on_done=...)`` executes the checks (default: in this process, :class:`proofcheck.execution.LocalExecutor`).
+    Mutants come first, then weakenings, each in catalogue order."""
     refs = mutant_refs(reg, claim_ids) + (weakening_refs(reg, claim_ids) if weakenings else [])
     claims, outcomes, runnable = {}, [], []
     for ref in refs:
@@ -101,7 +102,12 @@ def run_selftest(reg: Registry, *, seed: int = 0, budget: str = "quick", claim_i
                                           f"factory raised {type(exc).__name__}: {exc}", reproducer=None, seconds=0.0,
                                           expect=MUST_NOT_FAIL if ref.mutant.startswith(WEAKENING) else Verdict.FAIL.value))
     tasks = tasks_for(runnable, claims, seed, Budget(budget), plots=False)  # a mutant's figures are never shown
-    results = run_tasks(tasks, on_done=on_done)
+    if run_tasks is None:
+        from .execution import run_tasks as execute
+
+        results = execute(tasks, jobs=1, isolate=False, on_done=on_done)
+    else:
+        results = run_tasks(tasks, on_done=on_done)
     for r in merge(runnable, claims, results, tasks):
         expect = MUST_NOT_FAIL if r.mutant.startswith(WEAKENING) else mutant_expectation(reg.mutants[r.claim.id][r.mutant],
                                                                                          reg.claims.get(r.claim.id))

@@ -1,4 +1,4 @@
-"""Execution backends (proofcheck/execution.py): the same numbers for any number of workers, on Dask too,
+"""Executors (proofcheck/execution/): the same numbers for any number of workers, on Dask too,
 and an interrupted run keeps what finished."""
 import io
 import json
@@ -128,13 +128,16 @@ def test_dask_local_cluster_gives_the_local_numbers(claims_file):
 def test_unreachable_scheduler_is_a_usage_error(claims_file):
     pytest.importorskip("distributed")
     from proofcheck.errors import UsageError
-    from proofcheck.execution import run_dask
+    from proofcheck.execution import DaskExecutor
+
+    def nothing(task, evidence):
+        raise AssertionError("no check may run")
 
     with pytest.raises(UsageError, match="cannot connect to the Dask scheduler"):
-        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=1)
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1).run(_tasks([claims_file], ["one"]), nothing)
     # nothing listens there: said at once, from one connection attempt, not after Dask's retries
     with pytest.raises(UsageError, match="connection refused"):
-        run_dask(_tasks([claims_file], ["one"]), "tcp://127.0.0.1:9", {}, connect_timeout=30)
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=30).run(_tasks([claims_file], ["one"]), nothing)
 
 
 def test_interrupt_keeps_what_finished_and_stops_the_workers(claims_file):
@@ -191,12 +194,12 @@ def test_a_dying_worker_becomes_an_error_not_a_hang(claims_file, tmp_path):
 
 def test_forkserver_workers_give_the_same_numbers(claims_file, monkeypatch):
     """With other threads running here, workers start from the forkserver instead of a fork."""
-    import proofcheck.execution as execution
+    from proofcheck.execution import pool
 
     tasks = _tasks([claims_file], ["one", "two"])
     forked = run_tasks(tasks, jobs=2)
-    monkeypatch.setattr(execution, "_threads_running", lambda: True)
-    assert execution._pool_context().get_start_method() in ("forkserver", "spawn")
+    monkeypatch.setattr(pool, "_threads_running", lambda: True)
+    assert pool._pool_context().get_start_method() in ("forkserver", "spawn")
     _same(forked, run_tasks(tasks, jobs=2))
 
 
@@ -255,3 +258,37 @@ def test_without_timings_the_kinds_that_usually_take_longest_are_submitted_first
     ordered = likely_longest_first(tasks_for(refs, claims, 0, Budget("quick")))
     kinds = [next(c.kind for c in claims[t.ref.id].checks if c.name == t.check) for t in ordered]
     assert kinds[:3] == ["scaling", "scaling", "threshold"] and kinds[-1] == "symbolic"
+
+
+def test_check_metadata_travels_on_the_task_and_is_no_part_of_its_identity(claims_file):
+    """tasks_for reads a check's kind, basis, time limit and split once, onto the task (runner.CheckInfo), so that
+    executors never load claim code in the parent; it travels to workers (pickled) but equality, hash and the cache
+    key ignore it."""
+    import dataclasses
+    import pickle
+
+    from proofcheck.cache import key_material
+    from proofcheck.runner import CheckInfo
+
+    sym, num = _tasks([claims_file], ["one"])
+    assert (sym.info.kind, sym.info.basis, num.info.basis) == ("bound", "symbolic", "numeric")
+    assert sym.info.time_limit is None and not sym.info.splits and sym.info.weight == 5
+    bare = dataclasses.replace(sym, info=CheckInfo())
+    assert bare == sym and hash(bare) == hash(sym) and "info" not in sym.identity()
+    assert key_material(bare)["task"] == key_material(sym)["task"]
+    assert pickle.loads(pickle.dumps(sym)).info == sym.info
+
+
+def test_every_executor_reports_each_task_once_with_the_same_numbers(claims_file):
+    """One interface, run(tasks, on_result): the local and the pool executor give the same evidence, once per task."""
+    from proofcheck.execution import LocalExecutor, PoolExecutor
+
+    tasks = _tasks([claims_file], ["one", "two"])
+    runs = []
+    for executor in (LocalExecutor(), PoolExecutor(2)):
+        seen = []
+        executor.run(tasks, lambda task, evidence: seen.append((task, evidence)))
+        assert sorted(t.check + t.ref.id for t, _ in seen) == sorted(t.check + t.ref.id for t in tasks)
+        runs.append(dict(seen))
+    _same(*runs)
+    assert runs[0] and LocalExecutor.mode == "in-process" and PoolExecutor.mode == "processes"

@@ -181,14 +181,14 @@ def test_bad_timeout_is_an_input_error(value, tmp_path):
 
 def test_dask_without_workers_says_so_and_fails_pending_checks(claims):
     distributed = pytest.importorskip("distributed")
-    from proofcheck.execution import run_dask
+    from proofcheck.execution import DaskExecutor
 
     tasks = tasks_of(claims, ["true-claim"])
     lines, results = [], {}
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None, host="127.0.0.1",
                                   protocol="tcp://") as cluster:
         started = time.monotonic()
-        run_dask(tasks, cluster.scheduler_address, results, log=lines.append, no_worker_wait=1.0)
+        DaskExecutor(cluster.scheduler_address, log=lines.append, no_worker_wait=1.0).run(tasks, results.__setitem__)
     assert time.monotonic() - started < 30
     assert lines and "no worker" in lines[0]
     assert all(e["verdict"] == "ERROR" and "no Dask worker" in e["reason"] for e in results.values())

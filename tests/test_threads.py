@@ -6,7 +6,7 @@ import multiprocessing
 import numpy as np
 import pytest
 
-from proofcheck import execution
+from proofcheck.execution import pool as pool_executor
 from proofcheck.threads import BLAS_THREADS, current_threads, limited_threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
@@ -19,10 +19,10 @@ def _blas_threads() -> dict:
 
 def test_pool_workers_run_blas_on_one_thread_although_numpy_was_loaded_first():
     assert _blas_threads(), "numpy's BLAS is not visible to threadpoolctl"
-    # spawn: the worker imports proofcheck.execution (and numpy with it) before its initializer runs, as a forked
+    # spawn: the worker imports proofcheck.execution.pool (and numpy with it) before its initializer runs, as a forked
     # or forkserver worker has numpy loaded already (without touching the session's forkserver)
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(1, mp_context=context, initializer=execution._worker_init, initargs=(2,)) as pool:
+    with cf.ProcessPoolExecutor(1, mp_context=context, initializer=pool_executor._worker_init, initargs=(2,)) as pool:
         seen = pool.submit(_blas_threads).result()
     assert seen and set(seen.values()) == {BLAS_THREADS}
 
