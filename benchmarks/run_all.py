@@ -393,7 +393,7 @@ def verdict_line(report: dict) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
-def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
+def bench_cli(skip_standard: bool, baseline: str | None = None, only_runs: list | None = None) -> dict:
     """``all`` at quick and standard, --jobs 1 and 2; with ``baseline`` (a source tree of an earlier commit, e.g.
     ``git archive REV | tar -x -C DIR``) each command also runs there, right before the current tree, for ratios
     within one session. The standard run's deciding numbers are compared with the committed report."""
@@ -409,6 +409,7 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
         results["claims"] = reg.ids()
         rows = []
         runs = [("quick", 1), ("quick", 2)] + ([] if skip_standard else [("standard", 2), ("standard", 1)])
+        runs = only_runs or runs  # --cli-runs: e.g. only the standard run on two workers
         if baseline:  # warm the baseline tree's numba cache, so that neither side pays compilation in the figures
             proofcheck_cli(["all", "--budget", "quick", "--jobs", "1"], f"{tmp}/warm", trees[0][1])
         for budget, jobs in runs:
@@ -434,12 +435,13 @@ def bench_cli(skip_standard: bool, baseline: str | None = None) -> dict:
               f"(other users of the machine make wall times longer; CPU s = the run and its workers)",
               ["tree", "command", "wall s", "CPU s", "load", "exit", "verdicts"], rows)
         for budget in ("quick",) + (() if skip_standard else ("standard",)):
-            one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
-            results[f"speedup_{budget}"] = one / two
-            print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
-                  f"on {os.cpu_count()} cores")
+            if f"all_{budget}_jobs1" in results and f"all_{budget}_jobs2" in results:
+                one, two = results[f"all_{budget}_jobs1"]["seconds"], results[f"all_{budget}_jobs2"]["seconds"]
+                results[f"speedup_{budget}"] = one / two
+                print(f"\nparallel speed-up at {budget}: --jobs 1 {one:.1f}s / --jobs 2 {two:.1f}s = {one / two:.2f}x "
+                      f"on {os.cpu_count()} cores")
             if baseline:
-                for jobs in (1, 2):
+                for jobs in [j for b, j in runs if b == budget]:
                     old, new = results[f"all_{budget}_jobs{jobs}_baseline"], results[f"all_{budget}_jobs{jobs}"]
                     print(f"baseline / current at {budget} --jobs {jobs}: wall {old['seconds'] / new['seconds']:.2f}x, "
                           f"CPU {old['cpu_seconds'] / new['cpu_seconds']:.2f}x")
@@ -459,13 +461,13 @@ def pytest_run(root: Path, files: list[str]) -> dict:
     return {"seconds": seconds, "cpu_seconds": children_cpu() - cpu, "exit": proc.returncode, "summary": summary}
 
 
-def bench_suite(baseline: str | None, files: list[str] | None = None) -> dict:
+def bench_suite(baseline: str | None, files: list[str] | None = None, common: bool = True) -> dict:
     """The test suite's time against an earlier tree's, in one session: the test files both trees have (each tree
     runs its own version), then each whole default suite. A suite that grew is a different suite, so the common
     files are the like-for-like figure; the whole suites say what a contributor waits for."""
     trees = ([("baseline", Path(baseline).resolve())] if baseline else []) + [("current", ROOT)]
     results, rows = {}, []
-    if baseline:
+    if baseline and common:
         names = lambda root: {p.name for p in (root / "tests").glob("test_*.py")}
         common = sorted(names(trees[0][1]) & names(ROOT))
         chosen = [f for f in common if not files or f in files]
@@ -481,7 +483,7 @@ def bench_suite(baseline: str | None, files: list[str] | None = None) -> dict:
     table("the test suite (`python -m pytest -q`, each tree's own tests; baseline right before current)",
           ["tree", "tests", "wall s", "CPU s", "exit", "pytest"], rows)
     if baseline:
-        for what in ("common", "whole"):
+        for what in ("common", "whole") if common else ("whole",):
             old, new = results[f"{what}_baseline"], results[f"{what}_current"]
             print(f"baseline / current, {what}: wall {old['seconds'] / new['seconds']:.2f}x, "
                   f"CPU {old['cpu_seconds'] / new['cpu_seconds']:.2f}x")
@@ -623,7 +625,7 @@ def bench_dask(grid: str = DASK_GRID) -> dict:
     print("Dask: a 2-worker LocalCluster (processes, 1 thread each) on this machine; the workers import proofcheck "
           f"from {sorted({w['proofcheck'] for w in results['dask_workers'].values()})}, numba pool per worker "
           f"(NUMBA_NUM_THREADS, else the cores): {sorted({w['numba_threads'] for w in results['dask_workers'].values()})}"
-          ", of which each proofcheck task uses 1 (execution.execute_on_dask); with --jobs 1 the one local worker "
+          ", of which each proofcheck task uses 1 (execution.dask.execute_on_dask); with --jobs 1 the one local worker "
           f"runs its compiled kernels on all {os.cpu_count()} cores, with --jobs 2 each worker on "
           f"{max(1, (os.cpu_count() or 1) // 2)}"
           + ("" if not math.isnan(cluster_cpu()) else "; psutil is missing: the cluster's CPU is not measured (NaN)"))
@@ -649,6 +651,9 @@ def main() -> int:
     parser.add_argument("--skip-standard", action="store_true", help="cli: only the quick budget")
     parser.add_argument("--baseline", default=None, help="cli, suite: also run every command from this source tree (an "
                         "earlier commit, e.g. from `git archive REV | tar -x -C DIR`), interleaved, for ratios")
+    parser.add_argument("--cli-runs", default=None, help="cli: only these runs, BUDGET:JOBS comma-separated "
+                        "(e.g. standard:2)")
+    parser.add_argument("--suite-whole-only", action="store_true", help="suite: only each tree's whole suite")
     parser.add_argument("--suite-files", default=None, help="suite: comma-separated test file names (test_x.py) "
                         "for the like-for-like figure (default: every file both trees have)")
     parser.add_argument("--dask-grid", default=DASK_GRID, help="dask: the narrowing of adam-diagonal's deep "
@@ -670,9 +675,11 @@ def main() -> int:
     if "certified" in only:
         figures["certified"] = bench_certified(args.repeat)
     if "cli" in only:
-        figures["cli"] = bench_cli(args.skip_standard, args.baseline)
+        only_runs = [(b, int(j)) for b, j in (r.split(":") for r in args.cli_runs.split(","))] if args.cli_runs else None
+        figures["cli"] = bench_cli(args.skip_standard, args.baseline, only_runs)
     if "suite" in only:
-        figures["suite"] = bench_suite(args.baseline, args.suite_files.split(",") if args.suite_files else None)
+        figures["suite"] = bench_suite(args.baseline, args.suite_files.split(",") if args.suite_files else None,
+                                       common=not args.suite_whole_only)
     if "growth" in only:
         figures["growth"] = bench_growth(args.growth_budget)
     if "dask" in only and not args.skip_dask:
