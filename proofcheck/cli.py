@@ -247,14 +247,16 @@ def _tick(task, evidence: dict, args, err) -> None:
 
 def cmd_selftest(args, out, err) -> int:
     """Run every registered mutant; exit 0 only when all of them are detected (FAIL)."""
-    from . import selftest
+    from . import naming, selftest
 
     from .execution import run_tasks
 
     reg = _registry(args.claims)
     execute = lambda tasks, on_done=None: run_tasks(tasks, jobs=args.jobs, on_done=on_done,  # no cache: FAILs never are
                                                     timeout=args.timeout)
-    outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=args.targets or None,
+    # targets select as for list: ids, labels (C15), globs and whole catalogues (classics); unknown: exit 2
+    claim_ids = naming.select_ids(reg, args.targets) if args.targets else None
+    outcomes = selftest.run_selftest(reg, seed=args.seed, budget=args.budget, claim_ids=claim_ids,
                                      run_tasks=execute)
     selftest.render(outcomes, out, quiet=args.quiet)
     return EXIT_OK if selftest.detected_share(outcomes) == 1.0 else EXIT_FAIL

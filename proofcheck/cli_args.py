@@ -264,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     selftest = sub.add_parser("selftest", help="run every claim's mutants (false variants): all must FAIL",
                               epilog="exit codes: 0 every mutant detected; 1 some mutant not detected; 2 usage error",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    selftest.add_argument("targets", nargs="*", metavar="CLAIM", help="only these claims' mutants")
+    selftest.add_argument("targets", nargs="*", metavar="CLAIM",
+                          help="only these claims' mutants: ids, labels (C15), globs or a catalogue (classics)")
     selftest.add_argument("--budget", type=_budget, default="quick", help="quick | standard | deep (default quick)")
     selftest.add_argument("--seed", type=_nonneg_int("--seed"), default=DEFAULT_SEED, help="run seed (default 0)")
     selftest.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",

@@ -119,3 +119,18 @@ def test_the_command_line_selects_a_catalogue_and_refuses_an_unknown_name(tmp_pa
     out, err = io.StringIO(), io.StringIO()
     assert main(["show", "classics"], out, err) == 2  # show wants one claim: it says where the catalogue's are listed
     assert "'classics' is a catalogue: 'proofcheck list classics' shows its claims" in err.getvalue(), err.getvalue()
+
+
+def test_selftest_selects_as_list_does_labels_globs_and_catalogues():
+    """selftest's targets are ids, labels, globs or whole catalogues, as for list (C15 is heavy-ball-global)."""
+    import io
+
+    from proofcheck import naming
+    from proofcheck.cli import main
+
+    reg = Registry.builtin()
+    assert naming.select_ids(reg, ["C15"]) == ["heavy-ball-global"]
+    assert set(naming.select_ids(reg, ["classics"])) == {cid for cid in reg.ids() if reg.origins[cid] == "lemmas.classics"}
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["selftest", "C15", "--budget", "quick"], out, err) == 0, err.getvalue()
+    assert "heavy-ball-global" in out.getvalue() and "1/1 mutants detected" in out.getvalue()

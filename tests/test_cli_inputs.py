@@ -118,7 +118,7 @@ BAD_INPUTS = [
     ("instance-without-check", ["run", "gd-rate", "--instance", '{"x": 1}'], ["--instance", "--check"]),
     ("unwritable-out-dir", ["run", "gd-rate", "--out", "{files}/a_file/sub"], ["a_file/sub", "not writable"]),
     ("unknown-command", ["frobnicate"], ["'frobnicate'", "invalid choice"]),
-    ("selftest-unknown-claim", ["selftest", "no-such-claim"], ["'no-such-claim'", "valid claims:"]),
+    ("selftest-unknown-claim", ["selftest", "no-such-claim"], ["'no-such-claim'", "'proofcheck list' shows the claims"]),
 ]
 
 
