@@ -121,6 +121,10 @@ class NumberContext:
         return f"<{self.backend}>"
 
 
+class EigenvaluesNotIsolated(ArithmeticError):
+    """Ball eigenvalues not isolated at this precision (a caller may raise the precision and retry)."""
+
+
 def _flat(values):
     return values.tolist() if isinstance(values, np.ndarray) else values
 
@@ -271,8 +275,7 @@ except ImportError:  # pragma: no cover - exercised only where gmpy2 is missing
 class MpfrContext(NumberContext):
     """MPFR (gmpy2 ``mpfr``) at mpmath's precision for ``dps`` digits: every operation correctly rounded to nearest,
     exponents to MPFR's limits (2^±(2^62)), so nothing over- or underflows in practice. Same rounding as
-    :class:`MpContext` operation for operation (the sums are correctly rounded exact sums in both), so a formula
-    gives the same bits in both."""
+    :class:`MpContext` operation for operation (sums are correctly rounded exact sums in both): the same bits."""
 
     def __init__(self, dps: int):
         if not HAVE_GMPY2:  # pragma: no cover
@@ -335,11 +338,10 @@ class MpfrContext(NumberContext):
 
 
 class BallContext(NumberContext):
-    """Ball arithmetic (python-flint ``arb``) at ``prec`` bits: every result is a ball that contains the exact
-    value of the formula on the exact inputs (floats exactly, decimal strings as enclosures). Comparisons of
-    balls are certain or False (``a <= b`` only when every point of ``a`` is <= every point of ``b``), so a
-    formula that branches on a comparison must treat False as "not certified". ``max`` of overlapping balls is
-    their union."""
+    """Ball arithmetic (python-flint ``arb``) at ``prec`` bits: every result is a ball that contains the exact value
+    of the formula on the exact inputs (floats exactly, decimal strings as enclosures). Comparisons are certain or
+    False (``a <= b`` only when every point of ``a`` is <= every point of ``b``): a formula that branches on one must
+    treat False as "not certified". ``max`` of overlapping balls is their union."""
 
     tiny = 0  # arb's exponents are unbounded
 
@@ -406,9 +408,8 @@ class BallContext(NumberContext):
         return mpmath.mpf(x.mid().str(prec_to_dps(self.prec) + 5, radius=False))
 
     def eigvalsh(self, A):
-        """Rigorous balls for the eigenvalues of a symmetric matrix, ascending by midpoint (``acb_mat.eig``, retried
-        with ``multiple=True`` for clusters). Raises ArithmeticError when they cannot be isolated at this
-        precision, or when an enclosure excludes the real axis."""
+        """Rigorous balls for a symmetric matrix's eigenvalues, ascending by midpoint (``acb_mat.eig``, retried with
+        ``multiple=True``): EigenvaluesNotIsolated at too low a precision, ArithmeticError off the real axis."""
         flint = self._flint
         m = flint.acb_mat([[flint.acb(self.num(v)) for v in row] for row in _rows(A)])
         for multiple in (False, True):
@@ -418,7 +419,7 @@ class BallContext(NumberContext):
             except ValueError:
                 eig = None
         if eig is None:
-            raise ArithmeticError(f"could not isolate the eigenvalues at {self.prec} bits")
+            raise EigenvaluesNotIsolated(f"could not isolate the eigenvalues at {self.prec} bits")
         if not all(e.imag.contains(0) for e in eig):
             raise ArithmeticError("eigenvalue enclosure of a symmetric matrix excludes the real axis")
         return sorted((e.real for e in eig), key=lambda b: float(b.mid()))

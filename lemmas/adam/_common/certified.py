@@ -15,36 +15,22 @@ def _flint():
 
 
 def eigenvalue_balls(Q: Sequence[Sequence[float]], prec_bits: int = 128, max_prec_bits: int = 2048):
-    """Rigorous balls for the eigenvalues of a symmetric matrix, ascending by midpoint.
-
-    Uses ``acb_mat.eig`` (validated enclosures); on failure to isolate (e.g. repeated eigenvalues)
-    it retries with ``multiple=True`` and doubles the precision. Returns (balls, prec_bits) where
-    balls are real ``arb`` (the imaginary parts, which must contain 0 for a symmetric matrix, are
-    checked and dropped).
+    """Rigorous balls for the eigenvalues of a symmetric matrix, ascending by midpoint: the ball context's
+    ``eigvalsh`` (:class:`proofcheck.numbers.BallContext`: validated ``acb_mat.eig`` enclosures, retried with
+    ``multiple=True`` for clusters), at doubling precision from ``prec_bits`` until they are isolated. Returns
+    (balls, prec_bits); balls are real ``arb``. Entries that are arb balls are kept, numbers are taken exactly. An
+    enclosure that excludes the real axis raises ArithmeticError at once (no precision cures a non-symmetric input).
     """
-    flint = _flint()
+    from proofcheck.numbers import BallContext, EigenvaluesNotIsolated
+
     prec = prec_bits
-    # arb entries (e.g. products computed in ball arithmetic) are kept as balls; numbers are taken exactly.
-    rows = [[x if isinstance(x, flint.arb) else flint.arb(float(x)) for x in row] for row in Q]
     while prec <= max_prec_bits:
-        old = flint.ctx.prec
-        flint.ctx.prec = prec
-        try:
-            m = flint.acb_mat([[flint.acb(x) for x in row] for row in rows])
-            for multiple in (False, True):
-                try:
-                    eig = m.eig(multiple=multiple)
-                    break
-                except ValueError:
-                    eig = None
-            if eig is not None:
-                if not all(e.imag.contains(0) for e in eig):
-                    raise ArithmeticError("eigenvalue enclosure of a symmetric matrix excludes the real axis")
-                balls = sorted((e.real for e in eig), key=lambda b: float(b.mid()))
-                return balls, prec
-        finally:
-            flint.ctx.prec = old
-        prec *= 2
+        n = BallContext(prec)
+        with n.working():
+            try:
+                return n.eigvalsh(Q), prec
+            except EigenvaluesNotIsolated:
+                prec *= 2
     raise ArithmeticError(f"could not isolate the eigenvalues at {max_prec_bits} bits")
 
 
