@@ -24,4 +24,6 @@ are numeric evidence, so a true identity PASSes on its own; a nonzero residual d
 point as witness (``--instance`` replays a point).
 """
 from .checks import Identity, Symbolic
+from .deciding import (DISPROVED, NOT_EVIDENCE, NOT_REACHED, NUMERIC_SCHEDULE, PROVED, UNDECIDED, Domain, ZeroDecision,
+                       decide_zero, decide_zero_on)
 from .steps import Step, equal, fact, reaches
